@@ -1,0 +1,71 @@
+# Everything a fresh machine with python3 (3.11+) and make needs: `make run`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+# Start the embedded PostgreSQL unless DATABASE_URL points elsewhere; stop it on exit only if
+# this command started it.
+define with_database
+	pg_state=$$($(BIN)/python -m config.embedded_postgres start); \
+	stop_db() { if [ "$$pg_state" = started ]; then $(BIN)/python -m config.embedded_postgres stop; fi; }
+endef
+
+.PHONY: install run test lint format check-deploy db-stop browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+.env:
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Wrote a new SECRET_KEY to .env (git-ignored)."
+
+run: install .env
+	@set -euo pipefail; $(with_database); \
+	cleanup() { if [ -n "$${worker:-}" ]; then kill "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; fi; stop_db; }; \
+	trap cleanup EXIT; trap 'exit 130' INT TERM; \
+	$(MANAGE) migrate --noinput -v0; \
+	$(MANAGE) load_seed; \
+	$(MANAGE) ensure_editor; \
+	$(MANAGE) collectstatic --noinput -v0; \
+	$(MANAGE) db_worker & worker=$$!; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the worker and the database)"; \
+	PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+# Browser tests need Debian's chromium; install it when we may (CI runs as root).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; \
+	fi
+
+test: install browser
+	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	ALLOWED_HOSTS=example.com $(MANAGE) check --deploy --fail-level WARNING
+
+db-stop: install
+	$(BIN)/python -m config.embedded_postgres stop
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

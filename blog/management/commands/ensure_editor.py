@@ -1,0 +1,35 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+
+EDITORS_GROUP = "Editors"
+
+
+class Command(BaseCommand):
+    help = "Make sure the editor account exists; print its password the first time only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="editor")
+
+    def handle(self, *args, username, **options):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "email": f"{username}@localhost"}
+        )
+        group = Group.objects.filter(name=EDITORS_GROUP).first()
+        if group:
+            user.groups.add(group)
+        if not created:
+            self.stdout.write(f"Editor account '{username}' exists.")
+            return
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created the editor account. Log in at /admin/ as '{username}' with password "
+                f"{password}\nThis password is shown only once."
+            )
+        )

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    # Stored, but Akismet has not answered yet (or could not): shown in the queue, retried.
+    AWAITING_CHECK = "awaiting_check", _("Awaiting spam check")
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    SPAM = "spam", _("Spam")
+    TRASH = "trash", _("Trash")
+
+
+class Verdict(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked yet")
+    HAM = "ham", _("Ham")
+    SPAM = "spam", _("Spam")
+    DISCARD = "discard", _("Blatant spam (discard)")
+    ERROR = "error", _("Check failed, will retry")
+    SKIPPED = "skipped", _("Not checked")
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def awaiting_review(self):
+        return self.filter(status__in=[Status.PENDING, Status.AWAITING_CHECK])
+
+    def visible_on(self, post):
+        return self.approved().filter(post=post)
+
+
+class Comment(models.Model):
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField(_("name"), max_length=245)
+    author_email = models.EmailField(_("email"), max_length=100)
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    content = models.TextField(_("comment"), max_length=65525)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("user agent"), blank=True)
+    referrer = models.TextField(_("referrer"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_CHECK
+    )
+    # Why the local rules held or rejected it ("2 links", "moderation word 'casino'",
+    # "honeypot", "submitted too fast"), so an editor always knows why it is in the queue.
+    hold_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    # The status to return to on "Restore" from the trash.
+    status_before_trash = models.CharField(max_length=20, choices=Status.choices, blank=True)
+
+    spam_verdict = models.CharField(
+        _("Akismet verdict"), max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
+    )
+    spam_checked_at = models.DateTimeField(null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # Exactly what was sent to comment-check; spam/ham reports resend it unchanged.
+    akismet_payload = models.JSONField(default=dict, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("can_moderate", _("Can moderate comments"))]
+        indexes = [
+            models.Index(fields=["post", "status", "submitted_at"], name="comment_post_status_idx"),
+            models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
+            models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_idx"),
+            models.Index(fields=["author_email", "-submitted_at"], name="comment_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.post_id}: {self.content[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+
+class CommentEvent(models.Model):
+    """One change in a comment's life: by a reader, the rules, Akismet, an editor or a purge."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        HELD = "held", _("Held for moderation")
+        CHECKED = "checked", _("Checked by Akismet")
+        CHECK_FAILED = "check_failed", _("Akismet check failed")
+        APPROVED = "approved", _("Approved")
+        UNAPPROVED = "unapproved", _("Unapproved")
+        MARKED_SPAM = "marked_spam", _("Marked as spam")
+        MARKED_HAM = "marked_ham", _("Marked as not spam")
+        TRASHED = "trashed", _("Trashed")
+        RESTORED = "restored", _("Restored")
+        REPORTED = "reported", _("Reported to Akismet")
+        REPORT_FAILED = "report_failed", _("Report to Akismet failed")
+        PURGED = "purged", _("Purged")
+        ANONYMISED = "anonymised", _("Personal data removed")
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # "Akismet", "rules", "purge" or the editor's name, kept even if the user is deleted.
+    actor_label = models.CharField(_("by"), max_length=150)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment event")
+        verbose_name_plural = _("comment events")
+        indexes = [models.Index(fields=["action", "created_at"], name="event_action_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_label}"
+
+
+class AkismetReport(models.Model):
+    """A spam or ham report an editor's decision owes Akismet, kept until it is delivered."""
+
+    class Kind(models.TextChoices):
+        SPAM = "spam", _("submit-spam")
+        HAM = "ham", _("submit-ham")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Akismet report")
+        verbose_name_plural = _("Akismet reports")
+        indexes = [models.Index(fields=["state", "created_at"], name="report_state_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for comment {self.comment_id} ({self.state})"
+
+
+class DiscussionSettings(models.Model):
+    """The site's comment rules, edited by editors like WordPress's Settings → Discussion."""
+
+    manual_approval = models.BooleanField(_("Comment must be manually approved"), default=True)
+    require_prior_approval = models.BooleanField(
+        _("Comment author must have a previously approved comment"),
+        default=True,
+        help_text=_("Used when manual approval is off."),
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        _("Hold a comment in the queue if it contains this many links or more"),
+        default=2,
+        help_text=_("0 turns this rule off."),
+    )
+    moderation_words = models.TextField(
+        _("Comment moderation words"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment containing one in its name, email, "
+            "website, text, IP address or browser user agent is held for moderation. "
+            "Whole words match, ignoring case; write *word* to also match inside other words."
+        ),
+    )
+    disallowed_words = models.TextField(
+        _("Disallowed comment keys"),
+        blank=True,
+        help_text=_(
+            "Same format as moderation words. A matching comment goes straight to the trash "
+            "and is not sent to Akismet."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("Automatically close comments on posts older than this many days"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep comments open."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

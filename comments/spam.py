@@ -1,0 +1,96 @@
+"""The one adapter between this site and Akismet.
+
+Everything that talks to Akismet goes through here, so the rest of the app deals in
+`Verdict`s and one exception, `AkismetUnavailable`, and tests can swap `client_class`
+for `akismet.TestSyncClient` or point `AKISMET_API_URL` at a local double.
+"""
+
+import akismet
+import httpx
+from django.conf import settings
+
+from .models import Verdict
+
+# Tests replace this with a subclass of akismet.TestSyncClient.
+client_class: type[akismet.SyncClient] = akismet.SyncClient
+
+
+class AkismetUnavailable(Exception):
+    """Akismet could not give an answer: timeout, HTTP error, garbage or an invalid key."""
+
+
+class _EndpointTransport(httpx.HTTPTransport):
+    """Send each request to AKISMET_API_URL's scheme, host and port, keeping its path.
+
+    The akismet package builds absolute URLs on https://rest.akismet.com, and httpx ignores
+    `base_url` for absolute URLs, so the endpoint is swapped at the transport.
+    """
+
+    def __init__(self, endpoint: str, **kwargs):
+        super().__init__(**kwargs)
+        self.endpoint = httpx.URL(endpoint)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme=self.endpoint.scheme, host=self.endpoint.host, port=self.endpoint.port
+        )
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        return super().handle_request(request)
+
+
+def is_configured() -> bool:
+    return bool(settings.AKISMET_API_KEY)
+
+
+def client() -> akismet.SyncClient:
+    config = akismet.Config(key=settings.AKISMET_API_KEY, url=f"{settings.SITE_URL}/")
+    http_client = httpx.Client(
+        headers={"User-Agent": akismet.USER_AGENT},
+        timeout=settings.AKISMET_TIMEOUT,
+        transport=_EndpointTransport(settings.AKISMET_API_URL),
+    )
+    return client_class(config=config, http_client=http_client)
+
+
+_ERRORS = (akismet.AkismetError, httpx.HTTPError, ValueError)
+
+
+def comment_check(payload: dict) -> Verdict:
+    """Ask Akismet about a payload; raise AkismetUnavailable when there is no answer."""
+    try:
+        with client() as akismet_client:
+            answer = akismet_client.comment_check(**payload)
+    except _ERRORS as error:
+        raise AkismetUnavailable(str(error) or error.__class__.__name__) from error
+    return {
+        akismet.CheckResponse.HAM: Verdict.HAM,
+        akismet.CheckResponse.SPAM: Verdict.SPAM,
+        akismet.CheckResponse.DISCARD: Verdict.DISCARD,
+    }[answer]
+
+
+def submit_spam(payload: dict) -> None:
+    _submit("submit_spam", payload)
+
+
+def submit_ham(payload: dict) -> None:
+    _submit("submit_ham", payload)
+
+
+def _submit(method: str, payload: dict) -> None:
+    # recheck_reason belongs to comment-check only.
+    payload = {k: v for k, v in payload.items() if k != "recheck_reason"}
+    try:
+        with client() as akismet_client:
+            getattr(akismet_client, method)(**payload)
+    except _ERRORS as error:
+        raise AkismetUnavailable(str(error) or error.__class__.__name__) from error
+
+
+def verify_key() -> bool:
+    """Return whether Akismet accepts the configured key; raise AkismetUnavailable if unsure."""
+    try:
+        with client() as akismet_client:
+            return akismet_client.verify_key()
+    except _ERRORS as error:
+        raise AkismetUnavailable(str(error) or error.__class__.__name__) from error

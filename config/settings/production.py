@@ -1,0 +1,26 @@
+"""Settings for production (docker compose): secrets required, HTTPS enforced behind a proxy."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+# No defaults here: a deploy without its secrets must not start.
+try:
+    SECRET_KEY = env("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+except ImproperlyConfigured as missing:
+    raise ImproperlyConfigured(f"Production settings: {missing}. See .env.example.") from None
+if not SECRET_KEY or not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "Production settings: SECRET_KEY and ALLOWED_HOSTS must not be empty."
+    )
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
