@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,45 @@ class Comment(models.Model):
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Status.APPROVED
+
+    def transition(self, to_status, *, action, actor=None, actor_label="", reason="", fields=()):
+        """Move to `to_status`, save it with `fields`, and record the change as an event."""
+        from_status = self.status
+        if to_status == Status.TRASH and from_status != Status.TRASH:
+            self.status_before_trash = from_status
+        self.status = to_status
+        self.save(update_fields=["status", "status_before_trash", *fields])
+        event = CommentEvent.objects.create(
+            comment=self,
+            action=action,
+            actor=actor,
+            actor_label=actor_label or (actor.get_username() if actor else "system"),
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+        )
+        if (from_status == Status.APPROVED) != (to_status == Status.APPROVED):
+            tell_posts_comments_changed([self.post_id])
+        return event
+
+
+def tell_posts_comments_changed(post_ids) -> None:
+    """Give each post its new visible-comment count (for "N Comments", caches and ETags)."""
+    from blog.models import Post
+
+    post_ids = set(post_ids)
+    counts = dict(
+        Comment.objects.filter(post_id__in=post_ids, status=Status.APPROVED)
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values_list("post_id", "n")
+    )
+    for post in Post.objects.filter(pk__in=post_ids):
+        post.comments_changed(counts.get(post.pk, 0))
 
 
 class CommentEvent(models.Model):
