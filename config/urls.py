@@ -10,3 +10,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
+
+# Error pages that say what to do next; a database outage answers 503, not 500.
+handler400 = "blog.errors.bad_request"
+handler403 = "blog.errors.permission_denied"
+handler500 = "blog.errors.server_error"

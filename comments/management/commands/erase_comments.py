@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from comments.privacy import comments_by_email, erase_comments
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete every comment written with an email address (a data-subject erasure request). "
+        "Replies by other readers are kept and move up one level."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", required=True, help="The commenter's email address.")
+        parser.add_argument(
+            "--yes", action="store_true", help="Really delete; without it, only say what would go."
+        )
+
+    def handle(self, *args, email, yes=False, **options):
+        count = comments_by_email(email).count()
+        if not count:
+            raise CommandError(f"No comments were written with {email!r}.")
+        if not yes:
+            self.stdout.write(
+                f"{count} comment{'s' if count != 1 else ''} would be deleted. "
+                "Run again with --yes to delete them."
+            )
+            return
+        erased = erase_comments(email)
+        self.stdout.write(f"Deleted {erased} comment{'s' if erased != 1 else ''}.")

@@ -1,0 +1,165 @@
+"""Readers' personal data: retention, export and erasure.
+
+Akismet receives each commenter's IP address and browser user agent, so we keep them only
+as long as spam fighting needs them:
+
+- `anonymise_old_comments()` blanks the IP address and user agent (in the comment and in
+  the stored Akismet payload) of comments older than COMMENTS_IP_RETENTION_DAYS. The
+  maintenance scheduler runs it daily as `anonymise_old_comments_task`; editors can run it
+  as `manage.py anonymise_comments`.
+- `export_comments(email)` and `erase_comments(email)` serve data-subject requests
+  (`manage.py export_comments --email` / `erase_comments --email --yes`).
+
+Erasure deletes the person's comments. Replies that other readers wrote to them are kept and
+move up one level, as WordPress does when a comment is deleted. The erasure itself is
+recorded as an event without the email address, so the record holds no personal data.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Func, JSONField, Q, Value
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Comment, CommentEvent, Status, tell_posts_comments_changed
+
+BATCH_SIZE = 2000
+RETENTION_ACTOR = "retention"
+ERASURE_ACTOR = "data request"
+# The keys of the stored Akismet payload that identify the reader's connection.
+PAYLOAD_PERSONAL_KEYS = ("user_ip", "user_agent")
+
+
+def comments_with_connection_data():
+    return Comment.objects.filter(
+        Q(ip_address__isnull=False)
+        | ~Q(user_agent="")
+        | (Q(akismet_payload__has_key="user_ip") & ~Q(akismet_payload__user_ip=""))
+        | (Q(akismet_payload__has_key="user_agent") & ~Q(akismet_payload__user_agent=""))
+    )
+
+
+def anonymise_old_comments(days: int | None = None, *, now=None) -> int:
+    """Blank IP address and user agent of comments older than `days`; return how many."""
+    days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = comments_with_connection_data().filter(submitted_at__lt=cutoff)
+    reason = f"IP address and user agent removed after {days} days."
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                old.select_for_update().order_by("pk").values_list("pk", "status")[:BATCH_SIZE]
+            )
+            if not batch:
+                return total
+            _blank_connection_data([pk for pk, _status in batch])
+            CommentEvent.objects.bulk_create(
+                CommentEvent(
+                    comment_id=pk,
+                    action=CommentEvent.Action.ANONYMISED,
+                    actor_label=RETENTION_ACTOR,
+                    from_status=status,
+                    to_status=status,
+                    reason=reason,
+                )
+                for pk, status in batch
+            )
+        total += len(batch)
+
+
+def _blank_connection_data(pks) -> None:
+    blanks = Value(dict.fromkeys(PAYLOAD_PERSONAL_KEYS, ""), output_field=JSONField())
+    comments = Comment.objects.filter(pk__in=pks)
+    comments.update(ip_address=None, user_agent="")
+    # jsonb `||` overwrites the two keys and keeps the rest of what was sent to Akismet, so
+    # later spam/ham reports still resend the same comment.
+    comments.exclude(akismet_payload={}).update(
+        akismet_payload=Func(
+            F("akismet_payload"), blanks, template="%(expressions)s", arg_joiner=" || "
+        )
+    )
+
+
+@task()
+def anonymise_old_comments_task() -> int:
+    """Apply the IP retention period (scheduled daily by the maintenance scheduler)."""
+    return anonymise_old_comments()
+
+
+def comments_by_email(email: str):
+    return Comment.objects.filter(author_email__iexact=email.strip())
+
+
+def export_comments(email: str) -> list[dict]:
+    """Return everything stored about the comments written with `email`."""
+    comments = comments_by_email(email).select_related("post").prefetch_related("events")
+    return [
+        {
+            "id": comment.pk,
+            "post": comment.post.title,
+            "post_url": f"{settings.SITE_URL}{comment.post.get_absolute_url()}",
+            "in_reply_to": comment.parent_id,
+            "author_name": comment.author_name,
+            "author_email": comment.author_email,
+            "author_url": comment.author_url,
+            "content": comment.content,
+            "submitted_at": comment.submitted_at.isoformat(),
+            "status": comment.status,
+            "ip_address": comment.ip_address,
+            "user_agent": comment.user_agent,
+            "referrer": comment.referrer,
+            "sent_to_akismet": comment.akismet_payload,
+            "akismet_verdict": comment.spam_verdict,
+            "history": [
+                {
+                    "when": event.created_at.isoformat(),
+                    "action": event.action,
+                    "by": event.actor_label,
+                    "from": event.from_status,
+                    "to": event.to_status,
+                    "reason": event.reason,
+                }
+                for event in comment.events.all()
+            ],
+        }
+        for comment in comments.order_by("submitted_at", "pk")
+    ]
+
+
+@transaction.atomic
+def erase_comments(email: str) -> int:
+    """Delete the comments written with `email`, keeping others' replies; return how many."""
+    doomed = dict(comments_by_email(email).select_for_update().values_list("pk", "parent_id"))
+    if not doomed:
+        return 0
+    post_ids = set(
+        Comment.objects.filter(pk__in=doomed, status=Status.APPROVED).values_list(
+            "post_id", flat=True
+        )
+    )
+
+    def surviving_ancestor(parent_id):
+        while parent_id in doomed:
+            parent_id = doomed[parent_id]
+        return parent_id
+
+    for pk in doomed:
+        Comment.objects.filter(parent_id=pk).exclude(pk__in=doomed).update(
+            parent_id=surviving_ancestor(pk)
+        )
+    Comment.objects.filter(pk__in=doomed).delete()
+    CommentEvent.objects.create(
+        comment=None,
+        action=CommentEvent.Action.PURGED,
+        actor_label=ERASURE_ACTOR,
+        reason=(
+            f"Erased {len(doomed)} comment{'s' if len(doomed) != 1 else ''} "
+            f"(ids {', '.join(map(str, sorted(doomed)))}) at their author's request."
+        ),
+    )
+    if post_ids:
+        tell_posts_comments_changed(post_ids)
+    return len(doomed)
