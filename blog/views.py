@@ -1,11 +1,23 @@
+import hashlib
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils.cache import add_never_cache_headers
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from .models import Post
+
+# Pages rendered by an older deploy must not be revalidated as current: the code's start time
+# goes into every validator and cache key (gunicorn preloads the app, so workers share it).
+RELEASE = f"{time.time():.0f}"
+ARTICLE_CACHE_SECONDS = 24 * 60 * 60
 
 
 class PublishedPostsMixin:
@@ -29,19 +41,108 @@ class PostListView(PublishedPostsMixin, ListView):
         return super().get_queryset().filter(status=Post.Status.PUBLISHED)
 
 
+def _digest(*parts) -> str:
+    return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
+
+
+def author_fingerprint(post) -> str:
+    """Summarise the author details the article shows, which can change without the post."""
+    profile = getattr(post.author, "author_profile", None)
+    return _digest(
+        post.author.get_full_name(),
+        profile.display_name if profile else "",
+        profile.bio if profile else "",
+    )
+
+
+def rendered_article(post) -> str:
+    """Return the post's article HTML, rendered once per version of the post and its author."""
+    key = (
+        f"blog:article:{RELEASE}:{post.pk}:{post.updated_at.timestamp()}:{author_fingerprint(post)}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("blog/_article.html", {"post": post})
+        cache.set(key, html, ARTICLE_CACHE_SECONDS)
+    return html
+
+
+def reader_etag(request, post) -> str:
+    """Return a validator for everything this reader's copy of the post page depends on."""
+    cookies = sorted(
+        (name, value)
+        for name, value in request.COOKIES.items()
+        if name != settings.CSRF_COOKIE_NAME
+    )
+    digest = _digest(
+        RELEASE,
+        post.pk,
+        post.last_modified.timestamp(),
+        post.comment_count,
+        author_fingerprint(post),
+        # The form carries a signed timestamp that goes stale after days: revalidate daily.
+        timezone.now().date(),
+        # The form's CSRF token belongs to this secret: the cookie's, or once the page is
+        # rendered, the new one the response sets.
+        request.META.get("CSRF_COOKIE", ""),
+        # The remembered name and the reader's own pending comments come from cookies.
+        cookies,
+    )
+    return f'W/"{digest}"'
+
+
 class PostDetailView(PublishedPostsMixin, DetailView):
+    """The article with its comments: the hot path, answered with 304 whenever it can be."""
+
     template_name = "blog/post_detail.html"
     context_object_name = "post"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        canonical = self.object.get_absolute_url()
+        self.object = post = self.get_object()
+        canonical = post.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        if not self.object.is_published:
-            # A draft preview must never be cached by a browser or a proxy.
+        if not post.is_published or request.user.is_staff:
+            # Previews and staff pages (drafts, moderation links) are never cached anywhere.
+            article_html = render_to_string("blog/_article.html", {"post": post})
+            response = self.render_to_response(
+                self.get_context_data(object=post, article_html=article_html)
+            )
             add_never_cache_headers(response)
+            return response
+
+        validators = HttpResponse(status=200)
+        validators["ETag"] = reader_etag(request, post)
+        validators["Last-Modified"] = http_date(post.last_modified.timestamp())
+        # Browsers keep the page but ask every time; shared caches never keep it: the page
+        # holds this reader's CSRF token and own pending comments.
+        validators["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(validators, ["Cookie"])
+        # A date alone cannot tell one reader's cookies from another's, so a request with
+        # cookies is revalidated by its ETag only.
+        has_cookies = bool(request.META.get("HTTP_COOKIE"))
+        not_modified = get_conditional_response(
+            request,
+            etag=validators["ETag"],
+            last_modified=None if has_cookies else int(post.last_modified.timestamp()),
+            response=validators,
+        )
+        if not_modified is not validators:
+            # The browser keeps the Content-Security-Policy stored with its copy, whose nonce
+            # matches that copy; a fresh policy on the 304 would replace it (django-csp reads
+            # these attributes).
+            not_modified._csp_exempt = not_modified._csp_exempt_ro = True
+            return not_modified
+
+        response = self.render_to_response(
+            self.get_context_data(object=post, article_html=rendered_article(post))
+        ).render()
+        # Rendering may have issued a CSRF cookie; the validator describes the page as the
+        # reader will hold it, with that cookie.
+        response["ETag"] = reader_etag(request, post)
+        for header in ("Last-Modified", "Cache-Control"):
+            response[header] = validators[header]
+        patch_vary_headers(response, ["Cookie"])
         return response
 
 

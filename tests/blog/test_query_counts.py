@@ -1,0 +1,66 @@
+"""The article page costs the same few SQL queries whatever the number of comments."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import tell_posts_comments_changed
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_with_comments(n: int):
+    post = PostFactory()
+    CommentFactory.create_batch(n, post=post)
+    tell_posts_comments_changed([post.pk])
+    post.refresh_from_db()
+    return post
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("comments", [10, 200])
+def test_an_anonymous_reader_costs_at_most_3_queries(
+    client, django_assert_max_num_queries, comments
+):
+    post = post_with_comments(comments)
+    cache.clear()
+    with django_assert_max_num_queries(3):
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert f"{comments} Comments" in response.content.decode()
+
+
+def test_200_comments_cost_the_same_queries_as_10(client):
+    few, many = post_with_comments(10), post_with_comments(200)
+    cache.clear()
+    cold = queries_for(client, few.get_absolute_url()), queries_for(client, many.get_absolute_url())
+    warm = queries_for(client, few.get_absolute_url()), queries_for(client, many.get_absolute_url())
+    assert cold[0] == cold[1]
+    assert warm[0] == warm[1]
+    assert warm[0] <= cold[0]
+
+
+def test_a_second_page_of_comments_costs_no_more_than_the_first(client, settings):
+    settings.COMMENTS_PER_PAGE = 50
+    post = post_with_comments(120)
+    cache.clear()
+    first = queries_for(client, post.get_absolute_url())
+    cache.clear()
+    second = queries_for(client, post.get_absolute_url() + "?cpage=2")
+    assert second <= first <= 3
+
+
+def test_a_revalidation_costs_one_query(client, django_assert_num_queries):
+    post = post_with_comments(10)
+    etag = client.get(post.get_absolute_url())["ETag"]
+    with django_assert_num_queries(1):
+        response = client.get(post.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
