@@ -64,6 +64,8 @@ class Comment(models.Model):
     hold_reason = models.CharField(_("held because"), max_length=200, blank=True)
     # The status to return to on "Restore" from the trash.
     status_before_trash = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    # When the status last changed: spam and trash are purged by how long they sat there.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
 
     spam_verdict = models.CharField(
         _("Akismet verdict"), max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
@@ -86,6 +88,15 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
             models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_idx"),
             models.Index(fields=["author_email", "-submitted_at"], name="comment_email_idx"),
+            # The moderation queue, dashboard and purge (comments/moderation.py).
+            models.Index(fields=["submitted_at"], name="comment_submitted_idx"),
+            models.Index(fields=["status", "status_changed_at"], name="comment_status_age_idx"),
+            models.Index(fields=["spam_verdict", "status"], name="comment_verdict_idx"),
+            models.Index(
+                fields=["author_email"],
+                condition=models.Q(status="approved"),
+                name="comment_approved_email_idx",
+            ),
         ]
 
     def __str__(self):
@@ -107,7 +118,8 @@ class Comment(models.Model):
         if to_status == Status.TRASH and from_status != Status.TRASH:
             self.status_before_trash = from_status
         self.status = to_status
-        self.save(update_fields=["status", "status_before_trash", *fields])
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "status_before_trash", "status_changed_at", *fields])
         event = CommentEvent.objects.create(
             comment=self,
             action=action,

@@ -145,6 +145,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "blog.errors.csrf_failure"
 # Days a comment keeps its IP address and user agent (they are sent to Akismet).
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=60)
+# Moderation: days spam and trash wait before the daily purge (comments/moderation.py).
+COMMENTS_SPAM_PURGE_DAYS = env.int("COMMENTS_SPAM_PURGE_DAYS", default=15)
+COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 
 # Background work (spam checks, Akismet reports, purges) goes through Django's Tasks API.
 TASKS = {
