@@ -1,0 +1,165 @@
+"""PostgreSQL restarts under a loaded gunicorn server: readers get a friendly 503, not a
+traceback; the server recovers by itself; no acknowledged comment is lost.
+
+The drill runs on a throwaway PostgreSQL of its own, never on the shared one.
+"""
+
+import os
+import re
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from tests.live_stack import comment_form, gunicorn, manage, stack_env
+
+ARTICLE = "/2007/05/selling-vs-marketing/"
+
+
+@pytest.fixture
+def throwaway_postgres():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    # A short path: unix socket paths are limited to about 100 characters.
+    datadir = Path(tempfile.mkdtemp(prefix="pgfault-")) / "data"
+    server = pgserver.get_server(datadir, cleanup_mode="delete")
+    server.psql("CREATE DATABASE blog;")
+    yield server
+    if not (datadir / "postmaster.pid").exists():
+        _start(server)
+    server.cleanup()
+
+
+def _user():
+    return "pgserver" if os.geteuid() == 0 else None
+
+
+def _stop(server) -> None:
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-m", "fast", "-w", "stop"], pgdata=server.pgdata, user=_user())
+
+
+def _start(server) -> None:
+    from pgserver._commands import pg_ctl
+
+    socket_dir = server.get_postmaster_info().socket_dir
+    pg_ctl(
+        ["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(server.log), "start"],
+        pgdata=server.pgdata,
+        user=_user(),
+    )
+
+
+class Load:
+    """Readers reading the article and posting comments from threads, recording every answer."""
+
+    def __init__(self, base_url: str, readers: int = 4):
+        self.base_url = base_url
+        self.readers = readers
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.answers: list[tuple[float, str, int, str]] = []  # when, kind, status, detail
+        self.acknowledged: dict[str, int] = {}  # comment text -> id from the redirect
+        self.threads = [threading.Thread(target=self.reader, args=(n,)) for n in range(readers)]
+
+    def record(self, kind, status, detail=""):
+        with self.lock:
+            self.answers.append((time.monotonic(), kind, status, detail))
+
+    def reader(self, n: int):
+        with httpx.Client(base_url=self.base_url, timeout=20) as client:
+            page = client.get(ARTICLE)
+            action, hidden = comment_form(page.text)
+            i = 0
+            while not self.stop.is_set():
+                i += 1
+                text = f"Reader {n} comment {i}: selling is not marketing."
+                try:
+                    answer = client.post(
+                        action,
+                        data={
+                            **hidden,
+                            "author": f"Reader {n}",
+                            "email": f"reader{n}@example.com",
+                            "url": "",
+                            "comment": text,
+                        },
+                    )
+                    self.record("post", answer.status_code, answer.text)
+                    if answer.status_code == 302:
+                        match = re.search(r"#comment-(\d+)$", answer.headers["location"])
+                        with self.lock:
+                            self.acknowledged[text] = int(match.group(1))
+                    page = client.get(ARTICLE)
+                    self.record("get", page.status_code, page.headers.get("retry-after", ""))
+                except httpx.HTTPError as error:
+                    self.record("error", 0, repr(error))
+                time.sleep(0.02)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+def test_postgres_restart_under_load_gives_503s_then_recovers_and_loses_no_comment(
+    throwaway_postgres,
+):
+    server = throwaway_postgres
+    socket_dir = str(server.get_postmaster_info().socket_dir)
+    env = stack_env(
+        f"postgres://postgres@/blog?host={socket_dir}",
+        COMMENTS_FLOOD_SECONDS=0,
+        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+    )
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_seed")
+
+    with gunicorn(env, workers=3) as web, Load(web.url) as load:
+        time.sleep(2)
+        _stop(server)
+        outage_started = time.monotonic()
+        time.sleep(3)
+        _start(server)
+        outage_ended = time.monotonic()
+        time.sleep(4)
+
+    answers = load.answers
+    during = [a for a in answers if outage_started + 0.5 < a[0] < outage_ended - 0.5]
+    after = [a for a in answers if a[0] > outage_ended + 2]
+    statuses = {status for _when, _kind, status, _detail in answers}
+
+    assert 500 not in statuses, "a reader saw a server error"
+    assert not [a for a in answers if a[1] == "error"], "a request failed outright"
+    assert during, "no request was made during the outage"
+    assert {status for _w, _k, status, _d in during} == {503}
+    for _when, kind, _status, detail in during:
+        if kind == "get":
+            assert detail == "30"  # Retry-After
+        else:
+            assert "Back in a moment" in detail
+            assert "Traceback" not in detail
+    # Recovered without restarting gunicorn: the same workers answer again.
+    assert after, "no request was made after the restart"
+    assert {status for _w, kind, status, _d in after if kind == "get"} == {200}
+    assert {status for _w, kind, status, _d in after if kind == "post"} == {302}
+
+    with psycopg.connect(host=socket_dir, dbname="blog", user="postgres") as db:
+        stored = dict(db.execute("SELECT content, id FROM comments_comment").fetchall())
+    assert load.acknowledged, "no comment was acknowledged"
+    missing = {text for text in load.acknowledged if text not in stored}
+    assert not missing, f"{len(missing)} acknowledged comments are missing"
+    assert all(stored[text] == pk for text, pk in load.acknowledged.items())
