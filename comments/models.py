@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -75,6 +76,10 @@ class Comment(models.Model):
     next_check_at = models.DateTimeField(null=True, blank=True)
     # Exactly what was sent to comment-check; spam/ham reports resend it unchanged.
     akismet_payload = models.JSONField(default=dict, blank=True)
+    # Why the last check failed ("Akismet timed out."), while it is being retried.
+    check_error = models.CharField(_("last check error"), max_length=200, blank=True)
+    # When editors were emailed about it: once per comment, never for spam.
+    notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -271,7 +276,25 @@ class DiscussionSettings(models.Model):
     def __str__(self):
         return str(_("Discussion settings"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(DISCUSSION_SETTINGS_CACHE_KEY)
+
     @classmethod
     def load(cls):
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    @classmethod
+    def cached(cls):
+        """Return the settings for rendering pages, from the cache for up to a minute."""
+        # Per-process caches are not told about a save in another process; a minute's delay
+        # in showing "comments closed" is fine, and the comment POST always reads `load()`.
+        obj = cache.get(DISCUSSION_SETTINGS_CACHE_KEY)
+        if obj is None:
+            obj = cls.load()
+            cache.set(DISCUSSION_SETTINGS_CACHE_KEY, obj, 60)
+        return obj
+
+
+DISCUSSION_SETTINGS_CACHE_KEY = "comments:discussion-settings"

@@ -161,6 +161,15 @@ AKISMET_API_KEY = env("AKISMET_API_KEY", default="")
 AKISMET_API_URL = env("AKISMET_API_URL", default="https://rest.akismet.com").rstrip("/")
 AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", default=3.0)
 AKISMET_TEST_MODE = env.bool("AKISMET_TEST_MODE", default=False)
+# Drop comments Akismet calls blatant spam ("discard") instead of keeping them in Spam.
+AKISMET_DROP_DISCARD = env.bool("AKISMET_DROP_DISCARD", default=False)
+
+# Comments: the local rules (comments/policy.py) and the comment section's shape.
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", default=3)
+COMMENTS_MAX_FORM_AGE_DAYS = env.int("COMMENTS_MAX_FORM_AGE_DAYS", default=2)
+COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=5)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 
