@@ -223,6 +223,12 @@ class CommentAdmin(admin.ModelAdmin):
                 "count": counts[status],
                 "mark": moderation.high_water_mark(status, counts[f"max_{status}_id"]),
             }
+        if (
+            status in (None, REVIEW, Status.AWAITING_CHECK)
+            and counts[Status.AWAITING_CHECK]
+            and self.has_moderate_permission(request)
+        ):
+            extra_context["check_all"] = counts[Status.AWAITING_CHECK]
         extra_context.setdefault(
             "title",
             {
@@ -405,6 +411,13 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_empty",
             )
         )
+        urls.append(
+            path(
+                "check-all/",
+                self.admin_site.admin_view(require_POST(self.check_all_view)),
+                name="comments_comment_check_all",
+            )
+        )
         return urls + super().get_urls()
 
     def moderate_view(self, request, object_id, move):
@@ -440,6 +453,16 @@ class CommentAdmin(admin.ModelAdmin):
                 "text": linebreaks_filter(comment.content, autoescape=True),
             },
         )
+
+    def check_all_view(self, request):
+        """Queue a fresh spam check for everything still awaiting one."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        queued = moderation.recheck(Comment.objects.filter(status=Status.AWAITING_CHECK))
+        self.message_user(
+            request, _("%d comment(s) queued for a spam check.") % queued, messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
 
     def empty_view(self, request):
         """Delete the spam or trash the editor saw on the page, and nothing that came later."""
