@@ -1,0 +1,254 @@
+"""The local rules a comment passes before and after Akismet, cheapest first.
+
+`comments.submission.submit_comment` applies them in this order:
+
+1. `closed_reason`: is the post still open for comments (its own switch, and
+   DiscussionSettings.close_after_days)? If not: 403.
+2. `parent_refusal`: a reply must answer an approved comment on the same post. If not: 403.
+3. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked.
+4. `form_age_reason`: the signed `form_ts` says the form came back too fast (under
+   COMMENTS_MIN_FORM_SECONDS), too late (over COMMENTS_MAX_FORM_AGE_DAYS), or it is missing
+   or forged. Stored, but held for moderation with that reason.
+5. `lock_author` then `is_duplicate` (409) and `is_flood` (429): the same post, parent,
+   author and text again; or another comment from the same IP address or email within
+   COMMENTS_FLOOD_SECONDS (staff are exempt). Both are read from the database under
+   transaction-scoped advisory locks, so they hold across any number of web processes.
+6. `disallowed_word`: straight to the trash, Akismet not asked.
+7. `hold_reasons`: too many links, or a moderation word. Held for moderation.
+8. After Akismet says ham, `status_for_ham` decides between pending and approved
+   ("Comment must be manually approved", "Comment author must have a previously approved
+   comment").
+
+Words match whole words, ignoring case, in the name, email, website, text, IP address and
+user agent. Substring matching is opt-in per entry (`*word*`), because WordPress matching
+inside words ("press" holding "WordPress") is a long-standing complaint.
+"""
+
+import hashlib
+import re
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.utils import timezone
+
+from .models import Comment, Status
+
+DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"  # noqa: RUF001
+FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
+CLOSED_MESSAGE = "Sorry, comments are closed for this item."
+BAD_PARENT_MESSAGE = (
+    "Sorry, you can’t reply to that comment: it is not (or no longer) shown on this post."  # noqa: RUF001
+)
+
+HONEYPOT_REASON = "honeypot"
+NOT_CONFIGURED_REASON = "not checked: Akismet not configured"
+
+_FORM_TS_SALT = "comments.form_ts"
+
+
+# --- Open or closed ---------------------------------------------------------------------
+
+
+def closed_reason(post, discussion) -> str:
+    """Return why the post takes no comments now, or "" when it is open."""
+    if not post.comments_open:
+        return CLOSED_MESSAGE
+    days = discussion.close_after_days
+    if days is not None and post.published_at < timezone.now() - timedelta(days=days):
+        return CLOSED_MESSAGE
+    return ""
+
+
+def parent_refusal(post, parent) -> str:
+    """Return why a reply to `parent` is refused, or "" when it may be posted."""
+    if parent is None:
+        return ""
+    if parent.post_id != post.pk or parent.status != Status.APPROVED:
+        return BAD_PARENT_MESSAGE
+    return ""
+
+
+def depth_of(comment) -> int:
+    """Return a comment's depth in its thread: 1 for a top-level comment."""
+    depth = 1
+    while comment.parent_id is not None and depth <= settings.COMMENTS_THREAD_DEPTH:
+        comment = Comment.objects.only("parent_id").get(pk=comment.parent_id)
+        depth += 1
+    return depth
+
+
+def attach_point(parent):
+    """Return the comment a reply to `parent` hangs from, never deeper than the maximum."""
+    # A Reply link is never shown at the deepest level, so only hand-made requests get
+    # here; their reply joins the deepest level, under the parent's own parent.
+    if parent is not None and depth_of(parent) >= settings.COMMENTS_THREAD_DEPTH:
+        return parent.parent
+    return parent
+
+
+# --- Cheap checks -----------------------------------------------------------------------
+
+
+def honeypot_filled(data) -> bool:
+    return bool(data.get("ak_hp_textarea"))
+
+
+class _FormSigner(signing.TimestampSigner):
+    def __init__(self, issued_at=None):
+        super().__init__(salt=_FORM_TS_SALT)
+        self.issued_at = issued_at
+
+    def timestamp(self):
+        moment = time.time() if self.issued_at is None else self.issued_at
+        return signing.b62_encode(int(moment))
+
+
+def form_timestamp(post, issued_at: float | None = None) -> str:
+    """Sign the moment a post's comment form was shown (now, unless `issued_at`)."""
+    return _FormSigner(issued_at).sign(str(post.pk))
+
+
+def form_age_reason(post, token: str) -> str:
+    """Return why a form's signed timestamp is suspicious, or "" when it looks human."""
+    signer = _FormSigner()
+    max_age = timedelta(days=settings.COMMENTS_MAX_FORM_AGE_DAYS)
+    try:
+        value = signer.unsign(token or "", max_age=max_age)
+    except signing.SignatureExpired:
+        return f"form older than {settings.COMMENTS_MAX_FORM_AGE_DAYS} days"
+    except signing.BadSignature:
+        return "form timestamp missing or invalid"
+    if value != str(post.pk):
+        return "form timestamp missing or invalid"
+    issued = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
+    seconds = time.time() - issued
+    if seconds < settings.COMMENTS_MIN_FORM_SECONDS:
+        return f"submitted too fast ({max(seconds, 0):.0f} s after the form was shown)"
+    return ""
+
+
+# --- Duplicate and flood, race-free across processes ------------------------------------
+
+
+def _lock_key(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_author(comment) -> None:
+    """Serialise comments by the same email, IP address or text until the transaction ends."""
+    keys = {
+        _lock_key(f"comments:email:{comment.author_email.lower()}"),
+        _lock_key(f"comments:text:{comment.post_id}:{comment.content}"),
+    }
+    if comment.ip_address:
+        keys.add(_lock_key(f"comments:ip:{comment.ip_address}"))
+    with connection.cursor() as cursor:
+        # One order for every transaction, so two of them can never wait on each other.
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def is_duplicate(comment) -> bool:
+    """Whether the same author already said the same thing in the same place."""
+    same_author = Comment.objects.filter(author_email__iexact=comment.author_email)
+    same_author |= Comment.objects.filter(author_name=comment.author_name)
+    return (
+        same_author.filter(
+            post_id=comment.post_id, parent_id=comment.parent_id, content=comment.content
+        )
+        .exclude(status=Status.TRASH)
+        .exists()
+    )
+
+
+def is_flood(comment, user=None) -> bool:
+    """Whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
+    if user is not None and user.is_staff:
+        return False
+    since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+    recent = Comment.objects.filter(submitted_at__gte=since)
+    by_email = recent.filter(author_email__iexact=comment.author_email)
+    if by_email.exists():
+        return True
+    return bool(comment.ip_address) and recent.filter(ip_address=comment.ip_address).exists()
+
+
+# --- Words and links --------------------------------------------------------------------
+
+
+def _patterns(text: str) -> list[tuple[str, re.Pattern]]:
+    patterns = []
+    for line in text.splitlines():
+        entry = line.strip()
+        if not entry:
+            continue
+        if len(entry) > 2 and entry.startswith("*") and entry.endswith("*"):
+            word = entry[1:-1]
+            pattern = re.compile(re.escape(word), re.IGNORECASE)
+        else:
+            word = entry
+            pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        patterns.append((word, pattern))
+    return patterns
+
+
+def _matching_word(words: str, comment) -> str:
+    haystack = "\n".join(
+        [
+            comment.author_name,
+            comment.author_email,
+            comment.author_url,
+            comment.content,
+            comment.ip_address or "",
+            comment.user_agent,
+        ]
+    )
+    for word, pattern in _patterns(words):
+        if pattern.search(haystack):
+            return word
+    return ""
+
+
+def disallowed_word(comment, discussion) -> str:
+    """Return the disallowed word the comment contains, or ""."""
+    return _matching_word(discussion.disallowed_words, comment)
+
+
+_LINK = re.compile(r"(?:\bhttps?://|(?<![/\w.])www\.)", re.IGNORECASE)
+
+
+def count_links(text: str) -> int:
+    return len(_LINK.findall(text))
+
+
+def hold_reasons(comment, discussion) -> list[str]:
+    """Return why the rules hold this comment for moderation, if they do."""
+    reasons = []
+    links = count_links(comment.content)
+    if discussion.hold_link_count and links >= discussion.hold_link_count:
+        reasons.append(f"{links} links")
+    if word := _matching_word(discussion.moderation_words, comment):
+        reasons.append(f"moderation word '{word}'")
+    return reasons
+
+
+# --- After Akismet ----------------------------------------------------------------------
+
+
+def status_for_ham(comment, discussion) -> tuple[str, str]:
+    """Return the status a comment Akismet cleared gets, and why (for the event)."""
+    if comment.hold_reason:
+        return Status.PENDING, f"held: {comment.hold_reason}"
+    if comment.user_id and comment.user.has_perm("comments.can_moderate"):
+        return Status.APPROVED, ""
+    if discussion.manual_approval:
+        return Status.PENDING, "held: comments must be manually approved"
+    if discussion.require_prior_approval and not (
+        Comment.objects.approved().filter(author_email=comment.author_email).exists()
+    ):
+        return Status.PENDING, "held: first comment by this author"
+    return Status.APPROVED, ""

@@ -1,0 +1,128 @@
+"""The path of a new comment, top to bottom: form, local rules, store, then the spam check."""
+
+import ipaddress
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import policy, spam, tasks
+from .forms import CommentForm
+from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
+
+# Akismet's name for a site's own editors: their comments are ham.
+STAFF_ROLE = "administrator"
+
+
+@dataclass
+class Submission:
+    """What became of a submitted comment, and the HTTP status the reader gets."""
+
+    status_code: int
+    comment: Comment | None = None
+    form: CommentForm | None = None
+    message: str = ""
+
+    @property
+    def stored(self) -> bool:
+        return self.comment is not None
+
+
+def submit_comment(post, data, request_meta, user=None) -> Submission:
+    """Apply the form and the local rules to a comment, store it, and queue its spam check."""
+    discussion = DiscussionSettings.load()
+    if reason := policy.closed_reason(post, discussion):
+        return Submission(403, message=reason)
+
+    form = CommentForm(data)
+    if not form.is_valid():
+        return Submission(400, form=form)
+
+    parent = _parent(form.cleaned_data["comment_parent"])
+    if refusal := policy.parent_refusal(post, parent):
+        return Submission(403, form=form, message=refusal)
+    comment = _unsaved_comment(post, policy.attach_point(parent), form, request_meta, user)
+    # Kept with the comment, so later spam and ham reports send Akismet the same data.
+    comment.akismet_payload = spam.payload_for(
+        comment, user_role=STAFF_ROLE if user is not None and user.is_staff else ""
+    )
+
+    # Cheap checks: a bot that fills in the hidden field is stored as spam, unasked.
+    if policy.honeypot_filled(data):
+        comment.status, comment.hold_reason = Status.SPAM, policy.HONEYPOT_REASON
+        _store(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
+        return Submission(302, comment=comment, form=form)
+    held = [policy.form_age_reason(post, form.cleaned_data["form_ts"])]
+
+    with transaction.atomic():
+        policy.lock_author(comment)
+        if policy.is_duplicate(comment):
+            return Submission(409, form=form, message=policy.DUPLICATE_MESSAGE)
+        if policy.is_flood(comment, user):
+            return Submission(429, form=form, message=policy.FLOOD_MESSAGE)
+
+        if word := policy.disallowed_word(comment, discussion):
+            comment.status, comment.spam_verdict = Status.TRASH, Verdict.SKIPPED
+            comment.hold_reason = f"disallowed word '{word}'"
+            _store(comment, CommentEvent.Action.TRASHED, comment.hold_reason)
+            return Submission(302, comment=comment, form=form)
+
+        held += policy.hold_reasons(comment, discussion)
+        comment.hold_reason = "; ".join(filter(None, held))[:200]
+        # Stored before anything slow happens: the reader never waits on Akismet, and a
+        # comment is never lost to an outage; the check picks it up after commit.
+        comment.status = Status.AWAITING_CHECK
+        comment.next_check_at = comment.submitted_at + tasks.CHECK_GRACE
+        action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
+        _store(comment, action, f"held: {comment.hold_reason}" if comment.hold_reason else "")
+        transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk))
+    return Submission(302, comment=comment, form=form)
+
+
+def _parent(parent_id):
+    if parent_id is None:
+        return None
+    # A parent that does not exist (any more) is refused like one on another post.
+    return Comment.objects.filter(pk=parent_id).first() or Comment(post_id=0)
+
+
+def _unsaved_comment(post, parent, form, request_meta, user) -> Comment:
+    data = form.cleaned_data
+    return Comment(
+        post=post,
+        parent=parent,
+        user=user,
+        author_name=data["author"],
+        author_email=data["email"],
+        author_url=data["url"],
+        content=data["comment"],
+        ip_address=_ip(request_meta.get("REMOTE_ADDR", "")),
+        user_agent=_header(request_meta, "HTTP_USER_AGENT"),
+        referrer=_header(request_meta, "HTTP_REFERER"),
+    )
+
+
+def _ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _header(meta, name: str) -> str:
+    # Request headers are metadata, not the reader's words: drop what PostgreSQL cannot store.
+    return str(meta.get(name, "")).replace("\x00", "")[:1000]
+
+
+def _store(comment, action, reason: str) -> None:
+    comment.save()
+    by_reader = action == CommentEvent.Action.SUBMITTED
+    CommentEvent.objects.create(
+        comment=comment,
+        action=action,
+        actor=comment.user if by_reader else None,
+        actor_label=(comment.user.get_username() if comment.user else "reader")
+        if by_reader
+        else "rules",
+        to_status=comment.status,
+        reason=reason,
+    )
