@@ -1,0 +1,39 @@
+"""`manage.py check --deploy` asks Akismet whether the configured key is valid.
+
+It is a deployment check (also `check --deploy --tag akismet` alone) rather than one that runs
+on every `manage.py` command, so start-up, migrations and the test suite never wait on the
+network, and a deploy still fails loudly on a wrong key.
+"""
+
+from django.conf import settings
+from django.core import checks
+
+from . import spam
+
+
+@checks.register("akismet", deploy=True)
+def check_akismet_key(app_configs=None, **kwargs):
+    """Verify the Akismet key with Akismet, when one is configured."""
+    if not spam.is_configured():
+        return []
+    try:
+        valid = spam.verify_key()
+    except spam.AkismetUnavailable as error:
+        return [
+            checks.Warning(
+                f"Could not reach Akismet at {settings.AKISMET_API_URL} to verify the key "
+                f"({error}).",
+                hint="Comments are stored and wait in the queue until Akismet answers.",
+                id="comments.W001",
+            )
+        ]
+    if not valid:
+        return [
+            checks.Error(
+                "Akismet rejected AKISMET_API_KEY for this site "
+                f"(verify-key for {settings.SITE_URL}/ answered 'invalid').",
+                hint="Check AKISMET_API_KEY and SITE_URL; until then no comment is checked.",
+                id="comments.E001",
+            )
+        ]
+    return []
