@@ -178,6 +178,11 @@ class CommentAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["comments/admin.css"]}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "author_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     # Permissions --------------------------------------------------------------------------
 
     def has_add_permission(self, request):

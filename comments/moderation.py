@@ -272,25 +272,10 @@ REPORT_MAX_ATTEMPTS = 10
 
 
 def _report_payload(comment) -> dict:
-    if comment.akismet_payload:
-        return dict(comment.akismet_payload)
+    """Resend what comment-check was sent; build it afresh only if it was never checked."""
     from . import spam
 
-    if hasattr(spam, "payload_for"):
-        return spam.payload_for(comment)
-    payload = {
-        "user_ip": comment.ip_address or "",
-        "user_agent": comment.user_agent,
-        "referrer": comment.referrer,
-        "comment_type": "reply" if comment.parent_id else "comment",
-        "comment_author": comment.author_name,
-        "comment_author_email": comment.author_email,
-        "comment_author_url": comment.author_url,
-        "comment_content": comment.content,
-    }
-    if settings.AKISMET_TEST_MODE:
-        payload["is_test"] = True
-    return payload
+    return dict(comment.akismet_payload) or spam.payload_for(comment)
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -450,7 +435,7 @@ RECURRING = [
     ("comments.moderation.purge_comments_task", timedelta(days=1)),
     ("comments.tasks.recheck_overdue", timedelta(minutes=10)),
     ("comments.moderation.send_akismet_reports", timedelta(hours=1)),
-    ("comments.privacy.anonymise_old_comments", timedelta(days=1)),
+    ("comments.privacy.anonymise_old_comments_task", timedelta(days=1)),
 ]
 
 
@@ -468,10 +453,12 @@ def run_recurring(path: str) -> object:
     try:
         return import_string(path).call()
     finally:
-        _enqueue_later(run_recurring, every, path)
+        if run_recurring.get_backend().supports_defer and not _queued_runs(path).exists():
+            _enqueue_later(run_recurring, every, path)
 
 
 def _queued_runs(path: str):
+    """The future runs of a recurring task waiting in the database queue."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 

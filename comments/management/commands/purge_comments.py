@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from comments.moderation import purge_old_comments
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete spam older than COMMENTS_SPAM_PURGE_DAYS and trash older than "
+        "COMMENTS_TRASH_PURGE_DAYS, in batches, and record the purge."
+    )
+
+    def handle(self, *args, **options):
+        spam, trash = purge_old_comments()
+        self.stdout.write(
+            f"Purged {spam} spam (older than {settings.COMMENTS_SPAM_PURGE_DAYS} days) and "
+            f"{trash} trash comments (older than {settings.COMMENTS_TRASH_PURGE_DAYS} days)."
+        )

@@ -1,0 +1,130 @@
+"""Who may do what in the admin: the Editors group, the discussion settings, login lockout."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+from comments.models import DiscussionSettings, Status
+from tests.comments.moderation_helpers import editors_group, make_editor
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}" for p in editors_group().permissions.all()
+    }
+
+    assert granted == {
+        "blog.add_post",
+        "blog.change_post",
+        "blog.delete_post",
+        "blog.view_post",
+        "blog.view_authorprofile",
+        "blog.change_authorprofile",
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.delete_comment",
+        "comments.can_moderate",
+        "comments.view_discussionsettings",
+        "comments.change_discussionsettings",
+        "comments.view_commentevent",
+        "comments.view_akismetreport",
+    }
+
+
+def test_an_editor_cannot_manage_users_or_groups(client):
+    client.force_login(make_editor())
+
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+    index = client.get("/admin/").text
+    assert "/admin/auth/user/" not in index
+    assert "/admin/comments/comment/" in index
+    assert "/admin/blog/post/" in index
+
+
+def test_the_make_run_editor_account_is_in_the_editors_group():
+    editors_group()
+    call_command("ensure_editor", username="make-run-editor", stdout=None)
+
+    user = UserFactory._meta.model.objects.get(username="make-run-editor")
+    assert user.has_perm("comments.can_moderate")
+    assert not user.has_perm("auth.change_user")
+
+
+def test_staff_with_view_only_sees_the_queue_but_no_moderation_actions(client):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(viewer)
+    comment = CommentFactory(status=Status.PENDING)
+
+    page = client.get("/admin/comments/comment/")
+
+    assert page.status_code == 200
+    assert "approve_comments" not in page.text
+    assert client.post(f"/admin/comments/comment/{comment.pk}/approve/").status_code == 403
+    assert client.post("/admin/comments/comment/check-all/").status_code == 403
+
+
+def test_discussion_settings_are_one_record_that_cannot_be_added_twice_or_deleted(client):
+    client.force_login(make_editor())
+
+    listing = client.get("/admin/comments/discussionsettings/")
+    settings_record = DiscussionSettings.objects.get()
+    assert listing.status_code == 302
+    assert listing["Location"].endswith(f"/{settings_record.pk}/change/")
+    assert client.get("/admin/comments/discussionsettings/add/").status_code == 403
+    delete_url = f"/admin/comments/discussionsettings/{settings_record.pk}/delete/"
+    assert client.get(delete_url).status_code == 403
+
+    form = client.get(listing["Location"])
+    assert "Comment must be manually approved" in form.text
+
+
+def login(client, username, password):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="198.51.100.50",
+    )
+
+
+def test_admin_login_locks_out_after_repeated_failures(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    make_editor(username="target")
+
+    for _ in range(3):
+        assert login(client, "target", "wrong guess").status_code in (200, 429)
+
+    refused = login(client, "target", "correct horse battery")
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_password_logs_in_before_the_limit(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    make_editor(username="forgetful")
+
+    login(client, "forgetful", "wrong guess")
+    response = login(client, "forgetful", "correct horse battery")
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_lockout_is_per_user_and_ip(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    make_editor(username="victim")
+    make_editor(username="bystander")
+    for _ in range(2):
+        login(client, "victim", "wrong guess")
+
+    assert login(client, "bystander", "correct horse battery").status_code == 302
+    other_ip = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "victim", "password": "correct horse battery"},
+        REMOTE_ADDR="203.0.113.99",
+    )
+    assert other_ip.status_code == 302

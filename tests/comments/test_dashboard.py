@@ -1,0 +1,125 @@
+"""The admin index shows editors what waits, the last 30 days, and how Akismet is doing."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from comments.dashboard import akismet_totals, last_days
+from comments.models import Status, Verdict
+from tests.comments.moderation_helpers import make_editor
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dashboard(client):
+    client.force_login(make_editor())
+
+    def render():
+        page = client.get("/admin/")
+        assert page.status_code == 200
+        return BeautifulSoup(page.text, "html.parser").find(
+            "section", class_="moderation-dashboard"
+        )
+
+    return render
+
+
+def test_dashboard_links_pending_and_awaiting_check_counts_to_the_queue(dashboard):
+    CommentFactory.create_batch(2, status=Status.PENDING)
+    CommentFactory(status=Status.AWAITING_CHECK)
+
+    section = dashboard()
+
+    links = {a.get_text(" ", strip=True): a["href"] for a in section.find_all("a")}
+    assert links["2 pending"] == "/admin/comments/comment/?status=pending"
+    assert links["1 awaiting spam check"] == "/admin/comments/comment/?status=awaiting_check"
+
+
+def test_the_admin_index_keeps_its_app_list(client):
+    client.force_login(make_editor())
+
+    page = client.get("/admin/").text
+
+    assert 'class="app-comments module' in page
+    assert 'class="app-blog module' in page
+
+
+def test_chart_is_an_accessible_server_rendered_svg_without_inline_code(dashboard):
+    CommentFactory(status=Status.APPROVED)
+    CommentFactory(status=Status.SPAM)
+    CommentFactory(status=Status.PENDING)
+
+    section = dashboard()
+
+    svg = section.find("svg")
+    assert svg["role"] == "img"
+    assert svg.find("title").get_text() == "Comments per day, last 30 days"
+    assert "1 approved, 1 spam and 1 held" in svg.find("desc").get_text()
+    assert {rect["class"][0] for rect in svg.find_all("rect")} == {
+        "bar-ham",
+        "bar-spam",
+        "bar-held",
+    }
+    table = section.find("table", class_="visually-hidden")
+    assert len(table.find("tbody").find_all("tr")) == 30
+    assert not section.find_all("script")
+    assert not section.find_all(style=True)
+    assert not section.find_all("style")
+
+
+def test_dashboard_stylesheet_is_a_static_file(client):
+    client.force_login(make_editor())
+
+    page = client.get("/admin/").text
+
+    assert "/static/comments/admin.css" in page
+
+
+def test_days_split_ham_spam_and_held_in_local_time():
+    today = timezone.localdate()
+    noon = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    noon += timedelta(hours=12)
+    CommentFactory(status=Status.APPROVED, submitted_at=noon)
+    CommentFactory(status=Status.SPAM, submitted_at=noon)
+    CommentFactory(status=Status.SPAM, submitted_at=noon - timedelta(days=3))
+    CommentFactory(status=Status.AWAITING_CHECK, submitted_at=noon - timedelta(days=3))
+    CommentFactory(status=Status.APPROVED, submitted_at=noon - timedelta(days=31))
+
+    days = last_days(today)
+
+    assert len(days) == 30
+    assert days[-1] == {"day": today, "ham": 1, "spam": 1, "held": 0}
+    assert days[-4] == {"day": today - timedelta(days=3), "ham": 0, "spam": 1, "held": 1}
+    assert sum(d["ham"] for d in days) == 1
+
+
+def test_akismet_totals_count_catches_misses_and_false_positives(dashboard):
+    CommentFactory.create_batch(6, status=Status.SPAM, spam_verdict=Verdict.SPAM)
+    CommentFactory(status=Status.SPAM, spam_verdict=Verdict.DISCARD)
+    CommentFactory(status=Status.APPROVED, spam_verdict=Verdict.SPAM)  # false positive
+    CommentFactory.create_batch(10, status=Status.APPROVED, spam_verdict=Verdict.HAM)
+    CommentFactory(status=Status.SPAM, spam_verdict=Verdict.HAM)  # missed spam
+    CommentFactory(status=Status.SPAM, spam_verdict=Verdict.SKIPPED, hold_reason="honeypot")
+
+    totals = akismet_totals()
+
+    assert (totals["checked"], totals["caught"]) == (19, 8)
+    assert (totals["missed"], totals["false_positives"]) == (1, 1)
+    assert totals["accuracy"] == 89.5
+    text = dashboard().get_text(" ", strip=True)
+    assert "Spam caught 8" in text
+    assert "Missed spam 1" in text
+    assert "False positives 1" in text
+    assert "Accuracy 89.5%" in text
+
+
+def test_dashboard_is_not_shown_to_staff_who_cannot_see_comments(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="outsider", is_staff=True))
+
+    assert "moderation-dashboard" not in client.get("/admin/").text

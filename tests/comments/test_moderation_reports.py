@@ -1,0 +1,146 @@
+"""A person's spam/ham decision teaches Akismet: one report, with the stored payload, retried."""
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from comments import moderation
+from comments.models import AkismetReport, CommentEvent, Status, Verdict
+from tests.akismet_double import AkismetDouble
+from tests.comments.moderation_helpers import run_action
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+STORED = {
+    "user_ip": "198.51.100.9",
+    "user_agent": "Mozilla/5.0 (stored)",
+    "comment_author": "Stored Sam",
+    "comment_author_email": "sam@example.com",
+    "comment_content": "What comment-check saw.",
+    "comment_type": "comment",
+    "blog_charset": "UTF-8",
+}
+
+
+@pytest.fixture
+def akismet(settings):
+    with AkismetDouble() as double:
+        settings.AKISMET_API_KEY = "test-key"
+        settings.AKISMET_API_URL = double.url
+        yield double
+
+
+def decide(client, action, comment, status, capture):
+    with capture(execute=True):
+        run_action(client, action, [comment], status=status)
+
+
+def test_marking_ham_as_spam_sends_one_submit_spam_with_the_stored_payload(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(
+        status=Status.PENDING,
+        spam_verdict=Verdict.HAM,
+        akismet_payload=STORED,
+        content="Edited since the check",
+    )
+
+    decide(admin_client, "spam_comments", comment, "pending", django_capture_on_commit_callbacks)
+
+    sent = akismet.requests_to("submit-spam")
+    assert len(sent) == 1
+    for key, value in STORED.items():
+        assert sent[0].data[key] == value
+    assert not akismet.requests_to("submit-ham")
+    report = AkismetReport.objects.get(comment=comment)
+    assert (report.state, report.attempts, report.kind) == ("sent", 1, "spam")
+    assert comment.events.filter(action=CommentEvent.Action.REPORTED).count() == 1
+
+
+def test_not_spam_sends_one_submit_ham(admin_client, akismet, django_capture_on_commit_callbacks):
+    comment = CommentFactory(status=Status.SPAM, spam_verdict=Verdict.SPAM, akismet_payload=STORED)
+
+    decide(admin_client, "ham_comments", comment, "spam", django_capture_on_commit_callbacks)
+
+    sent = akismet.requests_to("submit-ham")
+    assert len(sent) == 1
+    assert sent[0].data["comment_content"] == STORED["comment_content"]
+    assert not akismet.requests_to("submit-spam")
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("approve_comments", Status.PENDING),
+        ("unapprove_comments", Status.APPROVED),
+        ("trash_comments", Status.SPAM),
+        ("restore_comments", Status.TRASH),
+    ],
+)
+def test_decisions_that_are_not_spam_or_ham_tell_akismet_nothing(
+    admin_client, akismet, django_capture_on_commit_callbacks, action, status
+):
+    comment = CommentFactory(status=status, akismet_payload=STORED, status_before_trash="spam")
+
+    decide(admin_client, action, comment, status, django_capture_on_commit_callbacks)
+
+    assert akismet.requests == []
+    assert not AkismetReport.objects.exists()
+
+
+def test_a_comment_never_checked_is_reported_with_a_payload_built_from_it(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(status=Status.PENDING, author_name="Fresh Fran")
+
+    decide(admin_client, "spam_comments", comment, "pending", django_capture_on_commit_callbacks)
+
+    (sent,) = akismet.requests_to("submit-spam")
+    assert sent.data["comment_author"] == "Fresh Fran"
+    assert sent.data["user_ip"] == "203.0.113.7"
+
+
+def test_a_failed_report_is_kept_visible_and_sent_on_retry(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(status=Status.PENDING, akismet_payload=STORED)
+    akismet.mode = "error"
+
+    decide(admin_client, "spam_comments", comment, "pending", django_capture_on_commit_callbacks)
+
+    report = AkismetReport.objects.get()
+    assert (report.state, report.attempts) == ("failed", 1)
+    assert "500" in report.last_error
+    page = admin_client.get(f"/admin/comments/comment/{comment.pk}/change/").text
+    assert "Failed, will retry" in page
+    assert "Report to Akismet failed" in page
+
+    akismet.mode = "normal"
+    moderation.send_akismet_reports.call()
+
+    report.refresh_from_db()
+    assert (report.state, report.attempts, report.last_error) == ("sent", 2, "")
+    assert len(akismet.requests_to("submit-spam")) == 2
+
+
+def test_failures_queue_a_later_retry_and_never_block_the_admin(
+    admin_client, akismet, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    comment = CommentFactory(status=Status.PENDING, akismet_payload=STORED)
+
+    decide(admin_client, "spam_comments", comment, "pending", django_capture_on_commit_callbacks)
+
+    # The admin request only queued the work.
+    assert akismet.requests == []
+    assert AkismetReport.objects.get().state == "queued"
+    assert DBTaskResult.objects.filter(task_path__endswith="send_akismet_reports").count() == 1
+
+    akismet.mode = "error"
+    moderation.send_akismet_reports.call()
+
+    retry = DBTaskResult.objects.filter(task_path__endswith="send_akismet_reports").latest(
+        "enqueued_at"
+    )
+    assert retry.run_after > timezone.now()
+    assert AkismetReport.objects.get().state == "failed"

@@ -1,0 +1,66 @@
+"""Recurring maintenance keeps exactly one future run of each task queued."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from comments import moderation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def queued_paths():
+    return sorted(
+        r.args_kwargs["args"][0]
+        for r in DBTaskResult.objects.filter(task_path__endswith="run_recurring", status="READY")
+    )
+
+
+def installed_recurring():
+    from django.utils.module_loading import import_string
+
+    paths = []
+    for path, _every in moderation.RECURRING:
+        try:
+            import_string(path)
+        except ImportError:
+            continue
+        paths.append(path)
+    return sorted(paths)
+
+
+def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, capsys):
+    call_command("schedule_maintenance")
+    call_command("schedule_maintenance")
+
+    assert queued_paths() == installed_recurring()
+    assert "comments.moderation.purge_comments_task" in queued_paths()
+    assert "already queued" in capsys.readouterr().out
+
+
+def test_schedule_maintenance_removes_duplicate_runs(database_queue):
+    for _ in range(3):
+        moderation.run_recurring.enqueue("comments.moderation.purge_comments_task")
+
+    moderation.schedule_maintenance()
+
+    assert queued_paths().count("comments.moderation.purge_comments_task") == 1
+
+
+def test_a_recurring_run_queues_its_next_run(database_queue):
+    moderation.run_recurring.call("comments.moderation.purge_comments_task")
+
+    (next_run,) = DBTaskResult.objects.filter(task_path__endswith="run_recurring")
+    assert next_run.args_kwargs["args"] == ["comments.moderation.purge_comments_task"]
+    assert (next_run.run_after - next_run.enqueued_at).total_seconds() > 23 * 3600
+
+
+def test_without_a_scheduling_backend_nothing_is_queued(capsys):
+    call_command("schedule_maintenance")
+
+    assert "cannot schedule" in capsys.readouterr().out
