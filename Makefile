@@ -34,6 +34,7 @@ run: install .env
 	$(MANAGE) migrate --noinput -v0; \
 	$(MANAGE) load_seed; \
 	$(MANAGE) ensure_editor; \
+	$(MANAGE) schedule_maintenance; \
 	$(MANAGE) collectstatic --noinput -v0; \
 	$(MANAGE) db_worker & worker=$$!; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the worker and the database)"; \
