@@ -104,14 +104,15 @@ class Process:
             self.kill()
 
 
-def _log_dir() -> Path:
-    path = Path(os.environ.get("LIVE_STACK_LOGS") or tempfile.mkdtemp(prefix="live-stack-"))
+def _log_dir(env: dict) -> Path:
+    folder = env.get("LIVE_STACK_LOGS") or os.environ.get("LIVE_STACK_LOGS")
+    path = Path(folder or tempfile.mkdtemp(prefix="live-stack-"))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def _spawn(name: str, args: list[str], env: dict) -> Process:
-    log_path = _log_dir() / f"{name}-{time.monotonic_ns()}.log"
+    log_path = _log_dir(env) / f"{name}-{time.monotonic_ns()}.log"
     with log_path.open("wb") as log:
         popen = subprocess.Popen(  # Our own fixed command line.
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
