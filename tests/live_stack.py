@@ -9,6 +9,7 @@ the environment), binds 127.0.0.1 on a free port, logs to a file, and is stopped
 """
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -24,6 +25,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 PYTHON = BIN / "python"
+
+# httpx logs every request at INFO; thousands of them would bury a failure's story.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def free_port() -> int:

@@ -1,0 +1,241 @@
+"""The comment soak: many concurrent readers post distinct comments and deliberate duplicates
+to a real gunicorn server, then we prove nothing was lost, nothing doubled, and every comment
+got its spam verdict once the worker drained the queue.
+
+    make soak                                   # 50 clients, 2,000 comments (+ duplicates)
+    python -m tests.reliability.soak --clients 10 --comments 200
+
+It runs on a throwaway PostgreSQL of its own (never the shared one), with the Akismet double.
+Every reader posts from 127.0.0.1, so the flood window is off (COMMENTS_FLOOD_SECONDS=0) and
+each distinct comment has its own email address; the duplicate rule stays on.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from tests.akismet_double import AkismetDouble
+from tests.live_stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
+
+ARTICLE = "/2007/05/selling-vs-marketing/"
+
+
+@dataclass
+class Figures:
+    requests: int = 0
+    accepted: int = 0
+    refused: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    acknowledged: dict[str, int] = field(default_factory=dict)  # text -> comment id
+    error_samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    drain_seconds: float = 0.0
+
+    @property
+    def p99_ms(self) -> float:
+        if len(self.latencies) < 2:
+            return 0.0
+        return statistics.quantiles(self.latencies, n=100)[98] * 1000
+
+    def summary(self) -> str:
+        return (
+            f"requests={self.requests} accepted={self.accepted} refused={self.refused} "
+            f"errors={self.errors} p99={self.p99_ms:.0f}ms "
+            f"rate={self.requests / max(self.seconds, 1e-9):.0f}/s "
+            f"drain={self.drain_seconds:.1f}s"
+        )
+
+
+def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: int = 10) -> Figures:
+    """Post `comments` distinct comments from `clients` threads; resend every Nth one."""
+    figures = Figures()
+    lock = threading.Lock()
+    with httpx.Client(timeout=30) as client:
+        action, hidden = comment_form(client.get(base_url + ARTICLE).text)
+        cookies = client.cookies  # the CSRF cookie that goes with the form's token
+
+    def one(client, data, expected) -> None:
+        started = time.perf_counter()
+        try:
+            answer = client.post(base_url + action, data=data)
+            status = answer.status_code
+        except httpx.HTTPError as error:
+            status, answer = 0, error
+        elapsed = time.perf_counter() - started
+        with lock:
+            figures.requests += 1
+            figures.latencies.append(elapsed)
+            if status == expected == 302:
+                figures.accepted += 1
+                match = re.search(r"#comment-(\d+)$", answer.headers.get("location", ""))
+                figures.acknowledged[data["comment"]] = int(match[1]) if match else 0
+            elif status == expected == 409:
+                figures.refused += 1
+            else:
+                figures.errors += 1
+                if len(figures.error_samples) < 5:
+                    detail = answer if status == 0 else answer.text[:200]
+                    figures.error_samples.append(f"{status}: {detail}")
+
+    def reader(numbers) -> None:
+        with httpx.Client(timeout=60, cookies=cookies) as client:
+            for n in numbers:
+                data = {
+                    **hidden,
+                    "author": f"Soak reader {n}",
+                    "email": f"soak{n}@example.com",
+                    "url": "",
+                    "comment": f"Soak comment {n}: marketing asks what the customer needs.",
+                }
+                one(client, data, 302)
+                if duplicate_every and n % duplicate_every == 0:
+                    one(client, data, 409)
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=reader, args=(range(i, comments, clients),)) for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    figures.seconds = time.perf_counter() - started
+    return figures
+
+
+def stored_comments(conninfo: str) -> dict[str, list[int]]:
+    with psycopg.connect(conninfo) as db:
+        rows = db.execute("SELECT content, id FROM comments_comment").fetchall()
+    stored: dict[str, list[int]] = {}
+    for content, pk in rows:
+        stored.setdefault(content, []).append(pk)
+    return stored
+
+
+def unchecked_count(conninfo: str) -> int:
+    with psycopg.connect(conninfo) as db:
+        return db.execute(
+            "SELECT count(*) FROM comments_comment WHERE spam_verdict NOT IN ('ham', 'spam')"
+        ).fetchone()[0]
+
+
+def wait_for_drain(conninfo: str, timeout: float) -> float:
+    started = time.perf_counter()
+    while unchecked_count(conninfo):
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"{unchecked_count(conninfo)} comments still unchecked")
+        time.sleep(0.25)
+    return time.perf_counter() - started
+
+
+def problems(figures: Figures, conninfo: str, *, expected_duplicates: int) -> list[str]:
+    """Return every broken promise: lost, doubled, or unrefused comments, and errors."""
+    found = []
+    stored = stored_comments(conninfo)
+    if figures.errors:
+        found.append(f"{figures.errors} errors, e.g. {figures.error_samples}")
+    lost = [text for text in figures.acknowledged if text not in stored]
+    if lost:
+        found.append(f"{len(lost)} acknowledged comments are missing")
+    doubled = [text for text, ids in stored.items() if len(ids) > 1]
+    if doubled:
+        found.append(f"{len(doubled)} comments are stored more than once")
+    wrong_ids = [t for t, pk in figures.acknowledged.items() if t in stored and stored[t] != [pk]]
+    if wrong_ids:
+        found.append(f"{len(wrong_ids)} redirects named the wrong comment")
+    if figures.refused != expected_duplicates:
+        found.append(f"{figures.refused} of {expected_duplicates} duplicates refused with 409")
+    if len(stored) != figures.accepted:
+        found.append(f"{len(stored)} comments stored but {figures.accepted} acknowledged")
+    return found
+
+
+def throwaway_database(tmp: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    server = pgserver.get_server(tmp / "pg", cleanup_mode="delete")
+    server.psql("CREATE DATABASE soak;")
+    socket_dir = server.get_postmaster_info().socket_dir
+    return server, f"postgres://postgres@/soak?host={socket_dir}"
+
+
+def run(*, clients: int, comments: int, duplicate_every: int, web_workers: int, workers: int):
+    tmp = Path(tempfile.mkdtemp(prefix="soak-"))
+    server, db_url = throwaway_database(tmp)
+    conninfo = db_url.replace("postgres://", "postgresql://", 1)
+    processes = []
+    try:
+        with AkismetDouble(delay=0.01) as double:
+            env = stack_env(
+                db_url,
+                AKISMET_API_KEY="soak-key",
+                AKISMET_API_URL=double.url,
+                COMMENTS_FLOOD_SECONDS=0,
+                CACHE_URL=f"filecache://{tmp / 'cache'}",
+                WEB_CONCURRENCY=web_workers,
+                LIVE_STACK_LOGS=tmp / "logs",
+            )
+            manage(env, "migrate", "--noinput", "-v0")
+            manage(env, "load_seed")
+            web = start_gunicorn(env)
+            processes.append(web)
+            processes += [start_db_worker(env) for _ in range(workers)]
+            figures = post_load(
+                web.url, clients=clients, comments=comments, duplicate_every=duplicate_every
+            )
+            figures.drain_seconds = wait_for_drain(conninfo, timeout=600)
+            expected = len(range(0, comments, duplicate_every)) if duplicate_every else 0
+            return figures, problems(figures, conninfo, expected_duplicates=expected)
+    finally:
+        for process in processes:
+            process.stop()
+        server.cleanup()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--comments", type=int, default=2000)
+    parser.add_argument("--duplicate-every", type=int, default=10)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+    args = parser.parse_args(argv)
+    print(
+        f"Soak: {args.clients} clients post {args.comments} comments "
+        f"(every {args.duplicate_every}th sent twice) to gunicorn ({args.web_workers} workers), "
+        f"{args.workers} task workers, Akismet double.",
+        flush=True,
+    )
+    figures, found = run(
+        clients=args.clients,
+        comments=args.comments,
+        duplicate_every=args.duplicate_every,
+        web_workers=args.web_workers,
+        workers=args.workers,
+    )
+    print(figures.summary())
+    for problem in found:
+        print(f"FAILED: {problem}")
+    print(
+        "OK: nothing lost, nothing doubled, every duplicate refused, every comment checked."
+        if not found
+        else ""
+    )
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The spam check survives Akismet outages and workers that die mid-check.
+
+Real gunicorn servers and `manage.py db_worker` processes run on the test database, with the
+Akismet-compatible HTTP double standing in for Akismet.
+"""
+
+import itertools
+import re
+import threading
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from comments.models import Comment, CommentEvent, Status, Verdict
+from tests.akismet_double import AkismetDouble
+from tests.factories import PostFactory
+from tests.live_stack import (
+    comment_form,
+    database_url_for,
+    db_worker,
+    gunicorn,
+    manage,
+    stack_env,
+    start_db_worker,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+UNAVAILABLE = "Akismet was unable to check this comment but will automatically retry later."
+
+
+@pytest.fixture
+def double():
+    with AkismetDouble() as double:
+        yield double
+
+
+@pytest.fixture
+def env(double, tmp_path):
+    return stack_env(
+        database_url_for(connection),
+        AKISMET_API_KEY="test-key",
+        AKISMET_API_URL=double.url,
+        AKISMET_TIMEOUT=30,
+        COMMENTS_FLOOD_SECONDS=0,
+        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+    )
+
+
+@pytest.fixture
+def article(db):
+    return PostFactory(title="Selling vs. Marketing")
+
+
+def wait_for(condition, timeout: float = 60, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
+
+
+def post_comments(base_url: str, article, count: int, *, spam_every: int = 0) -> list[int]:
+    """Post `count` distinct comments from 8 threads; return the ids acknowledged by 302."""
+    with httpx.Client(timeout=30) as client:
+        action, hidden = comment_form(client.get(base_url + article.get_absolute_url()).text)
+        cookies = client.cookies
+    ids, lock = [], threading.Lock()
+
+    def send(numbers):
+        with httpx.Client(timeout=30, cookies=cookies) as client:
+            for n in numbers:
+                spam = spam_every and n % spam_every == 0
+                answer = client.post(
+                    base_url + action,
+                    data={
+                        **hidden,
+                        "author": "akismet-guaranteed-spam" if spam else f"Reader {n}",
+                        "email": f"reader{n}@example.com",
+                        "comment": f"Comment number {n} on selling and marketing.",
+                    },
+                )
+                assert answer.status_code == 302, answer.text[:300]
+                with lock:
+                    ids.append(int(re.search(r"#comment-(\d+)$", answer.headers["location"])[1]))
+
+    threads = [threading.Thread(target=send, args=(range(i, count, 8),)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return ids
+
+
+def recheck_overdue(env) -> None:
+    """Run the safety net the maintenance scheduler runs: queue every overdue check."""
+    manage(env, "shell", "-c", "from comments.tasks import recheck_overdue; recheck_overdue.call()")
+
+
+def test_comments_posted_during_an_akismet_outage_are_kept_and_checked_after_it(
+    double, env, article, admin_client
+):
+    double.mode = "error"
+    with gunicorn(env, workers=3) as web, db_worker(env):
+        ids = post_comments(web.url, article, 24, spam_every=6)
+        assert len(ids) == 24
+
+        def all_checks_failed():
+            """every comment to have failed its first check"""
+            return Comment.objects.filter(pk__in=ids, spam_verdict=Verdict.ERROR).count() == len(
+                ids
+            )
+
+        wait_for(all_checks_failed)
+        comments = Comment.objects.filter(pk__in=ids)
+        assert {c.status for c in comments} == {Status.AWAITING_CHECK}
+        for comment in comments:
+            reasons = list(comment.events.values_list("reason", flat=True))
+            assert UNAVAILABLE in reasons
+        queue = admin_client.get("/admin/comments/comment/").content.decode()
+        assert queue.count("Awaiting spam check") >= len(ids)
+
+        # Akismet is back; the retries come due.
+        double.mode = "normal"
+        Comment.objects.filter(pk__in=ids).update(next_check_at=timezone.now() - timedelta(1))
+        recheck_overdue(env)
+
+        def all_checked():
+            """every comment to get Akismet's verdict"""
+            return not Comment.objects.filter(pk__in=ids, status=Status.AWAITING_CHECK).exists()
+
+        wait_for(all_checked)
+
+    verdicts = dict(Comment.objects.filter(pk__in=ids).values_list("pk", "spam_verdict"))
+    assert sorted(verdicts) == sorted(ids)
+    assert list(verdicts.values()).count(Verdict.SPAM) == 4
+    assert list(verdicts.values()).count(Verdict.HAM) == 20
+    assert not Comment.objects.filter(pk__in=ids, status=Status.APPROVED).exists()
+    for comment in Comment.objects.filter(pk__in=ids):
+        checked = comment.events.filter(action=CommentEvent.Action.CHECKED)
+        assert checked.count() == 1
+        assert checked.get().from_status == Status.AWAITING_CHECK
+
+
+def test_a_worker_killed_in_the_middle_of_a_check_leaves_a_comment_checked_exactly_once(
+    double, env, article
+):
+    double.delay = 4.0
+    with gunicorn(env, workers=2) as web:
+        [comment_id] = post_comments(web.url, article, 1)
+        worker = start_db_worker(env)
+        try:
+
+            def check_started():
+                """the worker to be inside its Akismet call"""
+                return double.requests_to("comment-check")
+
+            wait_for(check_started, timeout=30, every=0.05)
+            worker.kill()
+        finally:
+            worker.stop()
+
+        comment = Comment.objects.get(pk=comment_id)
+        assert comment.status == Status.AWAITING_CHECK
+        assert comment.spam_verdict == Verdict.UNCHECKED
+        assert not comment.events.filter(action=CommentEvent.Action.CHECKED).exists()
+
+        # The grace period passes; the safety net queues the check again, twice over, and
+        # two workers race for it.
+        double.delay = 0.5
+        Comment.objects.filter(pk=comment_id).update(
+            next_check_at=timezone.now() - timedelta(minutes=1)
+        )
+        with db_worker(env), db_worker(env):
+            recheck_overdue(env)
+            recheck_overdue(env)
+
+            def decided():
+                """the comment to get a verdict"""
+                return (
+                    Comment.objects.filter(pk=comment_id)
+                    .exclude(status=Status.AWAITING_CHECK)
+                    .exists()
+                )
+
+            wait_for(decided, timeout=60)
+            time.sleep(2)  # Let a racing second check finish, if there were one.
+
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.spam_verdict == Verdict.HAM
+    events = list(comment.events.order_by("created_at", "pk"))
+    assert [e.action for e in events if e.action == CommentEvent.Action.CHECKED] == ["checked"]
+    # Each event starts where the one before it ended: no double transitions.
+    for before, after in itertools.pairwise(events):
+        if after.from_status:
+            assert after.from_status == before.to_status, (before, after)
+    assert events[-1].to_status == Status.PENDING
+    assert 2 <= len(double.requests_to("comment-check")) <= 3
