@@ -130,6 +130,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     # The paginator's count is enough; a second count of the whole table is not.
     show_full_result_count = False
+    # The status filter already counts; Django's facets would count every filter again.
+    show_facets = admin.ShowFacets.NEVER
     actions = [
         *(_moderation_action(move) for move in moderation.MOVES.values()),
         "delete_permanently",
@@ -299,11 +301,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Why it's here"))
     def why_column(self, comment):
+        why, status = moderation.why_here(comment), comment.get_status_display()
+        if why == status:
+            return format_html('<span class="why why-{}">{}</span>', comment.status, why)
         return format_html(
             '<span class="why why-{}">{}</span><br><span class="status">{}</span>',
             comment.status,
-            moderation.why_here(comment),
-            comment.get_status_display(),
+            why,
+            status,
         )
 
     # The change page ----------------------------------------------------------------------

@@ -88,6 +88,7 @@ def chart(days: list[dict]) -> dict:
                 "width": round(step - 2, 1),
                 "segments": segments,
                 "label_x": round(x + (step - 2) / 2, 1),
+                "anchor": "end" if n == len(days) - 1 else "middle",
                 "show_label": n % 5 == 0 or n == len(days) - 1,
             }
         )
