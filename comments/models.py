@@ -107,6 +107,14 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post_id}: {self.content[:40]}"
 
+    def save(self, *args, **kwargs):
+        editing = not self._state.adding and kwargs.get("update_fields") is None
+        super().save(*args, **kwargs)
+        if editing and self.status == Status.APPROVED:
+            # An editor's fix to a visible comment changes the page readers see (and its
+            # cache and ETag); status changes tell the post through `transition()`.
+            tell_posts_comments_changed([self.post_id])
+
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"
 
