@@ -53,6 +53,21 @@ test: install browser
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The benchmark ("Performance" in the README): a throwaway `bench` database, the real stack
+# under wrk, a table of figures with their ratios to the trivial view, and bench/results.json.
+.PHONY: bench wrk
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's wrk for the benchmark..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: install it with 'sudo apt-get install wrk' and run make bench again."; exit 1; fi; \
+	fi
+
+bench: install wrk
+	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
