@@ -1,0 +1,117 @@
+"""Editors are emailed once when a comment reaches the moderation queue."""
+
+import akismet
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.urls import reverse
+
+from comments import notifications, tasks
+from comments.models import Comment, Status
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.comments.commenting"]
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="moderator", email="mod@example.com")
+    user.user_permissions.add(Permission.objects.get(codename="can_moderate"))
+    return user
+
+
+def test_moderators_are_emailed_when_a_comment_reaches_the_queue(
+    send, post, moderator, akismet_answers, settings
+):
+    settings.SITE_URL = "https://blog.example"
+
+    send(post, author="Grace", email="grace@example.com", comment="Worth a look.")
+
+    comment = Comment.objects.get()
+    [email] = mail.outbox
+    assert email.to == ["mod@example.com"]
+    assert post.title in email.subject
+    assert "Worth a look." in email.body
+    assert "Author: Grace" in email.body
+    approve = reverse("admin:comments_comment_approve", args=[comment.pk])
+    spam = reverse("admin:comments_comment_spam", args=[comment.pk])
+    assert f"Approve it: https://blog.example{approve}" in email.body
+    assert f"Mark it as spam: https://blog.example{spam}" in email.body
+    assert comment.notified_at is not None
+
+
+def test_every_moderator_with_an_email_gets_one_and_nobody_else(send, post, akismet_answers):
+    group = Group.objects.create(name="Moderators")
+    group.permissions.add(Permission.objects.get(codename="can_moderate"))
+    UserFactory(username="in-group", email="group@example.com").groups.add(group)
+    UserFactory(username="boss", email="boss@example.com", is_superuser=True)
+    UserFactory(username="no-email", email="", is_superuser=True)
+    UserFactory(username="reader", email="reader@example.com")
+    UserFactory(username="gone", email="gone@example.com", is_superuser=True, is_active=False)
+
+    send(post)
+
+    assert sorted(address for email in mail.outbox for address in email.to) == [
+        "boss@example.com",
+        "group@example.com",
+    ]
+
+
+def test_nobody_is_emailed_about_spam(send, post, moderator, akismet_answers):
+    akismet_answers(akismet.CheckResponse.SPAM)
+
+    send(post)
+    send(post, ak_hp_textarea="bot", comment="Honeypot spam")
+
+    assert mail.outbox == []
+
+
+def test_a_comment_is_notified_only_once(
+    send, post, moderator, double, django_capture_on_commit_callbacks
+):
+    double.mode = "error"
+    send(post)  # awaiting check: in the queue, editors told
+    comment = Comment.objects.get()
+    double.reset()
+
+    Comment.objects.filter(pk=comment.pk).update(next_check_at=comment.submitted_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.check_comment.call(comment.pk)  # Akismet is back: now pending
+    notifications.notify_moderators(comment.pk)
+
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert len(mail.outbox) == 1
+
+
+def test_email_is_plain_text_with_the_comment_as_written(post, moderator):
+    comment = CommentFactory(
+        post=post,
+        status=Status.PENDING,
+        author_name='<a href="https://evil.example">Click</a>',
+        content="<script>alert(1)</script>\nSecond line",
+    )
+
+    notifications.notify_moderators(comment.pk)
+
+    [email] = mail.outbox
+    assert email.content_subtype == "plain"
+    assert not getattr(email, "alternatives", None)
+    assert "<script>alert(1)</script>\nSecond line" in email.body
+    assert "\n" not in email.subject
+
+
+def test_a_failed_email_is_tried_again_later(post, moderator, monkeypatch):
+    comment = CommentFactory(post=post, status=Status.PENDING)
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    assert notifications.notify_moderators(comment.pk) == 0
+    comment.refresh_from_db()
+    assert comment.notified_at is None
+
+    monkeypatch.undo()
+    assert notifications.notify_moderators(comment.pk) == 1
