@@ -1,11 +1,13 @@
 """The editors' moderation desk: the comment changelist is the queue."""
 
 import hashlib
+import ipaddress
 import json
 
 from django.contrib import admin, messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -214,6 +216,23 @@ class CommentAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        """Find an email address or IP exactly (by index); anything else anywhere in the text."""
+        term = search_term.strip()
+        try:
+            validate_email(term)
+        except ValidationError:
+            pass
+        else:
+            return queryset.filter(author_email__iexact=term), False
+        try:
+            ipaddress.ip_address(term)
+        except ValueError:
+            pass
+        else:
+            return queryset.filter(ip_address=term), False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         # Django's own delete loads every row into memory and would delete approved comments.
@@ -228,7 +247,7 @@ class CommentAdmin(admin.ModelAdmin):
             extra_context["empty_folder"] = {
                 "label": _("Empty spam") if status == Status.SPAM else _("Empty trash"),
                 "count": counts[status],
-                "mark": moderation.high_water_mark(status, counts[f"max_{status}_id"]),
+                "mark": moderation.high_water_mark(status),
             }
         if (
             status in (None, REVIEW, Status.AWAITING_CHECK)

@@ -23,12 +23,12 @@ def akismet_totals() -> dict:
     and status disagree is an editor's correction.
     """
     totals = Comment.objects.order_by().aggregate(
-        checked=Count("pk", filter=_CHECKED),
-        caught=Count("pk", filter=_AKISMET_SPAM),
-        missed=Count("pk", filter=Q(spam_verdict=Verdict.HAM, status=Status.SPAM)),
-        false_positives=Count("pk", filter=_AKISMET_SPAM & _HUMAN_SAYS_HAM),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-        awaiting_check=Count("pk", filter=Q(status=Status.AWAITING_CHECK)),
+        checked=Count("status", filter=_CHECKED),
+        caught=Count("status", filter=_AKISMET_SPAM),
+        missed=Count("status", filter=Q(spam_verdict=Verdict.HAM, status=Status.SPAM)),
+        false_positives=Count("status", filter=_AKISMET_SPAM & _HUMAN_SAYS_HAM),
+        pending=Count("status", filter=Q(status=Status.PENDING)),
+        awaiting_check=Count("status", filter=Q(status=Status.AWAITING_CHECK)),
     )
     wrong = totals["missed"] + totals["false_positives"]
     totals["accuracy"] = (
@@ -50,9 +50,9 @@ def last_days(today=None, days=DAYS) -> list[dict]:
         .order_by()
         .values("day")
         .annotate(
-            ham=Count("pk", filter=Q(status=Status.APPROVED)),
-            spam=Count("pk", filter=Q(status=Status.SPAM)),
-            held=Count("pk", filter=Q(status__in=[Status.PENDING, Status.AWAITING_CHECK])),
+            ham=Count("status", filter=Q(status=Status.APPROVED)),
+            spam=Count("status", filter=Q(status=Status.SPAM)),
+            held=Count("status", filter=Q(status__in=[Status.PENDING, Status.AWAITING_CHECK])),
         )
     )
     by_day = {row["day"]: row for row in rows}

@@ -256,14 +256,17 @@ def why_here(comment) -> str:
 
 
 def status_counts() -> dict:
-    """Count comments in each status, plus the newest spam and trash ids, in one query."""
-    aggregates = {status.value: Count("pk", filter=Q(status=status.value)) for status in Status} | {
-        "max_spam_id": Max("pk", filter=Q(status=Status.SPAM)),
-        "max_trash_id": Max("pk", filter=Q(status=Status.TRASH)),
-    }
-    counts = Comment.objects.order_by().aggregate(**aggregates)
+    """Count comments in each status in one query (an index-only scan: no `pk`)."""
+    counts = Comment.objects.order_by().aggregate(
+        **{status.value: Count("status", filter=Q(status=status.value)) for status in Status}
+    )
     counts["review"] = counts[Status.PENDING] + counts[Status.AWAITING_CHECK]
     return counts
+
+
+def newest_id(status) -> int:
+    """The newest comment id in a status: the high-water mark of what an editor sees."""
+    return Comment.objects.filter(status=status).aggregate(n=Max("pk"))["n"] or 0
 
 
 # Reports to Akismet --------------------------------------------------------------------------
@@ -403,10 +406,10 @@ def purge_old_comments(now=None) -> tuple[int, int]:
 _MARK_SALT = "comments.moderation.empty"
 
 
-def high_water_mark(status: str, max_id) -> str:
+def high_water_mark(status: str) -> str:
     """Sign what the editor is looking at: the newest id in a folder, and when they looked."""
     return signing.dumps(
-        {"status": status, "max_id": max_id or 0, "at": timezone.now().isoformat()},
+        {"status": status, "max_id": newest_id(status), "at": timezone.now().isoformat()},
         salt=_MARK_SALT,
     )
 
