@@ -144,3 +144,27 @@ def test_failures_queue_a_later_retry_and_never_block_the_admin(
     )
     assert retry.run_after > timezone.now()
     assert AkismetReport.objects.get().state == "failed"
+
+
+def test_check_for_spam_rechecks_everything_awaiting_a_check_with_a_reason(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    spam = CommentFactory(
+        status=Status.AWAITING_CHECK,
+        spam_verdict=Verdict.ERROR,
+        author_name="akismet-guaranteed-spam",
+    )
+    ham = CommentFactory(status=Status.AWAITING_CHECK, spam_verdict=Verdict.ERROR)
+    CommentFactory(status=Status.APPROVED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/comments/comment/check-all/", follow=True)
+
+    assert "2 comment(s) queued for a spam check." in response.text
+    checks = akismet.requests_to("comment-check")
+    assert len(checks) == 2
+    assert {c.data["recheck_reason"] for c in checks} == {"recheck_queue"}
+    spam.refresh_from_db()
+    ham.refresh_from_db()
+    assert spam.status == Status.SPAM
+    assert ham.status in (Status.PENDING, Status.APPROVED)
