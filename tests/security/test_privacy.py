@@ -149,3 +149,16 @@ def test_erase_comments_deletes_a_persons_comments_and_keeps_replies_by_others(c
 def test_erase_comments_for_an_unknown_email_is_an_error():
     with pytest.raises(CommandError, match="No comments were written with"):
         call_command("erase_comments", "--email", "nobody@example.com", "--yes")
+
+
+def test_the_maintenance_scheduler_runs_the_retention_task():
+    from comments.moderation import RECURRING, run_recurring
+
+    old = _comment(61)
+    path = "comments.privacy.anonymise_old_comments_task"
+    assert path in dict(RECURRING)
+
+    run_recurring.call(path)
+
+    old.refresh_from_db()
+    assert old.ip_address is None
