@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -237,6 +237,8 @@ def why_here(comment) -> str:
             return "Flagged as spam by Akismet"
     if comment.status == Status.AWAITING_CHECK:
         return "Awaiting spam check"
+    if comment.status == Status.TRASH and hold.startswith("disallowed"):
+        return hold[0].upper() + hold[1:]
     if human_action == Action.MARKED_HAM and comment.status != Status.TRASH:
         return f"Un-spammed by {human}"
     if hold == "honeypot":
@@ -367,11 +369,23 @@ def _delete(queryset) -> int:
                 """,
                 {"ids": batch},
             )
-            _total, per_model = Comment.objects.filter(
+            _delete_dependents(batch)
+            deleted += Comment.objects.filter(
                 pk__in=batch, status__in=[Status.SPAM, Status.TRASH]
-            ).delete()
-            deleted += per_model.get(Comment._meta.label, 0)
+            )._raw_delete(connection.alias)
     return deleted
+
+
+def _delete_dependents(ids) -> None:
+    """Clear what points at these comments with one statement per relation, as Django would."""
+    for relation in Comment._meta.related_objects:
+        if relation.related_model is Comment:
+            continue  # Replies were moved up to the grandparent.
+        rows = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids})
+        if relation.on_delete is models.SET_NULL:
+            rows.update(**{relation.field.name: None})
+        else:
+            rows.delete()
 
 
 def _record_purge(reason: str, actor=None) -> None:

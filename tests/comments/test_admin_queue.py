@@ -139,6 +139,11 @@ def test_the_approved_count_matches_the_email_exactly(editor_client):
             "Held: moderation word &#x27;casino&#x27;",
         ),
         ({"status": Status.SPAM, "hold_reason": "honeypot"}, "Honeypot"),
+        (
+            {"status": Status.TRASH, "hold_reason": "disallowed word 'pills'"},
+            "Disallowed word &#x27;pills&#x27;",
+        ),
+        ({"status": Status.PENDING, "spam_verdict": Verdict.SKIPPED}, "Not checked by Akismet"),
     ],
 )
 def test_each_row_says_why_it_is_here(editor_client, fields, label):
