@@ -1,4 +1,33 @@
+import contextlib
+import ipaddress
+
+from django.conf import settings
+
 from .errors import database_unavailable, is_database_unavailable, method_not_allowed
+
+
+class ClientAddressMiddleware:
+    """Behind TRUSTED_PROXY_HOPS reverse proxies, take the reader's address from them.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the reader's is the
+    TRUSTED_PROXY_HOPS-th from the right; anything further left was written by the client and
+    is ignored. Without this, every reader behind the TLS proxy would share its address, and
+    the flood rule, Akismet and the login lockout would treat them all as one person.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hops = settings.TRUSTED_PROXY_HOPS
+        if hops:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            addresses = [address.strip() for address in forwarded if address.strip()]
+            if len(addresses) >= hops:
+                # Not an address: keep the connection's own.
+                with contextlib.suppress(ValueError):
+                    request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(addresses[-hops]))
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:
