@@ -162,3 +162,31 @@ def test_a_broken_page_answers_the_plain_500_page_not_the_outage_page(client, se
 
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_a_database_outage_outside_the_view_also_answers_503(client, db, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tests.factories import UserFactory
+
+    UserFactory(username="editor", is_staff=True)
+    client.get("/admin/login/")
+    client.raise_request_exception = False
+
+    create = SessionStore.save
+
+    def save(self, must_create=False):
+        if must_create:  # The login view creates the session...
+            return create(self, must_create=True)
+        # ...and SessionMiddleware saves it after the view has answered: the database is gone.
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "save", save)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": "correct horse battery"},
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Back in a moment" in response.content.decode()
