@@ -5,6 +5,7 @@ import ipaddress
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -44,7 +45,12 @@ class StatusFilter(admin.SimpleListFilter):
 
     def __init__(self, request, params, model, model_admin):
         self.request = request
+        # A search without a chosen folder looks everywhere, not just in the queue.
+        self.searching = bool(request.GET.get(SEARCH_VAR))
         super().__init__(request, params, model, model_admin)
+
+    def default(self):
+        return ALL if self.searching else REVIEW
 
     def lookups(self, request, model_admin):
         counts = _counts(request)
@@ -60,20 +66,20 @@ class StatusFilter(admin.SimpleListFilter):
     def choices(self, changelist):
         counts = _counts(self.request)
         yield {
-            "selected": self.value() in (None, REVIEW),
+            "selected": (self.value() or self.default()) == REVIEW,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("Needs review (%d)") % counts["review"],
         }
         for lookup, title in self.lookup_choices:
             yield {
-                "selected": self.value() == str(lookup),
+                "selected": (self.value() or self.default()) == str(lookup),
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value in (None, REVIEW):
+        value = self.value() or self.default()
+        if value == REVIEW:
             return queryset.awaiting_review()
         if value == ALL:
             return queryset
@@ -241,7 +247,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         counts = _counts(request)
-        status = request.GET.get(STATUS_PARAM)
+        status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
         if status in (Status.SPAM, Status.TRASH) and self.has_moderate_permission(request):
             extra_context["empty_folder"] = {

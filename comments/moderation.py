@@ -209,12 +209,20 @@ def apply_move(queryset, move: Move, actor=None, *, reason="") -> Outcome:
 
 def recheck(queryset, reason="recheck_queue") -> int:
     """Queue a fresh Akismet check for each comment in `queryset`; return how many."""
+    ids = [pk for batch in _id_batches(queryset) for pk in batch]
+    if ids:
+        # One task fans out into one check per comment, so the request stays short.
+        transaction.on_commit(lambda: queue_rechecks.enqueue(ids, reason))
+    return len(ids)
+
+
+@task()
+def queue_rechecks(ids: list[int], reason: str) -> int:
+    """Queue one spam check per comment (their own retries and backoff apply)."""
     from .tasks import check_comment
 
-    ids = []
-    for batch in _id_batches(queryset):
-        ids.extend(batch)
-    transaction.on_commit(lambda: [check_comment.enqueue(pk, recheck_reason=reason) for pk in ids])
+    for pk in ids:
+        check_comment.enqueue(pk, recheck_reason=reason)
     return len(ids)
 
 
@@ -335,7 +343,7 @@ def send_akismet_reports() -> dict:
                     else f"{report.get_kind_display()} failed ({report.last_error}); will retry."
                 ),
             )
-    if failed:
+    if failed and not _queued(send_akismet_reports).exists():
         attempts = pending.aggregate(n=Max("attempts"))["n"] or 1
         _enqueue_later(send_akismet_reports, _retry_delay(attempts))
     return {"sent": sent, "failed": failed}
@@ -470,20 +478,26 @@ def run_recurring(path: str) -> object:
     try:
         return import_string(path).call()
     finally:
-        if run_recurring.get_backend().supports_defer and not _queued_runs(path).exists():
+        if not _queued_runs(path).exists():
             _enqueue_later(run_recurring, every, path)
 
 
-def _queued_runs(path: str):
-    """The future runs of a recurring task waiting in the database queue."""
+def _queued(task_to_run, *args):
+    """Runs of a task with these arguments waiting in the database queue (none elsewhere)."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    if not task_to_run.get_backend().supports_defer:
+        return DBTaskResult.objects.none()
     return DBTaskResult.objects.filter(
-        task_path=run_recurring.module_path,
+        task_path=task_to_run.module_path,
         status=TaskResultStatus.READY,
-        args_kwargs__args=[path],
+        args_kwargs__args=list(args),
     )
+
+
+def _queued_runs(path: str):
+    return _queued(run_recurring, path)
 
 
 def schedule_maintenance() -> list[str]:

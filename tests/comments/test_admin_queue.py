@@ -288,3 +288,22 @@ def test_queue_spam_folder_and_dashboard_cost_the_same_queries_at_any_size(
     with django_assert_max_num_queries(len(small)):
         assert editor_client.get(url).status_code == 200
     assert len(small) <= 12
+
+
+def test_a_search_without_a_folder_looks_in_every_folder(editor_client):
+    spam = CommentFactory(status=Status.SPAM, author_email="wanted@example.com")
+    pending = CommentFactory(status=Status.PENDING, author_email="wanted@example.com")
+
+    page = editor_client.get(queue_url(q="wanted@example.com"))
+
+    assert {c.pk for c in page.context["cl"].result_list} == {spam.pk, pending.pk}
+    assert "All comments" in page.text
+
+
+def test_a_search_inside_a_folder_stays_there(editor_client):
+    CommentFactory(status=Status.SPAM, author_email="wanted@example.com")
+    pending = CommentFactory(status=Status.PENDING, author_email="wanted@example.com")
+
+    page = editor_client.get(queue_url(q="wanted@example.com", status="pending"))
+
+    assert [c.pk for c in page.context["cl"].result_list] == [pending.pk]

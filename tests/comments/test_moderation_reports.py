@@ -136,13 +136,19 @@ def test_failures_queue_a_later_retry_and_never_block_the_admin(
     assert AkismetReport.objects.get().state == "queued"
     assert DBTaskResult.objects.filter(task_path__endswith="send_akismet_reports").count() == 1
 
+    # The worker picks it up, and Akismet fails.
+    DBTaskResult.objects.update(status="RUNNING")
     akismet.mode = "error"
     moderation.send_akismet_reports.call()
 
-    retry = DBTaskResult.objects.filter(task_path__endswith="send_akismet_reports").latest(
-        "enqueued_at"
+    (retry,) = DBTaskResult.objects.filter(
+        task_path__endswith="send_akismet_reports", status="READY"
     )
     assert retry.run_after > timezone.now()
+
+    # A second failing run (the hourly one) does not start a second retry chain.
+    moderation.send_akismet_reports.call()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert AkismetReport.objects.get().state == "failed"
 
 
