@@ -215,6 +215,13 @@ def test_double_ham_is_sent_with_the_key_and_the_site(send, post, double, settin
     assert request.data["user_ip"] == "203.0.113.9"
     assert request.data["comment_author"] == "Grace Reader"
     assert request.data["honeypot_field_name"] == "ak_hp_textarea"
+    # Over the wire: the key and the site, then exactly the stored payload, field by field.
+    stored = Comment.objects.get().akismet_payload
+    assert request.data == {
+        "api_key": "test-key",
+        "blog": f"{settings.SITE_URL}/",
+        **{name: str(value) for name, value in stored.items()},
+    }
     assert Comment.objects.get().status == Status.PENDING
     # No verify-key round trip before each check.
     assert double.requests_to("verify-key") == []
