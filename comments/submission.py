@@ -74,7 +74,9 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         comment.next_check_at = comment.submitted_at + tasks.CHECK_GRACE
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
         _store(comment, action, f"held: {comment.hold_reason}" if comment.hold_reason else "")
-        transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk))
+        # Robust: if the queue cannot take it, the reader still gets their 302 and
+        # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
+        transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)
     return Submission(302, comment=comment, form=form)
 
 

@@ -174,7 +174,7 @@ def _failed(comment, error) -> str:
         _notify_on_commit(comment)
     else:
         comment.save(update_fields=fields)
-    transaction.on_commit(lambda: _schedule_retry(comment.pk, comment.next_check_at))
+    transaction.on_commit(lambda: _schedule_retry(comment.pk, comment.next_check_at), robust=True)
     return "error: will retry"
 
 

@@ -360,6 +360,25 @@ def test_lost_check_is_picked_up_by_recheck_overdue(
     assert comment.spam_verdict == Verdict.HAM
 
 
+def test_comment_is_kept_when_the_queue_refuses_its_check(
+    send, post, double, monkeypatch, django_capture_on_commit_callbacks
+):
+    class BrokenQueue:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "check_comment", BrokenQueue())
+        response = send(post)
+
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Status.AWAITING_CHECK
+    Comment.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recheck_overdue.call()
+    assert Comment.objects.get().spam_verdict == Verdict.HAM
+
+
 def test_editor_may_approve_while_the_check_waits_and_keeps_the_decision(
     send, post, double, django_capture_on_commit_callbacks
 ):
