@@ -201,6 +201,20 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.can_moderate")
 
+    def has_delete_permission(self, request, obj=None):
+        # Like WordPress: only spam and trash can be deleted for good.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status in (Status.SPAM, Status.TRASH))
+
+    def get_deleted_objects(self, objs, request):
+        """List only the comments: their replies are kept (moved up a level), not deleted."""
+        objs = list(objs)
+        count = {self.opts.verbose_name_plural: len(objs)}
+        return [str(obj) for obj in objs], count, set(), []
+
+    def delete_model(self, request, obj):
+        moderation.delete_permanently(Comment.objects.filter(pk=obj.pk), request.user)
+
     # The queue ----------------------------------------------------------------------------
 
     def get_queryset(self, request):

@@ -254,3 +254,18 @@ def test_staff_without_can_moderate_cannot_moderate(client, action):
     comment.refresh_from_db()
     assert comment.status == Status.SPAM
     assert not CommentEvent.objects.exists()
+
+
+def test_only_spam_and_trash_can_be_deleted_from_the_comment_page(moderator_client):
+    approved = CommentFactory(status=Status.APPROVED)
+    spam = CommentFactory(status=Status.SPAM)
+    reply = CommentFactory(status=Status.APPROVED, post=spam.post, parent=spam)
+
+    refused = moderator_client.post(
+        f"/admin/comments/comment/{approved.pk}/delete/", {"post": "yes"}
+    )
+    moderator_client.post(f"/admin/comments/comment/{spam.pk}/delete/", {"post": "yes"})
+
+    assert refused.status_code == 403
+    assert set(Comment.objects.values_list("pk", flat=True)) == {approved.pk, reply.pk}
+    assert CommentEvent.objects.get(action=Action.PURGED).actor == moderator_client.user

@@ -93,3 +93,40 @@ def test_editor_moderates_in_the_admin_and_the_reader_sees_the_result(
     expect(admin.get_by_text("Flagged as spam by eddie")).to_be_visible()
     # Nothing the strict CSP refused (no inline styles or scripts in our templates).
     assert not [e for e in admin.console_errors if "Content Security Policy" in e]
+
+
+def test_editor_follows_the_email_link_confirms_and_sees_the_history(
+    live_server, seed_post, new_page, screenshot
+):
+    make_editor(username="eddie")
+    comment = CommentFactory(
+        post=seed_post,
+        status=Status.PENDING,
+        spam_verdict=Verdict.HAM,
+        author_name="Linked Lou",
+        content="I came from the notification email.",
+        akismet_payload={"comment_author": "Linked Lou", "user_ip": "203.0.113.7"},
+    )
+    admin = new_page()
+    admin.route(
+        "https://www.gravatar.com/**",
+        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
+    )
+
+    # The link in the email leads through the login form to a confirmation.
+    admin.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/approve/")
+    admin.get_by_label("Username").fill("eddie")
+    admin.get_by_label("Password").fill("correct horse battery")
+    admin.get_by_role("button", name="Log in").click()
+    expect(admin.get_by_role("heading", name="Approve this comment?")).to_be_visible()
+    expect(admin.get_by_text("I came from the notification email.")).to_be_visible()
+    admin.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment approved.")
+
+    admin.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    history = admin.locator("table.comment-history")
+    expect(history).to_contain_text("Approved")
+    expect(history).to_contain_text("eddie")
+    expect(admin.locator("pre.akismet-payload")).to_contain_text('"comment_author": "Linked Lou"')
+    screenshot(admin, "moderation-comment-history")
+    assert not [e for e in admin.console_errors if "Content Security Policy" in e]
