@@ -6,8 +6,10 @@ got its spam verdict once the worker drained the queue.
     python -m tests.reliability.soak --clients 10 --comments 200
 
 It runs on a throwaway PostgreSQL of its own (never the shared one), with the Akismet double.
-Every reader posts from 127.0.0.1, so the flood window is off (COMMENTS_FLOOD_SECONDS=0) and
-each distinct comment has its own email address; the duplicate rule stays on.
+Each distinct comment comes from its own reader: its own email address, and its own IP
+address, given the way the production proxy gives it (X-Forwarded-For, with
+TRUSTED_PROXY_HOPS=1). So every rule stays on, the flood window included, and a deliberate
+duplicate is the same reader sending the same comment again.
 """
 
 import argparse
@@ -57,6 +59,11 @@ class Figures:
         )
 
 
+def reader_address(n: int) -> str:
+    """Return reader n's IP address, in the range set aside for benchmarks (198.18.0.0/15)."""
+    return f"198.{18 + n // 65536}.{n // 256 % 256}.{n % 256}"
+
+
 def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: int = 10) -> Figures:
     """Post `comments` distinct comments from `clients` threads; resend every Nth one."""
     figures = Figures()
@@ -65,10 +72,10 @@ def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: in
         action, hidden = comment_form(client.get(base_url + ARTICLE).text)
         cookies = client.cookies  # the CSRF cookie that goes with the form's token
 
-    def one(client, data, expected) -> None:
+    def one(client, data, address, expected) -> None:
         started = time.perf_counter()
         try:
-            answer = client.post(base_url + action, data=data)
+            answer = client.post(base_url + action, data=data, headers={"X-Forwarded-For": address})
             status = answer.status_code
         except httpx.HTTPError as error:
             status, answer = 0, error
@@ -98,9 +105,10 @@ def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: in
                     "url": "",
                     "comment": f"Soak comment {n}: marketing asks what the customer needs.",
                 }
-                one(client, data, 302)
+                address = reader_address(n)
+                one(client, data, address, 302)
                 if duplicate_every and n % duplicate_every == 0:
-                    one(client, data, 409)
+                    one(client, data, address, 409)
 
     started = time.perf_counter()
     threads = [
@@ -183,7 +191,7 @@ def run(*, clients: int, comments: int, duplicate_every: int, web_workers: int, 
                 db_url,
                 AKISMET_API_KEY="soak-key",
                 AKISMET_API_URL=double.url,
-                COMMENTS_FLOOD_SECONDS=0,
+                TRUSTED_PROXY_HOPS=1,
                 CACHE_URL=f"filecache://{tmp / 'cache'}",
                 WEB_CONCURRENCY=web_workers,
                 LIVE_STACK_LOGS=tmp / "logs",
@@ -215,7 +223,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     print(
         f"Soak: {args.clients} clients post {args.comments} comments "
-        f"(every {args.duplicate_every}th sent twice) to gunicorn ({args.web_workers} workers), "
+        f"(every {args.duplicate_every}th sent twice), each reader with its own address, "
+        f"to gunicorn ({args.web_workers} workers), "
         f"{args.workers} task workers, Akismet double.",
         flush=True,
     )

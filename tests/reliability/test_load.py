@@ -19,7 +19,7 @@ def test_concurrent_readers_lose_nothing_double_nothing_and_every_comment_is_che
             db_url,
             AKISMET_API_KEY="load-key",
             AKISMET_API_URL=double.url,
-            COMMENTS_FLOOD_SECONDS=0,
+            TRUSTED_PROXY_HOPS=1,
             CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         )
         with gunicorn(env, workers=3) as web, db_worker(env), db_worker(env):
