@@ -53,7 +53,7 @@ def run(
         require_wrk(),
         f"-t{min(connections, 2)}",
         f"-c{connections}",
-        f"-d{seconds}s",
+        f"-d{max(1, round(seconds))}s",
         "--timeout",
         "5s",
         "--latency",
