@@ -68,6 +68,9 @@ def run(
         ).stdout
     finally:
         Path(file.name).unlink()
+    for line in output.splitlines():
+        if line.startswith("BENCH_UNEXPECTED_STATUS "):
+            print(f"    (unexpected answer: HTTP {line.split()[1]})", flush=True)
     line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
     raw = json.loads(line.removeprefix("BENCH_JSON "))
     seconds_run = raw["duration_us"] / 1e6
