@@ -9,6 +9,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -563,6 +564,7 @@ class CommentEventAdmin(admin.ModelAdmin):
 
 @admin.register(AkismetReport)
 class AkismetReportAdmin(admin.ModelAdmin):
+    actions = ["retry_now"]
     list_display = [
         "created_at",
         "kind",
@@ -575,6 +577,19 @@ class AkismetReportAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind"]
     list_select_related = ["requested_by"]
     ordering = ["-created_at", "-pk"]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.can_moderate")
+
+    @admin.action(permissions=["moderate"], description=_("Send again now"))
+    def retry_now(self, request, queryset):
+        retried = queryset.exclude(state=AkismetReport.State.SENT).update(
+            state=AkismetReport.State.QUEUED, attempts=0
+        )
+        transaction.on_commit(lambda: moderation.send_akismet_reports.enqueue())
+        self.message_user(
+            request, _("%d report(s) queued to be sent again.") % retried, messages.SUCCESS
+        )
 
     @admin.display(description=_("Comment"))
     def comment_link(self, report):

@@ -174,3 +174,24 @@ def test_check_for_spam_rechecks_everything_awaiting_a_check_with_a_reason(
     ham.refresh_from_db()
     assert spam.status == Status.SPAM
     assert ham.status in (Status.PENDING, Status.APPROVED)
+
+
+def test_an_editor_can_send_a_failed_report_again_at_once(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(status=Status.SPAM, akismet_payload=STORED)
+    report = AkismetReport.objects.create(
+        comment=comment, kind="spam", state="failed", attempts=10, last_error="gave up"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/comments/akismetreport/",
+            {"action": "retry_now", "index": 0, "_selected_action": [report.pk]},
+            follow=True,
+        )
+
+    assert "1 report(s) queued to be sent again." in response.text
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == ("sent", 1)
+    assert len(akismet.requests_to("submit-spam")) == 1
