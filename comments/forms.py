@@ -99,7 +99,7 @@ class CommentForm(forms.Form):
 
     @property
     def consent_checked(self) -> bool:
-        """Whether the remember-me box shows ticked: as sent, or as remembered."""
+        """Return whether the remember-me box shows ticked: as sent, or as remembered."""
         if self.is_bound:
             return bool(self.data.get(CONSENT_FIELD))
         return bool(self.initial.get(CONSENT_FIELD))

@@ -153,7 +153,7 @@ def lock_author(comment) -> None:
 
 
 def is_duplicate(comment) -> bool:
-    """Whether the same author already said the same thing in the same place."""
+    """Return whether the same author already said the same thing in the same place."""
     same_author = Comment.objects.filter(author_email__iexact=comment.author_email)
     same_author |= Comment.objects.filter(author_name=comment.author_name)
     return (
@@ -166,7 +166,7 @@ def is_duplicate(comment) -> bool:
 
 
 def is_flood(comment, user=None) -> bool:
-    """Whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
+    """Return whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
     if user is not None and user.is_staff:
         return False
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
