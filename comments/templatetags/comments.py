@@ -15,6 +15,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
@@ -27,7 +28,7 @@ register = template.Library()
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
-THREAD_VERSION = 1
+THREAD_VERSION = 2
 _COLUMNS = ("pk", "parent_id", "author_name", "author_email", "author_url", "content")
 
 
@@ -100,9 +101,12 @@ def thread(rows, *, page: int, can_reply: bool):
     for index, (row, depth) in enumerate(ordered):
         next_depth = ordered[index + 1][1] if index + 1 < len(ordered) else 1
         pending = row.get("pending", False)
+        local = timezone.localtime(row["submitted_at"])
         items.append(
             {
                 **row,
+                "iso_date": local.isoformat(),
+                "date": dateformat.format(local, r"F j, Y \a\t g:i a"),
                 "depth": depth,
                 "pending": pending,
                 "avatar": avatar_url(row["author_email"]),
