@@ -261,6 +261,11 @@ class CommentAdmin(admin.ModelAdmin):
         return actions
 
     def changelist_view(self, request, extra_context=None):
+        if f"{STATUS_PARAM}__exact" in request.GET:
+            # Django's usual name for a status filter works too.
+            query = request.GET.copy()
+            query[STATUS_PARAM] = query.pop(f"{STATUS_PARAM}__exact")[-1]
+            request.GET = query
         counts = _counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}

@@ -77,6 +77,15 @@ def test_status_filter_shows_one_folder(editor_client, status, expected):
     assert shown == (expected or set(Status.values))
 
 
+def test_djangos_usual_status_parameter_opens_the_same_folder(editor_client):
+    spam = CommentFactory(status=Status.SPAM)
+    CommentFactory(status=Status.PENDING)
+
+    page = editor_client.get(queue_url(status__exact="spam"))
+
+    assert [c.pk for c in page.context["cl"].result_list] == [spam.pk]
+
+
 def test_each_row_shows_the_comment_as_the_reader_wrote_it(editor_client):
     post = PostFactory(title="Selling vs marketing")
     parent = CommentFactory(post=post, author_name="Original Olga", status=Status.APPROVED)
