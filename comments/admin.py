@@ -110,8 +110,9 @@ def _human_decision(field):
 def _moderation_action(move: moderation.Move):
     @admin.action(permissions=["moderate"], description=move.label)
     def act(modeladmin, request, queryset):
-        outcome = moderation.apply_move(queryset, move, request.user)
-        modeladmin.message_user(request, outcome.message(move), messages.SUCCESS)
+        modeladmin.message_user(
+            request, moderation.moderate(queryset, move, request.user), messages.SUCCESS
+        )
 
     act.__name__ = f"{move.name}_comments"
     return act
@@ -431,12 +432,10 @@ class CommentAdmin(admin.ModelAdmin):
     def delete_permanently(self, request, queryset):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        deleted = moderation.delete_permanently(queryset, request.user)
+        deleted, message = moderation.delete_for_editor(queryset, request.user)
         self.message_user(
             request,
-            _("%d comment(s) deleted permanently. Only spam and trash can be deleted.") % deleted
-            if deleted
-            else _("Nothing deleted: only spam and trash can be deleted permanently."),
+            message if deleted else _("Nothing deleted: only spam and trash can be deleted."),
             messages.SUCCESS if deleted else messages.WARNING,
         )
 

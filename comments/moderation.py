@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection, models, transaction
 from django.db.models import Count, Max, Q
@@ -70,10 +71,12 @@ class Move:
     label: str = ""
     report: str = ""
     done: str = ""
+    working: str = ""
 
 
 APPROVE = Move(
     name="approve",
+    working="Approving",
     label="Approve",
     action=Action.APPROVED,
     from_statuses=_UNDECIDED,
@@ -82,6 +85,7 @@ APPROVE = Move(
 )
 UNAPPROVE = Move(
     name="unapprove",
+    working="Unapproving",
     label="Unapprove",
     action=Action.UNAPPROVED,
     from_statuses=(Status.APPROVED,),
@@ -90,6 +94,7 @@ UNAPPROVE = Move(
 )
 SPAM = Move(
     name="spam",
+    working="Marking as spam",
     label="Mark as spam",
     action=Action.MARKED_SPAM,
     from_statuses=_NOT_SPAM,
@@ -99,6 +104,7 @@ SPAM = Move(
 )
 NOT_SPAM = Move(
     name="ham",
+    working="Restoring from spam",
     label="Not spam",
     action=Action.MARKED_HAM,
     from_statuses=(Status.SPAM,),
@@ -108,6 +114,7 @@ NOT_SPAM = Move(
 )
 TRASH = Move(
     name="trash",
+    working="Moving to the trash",
     label="Move to trash",
     action=Action.TRASHED,
     from_statuses=(*_NOT_SPAM, Status.SPAM),
@@ -116,6 +123,7 @@ TRASH = Move(
 )
 RESTORE = Move(
     name="restore",
+    working="Restoring from the trash",
     label="Restore",
     action=Action.RESTORED,
     from_statuses=(Status.TRASH,),
@@ -169,17 +177,21 @@ class Outcome:
         return move.done.format(n=self.changed, s="" if self.changed == 1 else "s")
 
 
-def _id_batches(queryset):
-    """Yield the queryset's ids in ascending batches, one query per batch."""
-    ids = queryset.order_by("pk").values_list("pk", flat=True)
+def _id_batches(comments):
+    """Yield ids in ascending batches: from a queryset (one query per batch) or a list."""
+    if isinstance(comments, list | tuple):
+        for start in range(0, len(comments), BATCH_SIZE):
+            yield list(comments[start : start + BATCH_SIZE])
+        return
+    ids = comments.order_by("pk").values_list("pk", flat=True)
     last = 0
     while batch := list(ids.filter(pk__gt=last)[:BATCH_SIZE]):
         yield batch
         last = batch[-1]
 
 
-def apply_move(queryset, move: Move, actor=None, *, reason="") -> Outcome:
-    """Apply `move` to every comment in `queryset` it applies to; return how many changed."""
+def apply_move(comments, move: Move, actor=None, *, reason="") -> Outcome:
+    """Apply `move` to the comments (a queryset or ids) it applies to; count the changes."""
     rules = DiscussionSettings.load()
     params = {
         "from_statuses": list(move.from_statuses),
@@ -191,9 +203,11 @@ def apply_move(queryset, move: Move, actor=None, *, reason="") -> Outcome:
         "manual_approval": rules.manual_approval,
         "require_prior_approval": rules.require_prior_approval,
     }
+    if not isinstance(comments, list | tuple):
+        comments = comments.filter(status__in=move.from_statuses)
     sql = _MOVE_SQL.format(to_status=move.to_status_sql)
     outcome, posts = Outcome(), set()
-    for batch in _id_batches(queryset.filter(status__in=move.from_statuses)):
+    for batch in _id_batches(comments):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, {**params, "ids": batch, "now": timezone.now()})
             changed, reports, post_ids = cursor.fetchone()
@@ -205,6 +219,33 @@ def apply_move(queryset, move: Move, actor=None, *, reason="") -> Outcome:
     if outcome.reports:
         transaction.on_commit(lambda: send_akismet_reports.enqueue())
     return outcome
+
+
+# Bigger jobs go to the task worker, so that no admin request runs into the web server's
+# timeout (a batch of moves runs at about 10,000 comments a second here).
+BACKGROUND_OVER = 20_000
+
+
+def _background_message(working: str, n: int) -> str:
+    return f"{working} {n} comments in the background; reload the page to follow along."
+
+
+def moderate(queryset, move: Move, actor) -> str:
+    """Apply an editor's move now, or in the worker when it is big; say what happened."""
+    ids = list(
+        queryset.filter(status__in=move.from_statuses).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(ids) > BACKGROUND_OVER:
+        transaction.on_commit(lambda: apply_move_task.enqueue(move.name, ids, actor.pk))
+        return _background_message(move.working, len(ids))
+    return apply_move(ids, move, actor).message(move)
+
+
+@task()
+def apply_move_task(move_name: str, ids: list[int], actor_id: int | None) -> int:
+    """Apply an editor's big move in the worker."""
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    return apply_move(ids, MOVES[move_name], actor).changed
 
 
 def recheck(queryset, reason="recheck_queue") -> int:
@@ -360,10 +401,12 @@ def _enqueue_later(task_to_run, delay: timedelta, *args) -> bool:
 # Purging -------------------------------------------------------------------------------------
 
 
-def _delete(queryset) -> int:
-    """Delete the spam and trash in `queryset` in batches, keeping replies; return how many."""
+def _delete(comments) -> int:
+    """Delete the spam and trash among the comments in batches, keeping replies; count them."""
     deleted = 0
-    for batch in _id_batches(queryset.filter(status__in=[Status.SPAM, Status.TRASH])):
+    if not isinstance(comments, list | tuple):
+        comments = comments.filter(status__in=[Status.SPAM, Status.TRASH])
+    for batch in _id_batches(comments):
         with transaction.atomic(), connection.cursor() as cursor:
             # A reply outlives its deleted parent: it moves up to the grandparent.
             cursor.execute(
@@ -406,12 +449,32 @@ def _record_purge(reason: str, actor=None) -> None:
     )
 
 
-def delete_permanently(queryset, actor=None) -> int:
-    """Delete the spam and trash among `queryset` for good, and record it."""
-    deleted = _delete(queryset)
+def delete_permanently(comments, actor=None) -> int:
+    """Delete the spam and trash among the comments for good, and record it."""
+    deleted = _delete(comments)
     if deleted:
         _record_purge(f"Deleted {deleted} spam and trash comments permanently", actor)
     return deleted
+
+
+def delete_for_editor(queryset, actor) -> tuple[int, str]:
+    """Delete now, or in the worker when it is big; return how many and what to say."""
+    ids = list(
+        queryset.filter(status__in=[Status.SPAM, Status.TRASH])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) > BACKGROUND_OVER:
+        transaction.on_commit(lambda: delete_task.enqueue(ids, actor.pk))
+        return len(ids), _background_message("Deleting", len(ids))
+    deleted = delete_permanently(ids, actor)
+    return deleted, f"{deleted} comment(s) deleted permanently."
+
+
+@task()
+def delete_task(ids: list[int], actor_id: int | None) -> int:
+    """Delete an editor's big selection of spam and trash in the worker."""
+    return delete_permanently(ids, get_user_model().objects.filter(pk=actor_id).first())
 
 
 def purge_old_comments(now=None) -> tuple[int, int]:

@@ -269,3 +269,35 @@ def test_only_spam_and_trash_can_be_deleted_from_the_comment_page(moderator_clie
     assert refused.status_code == 403
     assert set(Comment.objects.values_list("pk", flat=True)) == {approved.pk, reply.pk}
     assert CommentEvent.objects.get(action=Action.PURGED).actor == moderator_client.user
+
+
+def test_a_very_big_action_runs_in_the_worker_and_says_so(
+    moderator_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 3)
+    pending = CommentFactory.create_batch(5, status=Status.PENDING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(moderator_client, "spam_comments", pending[:1], select_across=True)
+
+    assert "Marking as spam 5 comments in the background" in messages_of(response)[0]
+    assert Comment.objects.filter(status=Status.SPAM).count() == 5
+    assert set(
+        CommentEvent.objects.filter(action=Action.MARKED_SPAM).values_list("actor", flat=True)
+    ) == {moderator_client.user.pk}
+
+
+def test_a_very_big_delete_runs_in_the_worker(
+    moderator_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 3)
+    spam = CommentFactory.create_batch(4, status=Status.SPAM)
+    approved = CommentFactory(status=Status.APPROVED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(
+            moderator_client, "delete_permanently", spam[:1], select_across=True, status="all"
+        )
+
+    assert "Deleting 4 comments in the background" in messages_of(response)[0]
+    assert list(Comment.objects.values_list("pk", flat=True)) == [approved.pk]
