@@ -523,18 +523,15 @@ class CommentAdmin(admin.ModelAdmin):
         if not (self.has_moderate_permission(request) and self.has_delete_permission(request)):
             raise PermissionDenied
         try:
-            status, deleted = moderation.empty_folder(request.POST.get("mark", ""), request.user)
+            status, _deleted, message = moderation.empty_folder(
+                request.POST.get("mark", ""), request.user
+            )
         except signing.BadSignature:
             self.message_user(
                 request, _("That page was too old; please try again."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-        self.message_user(
-            request,
-            _("%(n)d comment(s) deleted permanently from %(folder)s.")
-            % {"n": deleted, "folder": Status(status).label.lower()},
-            messages.SUCCESS,
-        )
+        self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
         )

@@ -499,21 +499,40 @@ def high_water_mark(status: str) -> str:
     )
 
 
-def empty_folder(mark: str, actor=None) -> tuple[str, int]:
-    """Delete the spam (or trash) the editor saw when `mark` was made, and nothing newer."""
+def empty_folder(mark: str, actor=None) -> tuple[str, int, str]:
+    """Delete the spam (or trash) the editor saw when `mark` was made, and nothing newer.
+
+    Return the folder, how many, and what to tell the editor; big folders empty in the worker.
+    """
     seen = signing.loads(mark, salt=_MARK_SALT, max_age=timedelta(days=1))
     status = Status(seen["status"])
     if status not in (Status.SPAM, Status.TRASH):
         raise signing.BadSignature("Only spam and trash can be emptied.")
-    deleted = _delete(
+    ids = list(
         Comment.objects.filter(
             status=status,
             pk__lte=seen["max_id"],
             status_changed_at__lte=timezone.datetime.fromisoformat(seen["at"]),
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    _record_purge(f"Emptied {status.label.lower()}: deleted {deleted} comments", actor)
-    return status, deleted
+    actor_id = actor.pk if actor else None
+    if len(ids) > BACKGROUND_OVER:
+        transaction.on_commit(lambda: empty_folder_task.enqueue(status, ids, actor_id))
+        return status, len(ids), _background_message("Deleting", len(ids))
+    deleted = empty_folder_task.call(status, ids, actor_id)
+    return status, deleted, f"{deleted} comment(s) deleted permanently from {status.label.lower()}."
+
+
+@task()
+def empty_folder_task(status: str, ids: list[int], actor_id: int | None) -> int:
+    """Delete the comments an editor saw in a folder, and record it."""
+    # Each batch still deletes only rows that are spam or trash when it runs.
+    deleted = _delete(ids)
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    _record_purge(f"Emptied {Status(status).label.lower()}: deleted {deleted} comments", actor)
+    return deleted
 
 
 # Recurring tasks -----------------------------------------------------------------------------

@@ -137,3 +137,21 @@ def test_empty_refuses_a_forged_mark(admin_client):
 
     assert "That page was too old" in response.text
     assert Comment.objects.count() == 1
+
+
+def test_emptying_a_big_folder_runs_in_the_worker_and_still_spares_newcomers(
+    admin_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 2)
+    CommentFactory.create_batch(3, status=Status.SPAM)
+    form = _empty_form(admin_client.get(queue_url(status="spam")).text)
+    newcomer = CommentFactory(status=Status.SPAM)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/comments/comment/empty/", form, follow=True)
+
+    assert "Deleting 3 comments in the background" in response.text
+    assert list(Comment.objects.values_list("pk", flat=True)) == [newcomer.pk]
+    assert CommentEvent.objects.get(action=CommentEvent.Action.PURGED).reason == (
+        "Emptied spam: deleted 3 comments"
+    )
