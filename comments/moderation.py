@@ -1,11 +1,12 @@
 """An editor's moderation work, done in the database in batches.
 
 Every editor action (approve, unapprove, spam, not spam, trash, restore) is a `Move`: the
-statuses it applies to and the SQL that gives the new status. `apply_move(queryset, move, actor)`
+statuses it applies to and the SQL that gives the new status. `apply_move(comments, move, actor)`
 walks the matching ids in batches of `BATCH_SIZE`, and for each batch one statement locks the
 rows, changes their status, writes one `CommentEvent` per changed comment and, when a person
 turned spam into ham or ham into spam, queues an `AkismetReport`. Nothing loops over rows in
-Python, so "all 100,000 matching" costs about a hundred statements.
+Python, so "all 100,000 matching" costs about a hundred statements. The admin calls
+`moderate()`, which hands selections over `BACKGROUND_OVER` to the task worker.
 
 Reports go to Akismet from the `send_akismet_reports` task after the transaction commits, with
 the payload stored when the comment was checked, and are retried with backoff until they land.
@@ -17,7 +18,6 @@ Spam and trash are purged by `purge_old_comments` (scheduled, and `manage.py pur
 queues the next one when it finishes (django-tasks has no cron).
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,8 +39,6 @@ from .models import (
     Verdict,
     tell_posts_comments_changed,
 )
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 Action = CommentEvent.Action
