@@ -92,7 +92,7 @@ def load_posts(seed: Post) -> None:
             "comments_changed_at": "NULL",
             "search_vector": "NULL",
         },
-        "generate_series(1, %s) AS i",
+        "generate_series(1, %s::int) AS i",
         [OTHER_POSTS],
     )
     with connection.cursor() as cursor:
@@ -115,13 +115,13 @@ def load_comments_at_scale() -> None:
         comment_values(
             "approved", "ham", "now() - (i %% 720) * interval '1 hour' - interval '1 day'", pick
         ),
-        f"generate_series(1, %s) AS i, {others}",
+        f"generate_series(1, %s::int) AS i, {others}",
         [APPROVED_ELSEWHERE],
     )
     insert_select(
         Comment,
         comment_values("spam", "spam", "now() - (i %% 1400) * interval '15 minutes'", pick),
-        f"generate_series(1, %s) AS i, {posts}",
+        f"generate_series(1, %s::int) AS i, {posts}",
         [SPAM],
     )
     insert_select(
@@ -130,7 +130,7 @@ def load_comments_at_scale() -> None:
             **comment_values("pending", "ham", "now() - (i %% 2880) * interval '15 minutes'", pick),
             "hold_reason": "CASE WHEN i %% 10 = 0 THEN 'held: 2 links' ELSE '' END",
         },
-        f"generate_series(1, %s) AS i, {posts}",
+        f"generate_series(1, %s::int) AS i, {posts}",
         [PENDING],
     )
     # Akismet's verdict on everything it checked in the last 30 days, and a few editors'
@@ -186,7 +186,7 @@ def grow_seed_thread(seed: Post, total: int) -> None:
                 "now() - interval '30 days' + i * interval '1 minute'",
                 str(int(seed.pk)),
             ),
-            "generate_series(%s, %s) AS i",
+            "generate_series(%s::int, %s::int) AS i",
             [have + 1, total],
         )
     # In each run of ten: chains 1-2-3-4-5 deep, a comment with two replies, and a pair.

@@ -93,6 +93,14 @@ class Stack:
         for name in list(self.processes):
             self.stop(name)
 
+    def server_pids(self) -> list[int]:
+        """Return gunicorn's processes and the task workers (not the load generators)."""
+        pids = []
+        for name, process in self.processes.items():
+            if name == "gunicorn" or name.startswith("db_worker"):
+                pids += [process.pid, *_children(process.pid)]
+        return pids
+
     def check_alive(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
@@ -106,6 +114,27 @@ class Stack:
             "gunicorn", [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"], extra
         )
         wait_until_up(f"http://127.0.0.1:{port}/healthz", self)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """Return the CPU time (user + system) each process has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
 
 
 def wait_until_up(url: str, stack: Stack, timeout: float = 30) -> None:
