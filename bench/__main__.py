@@ -42,11 +42,8 @@ CONCURRENCY = (1, 8, 32)
 TRICKLE_RATE, TRICKLE_SECONDS, CHECK_DEADLINE = 20, 10, 2.0
 WORKER_CONFIGS = [
     {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": 2, "GUNICORN_THREADS": 1},
-    {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": 3, "GUNICORN_THREADS": 1},
     {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": 4, "GUNICORN_THREADS": 1},
-    {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": 6, "GUNICORN_THREADS": 1},
     {"GUNICORN_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": 2, "GUNICORN_THREADS": 4},
-    {"GUNICORN_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": 3, "GUNICORN_THREADS": 4},
     {"GUNICORN_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": 4, "GUNICORN_THREADS": 2},
 ]
 
@@ -419,35 +416,47 @@ def report(bench: Bench, checks: list[dict], info: dict) -> None:
 
 
 def run_compare_workers(bench: Bench, stack: Stack, port: int, seed) -> None:
+    """Measure each gunicorn configuration in interleaved rounds; print the medians."""
     from bench.data import grow_seed_thread
 
     grow_seed_thread(seed, 200)
     path = seed.get_absolute_url()
     stack.stop("gunicorn")
+    runs = {"healthz c=8": ("/healthz", 8), "article c=8": (path, 8), "article c=32": (path, 32)}
+    samples: dict[str, dict[str, list]] = {}
+    # Rounds interleave the configurations, so drift on a shared machine hits them all alike.
+    for round_number in range(bench.args.rounds):
+        for config in WORKER_CONFIGS:
+            name = f"{config['GUNICORN_WORKER_CLASS']} x{config['WEB_CONCURRENCY']}" + (
+                f" ({config['GUNICORN_THREADS']} threads)" if config["GUNICORN_THREADS"] > 1 else ""
+            )
+            print(f"{name}, round {round_number + 1}", flush=True)
+            stack.start_gunicorn(port, **config)
+            bench.warm("/healthz")
+            bench.warm(path)
+            for key, (url, c) in runs.items():
+                row = bench.measure(f"{name}: {key}", url, c)
+                samples.setdefault(name, {}).setdefault(key, []).append(row)
+            stack.stop("gunicorn")
     table = []
-    for config in WORKER_CONFIGS:
-        name = f"{config['GUNICORN_WORKER_CLASS']} x{config['WEB_CONCURRENCY']}" + (
-            f" ({config['GUNICORN_THREADS']} threads)" if config["GUNICORN_THREADS"] > 1 else ""
-        )
-        print(name, flush=True)
-        stack.start_gunicorn(port, **config)
-        bench.warm("/healthz")
-        bench.warm(path)
-        figures = {
-            "healthz c=8": bench.measure(f"{name}: /healthz", "/healthz", 8),
-            "healthz c=32": bench.measure(f"{name}: /healthz", "/healthz", 32),
-            "article c=8": bench.measure(f"{name}: article, 200 comments", path, 8),
-            "article c=32": bench.measure(f"{name}: article, 200 comments", path, 32),
+    print(f"\nMedians of {bench.args.rounds} interleaved rounds of {bench.args.seconds:.0f} s:")
+    print("\n| workers | " + " | ".join(runs) + " |")
+    print("|---|" + "---|" * len(runs))
+    for name, by_run in samples.items():
+        medians = {
+            key: {
+                field: statistics.median(row[field] for row in rows)
+                for field in ("rps", "p99_ms", "cpu_ms")
+            }
+            for key, rows in by_run.items()
         }
-        stack.stop("gunicorn")
-        table.append({"config": name, **{k: (v["rps"], v["p99_ms"]) for k, v in figures.items()}})
-    print("\n| workers | /healthz c=8 | /healthz c=32 | article c=8 | article c=32 |")
-    print("|---|---|---|---|---|")
-    for entry in table:
-        cells = [f"{rps:.0f}/s, p99 {p99:.1f} ms" for rps, p99 in list(entry.values())[1:]]
-        print(f"| {entry['config']} | " + " | ".join(cells) + " |")
-    out = ROOT / "bench" / "workers.json"
-    out.write_text(json.dumps(table, indent=2) + "\n")
+        table.append({"config": name, **medians})
+        cells = [
+            f"{m['rps']:.0f}/s, p99 {m['p99_ms']:.0f} ms, {m['cpu_ms']:.2f} ms CPU"
+            for m in medians.values()
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    (ROOT / "bench" / "workers.json").write_text(json.dumps(table, indent=2) + "\n")
 
 
 def gunicorn_settings() -> dict:
@@ -467,6 +476,7 @@ def main(argv=None) -> None:
         help="db_worker processes (each runs one task at a time)",
     )
     parser.add_argument("--compare-workers", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare-workers")
     parser.add_argument(
         "--parts", default="floor,article,comments,admin", help="which measurements to run"
     )
