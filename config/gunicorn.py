@@ -4,12 +4,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Chosen by measurement (`python -m bench --compare-workers`, README "Performance"): threads
-# keep connections alive and overlap database waits, so a few threaded workers per core serve
-# the article page at about twice the rate of sync workers.
+# Chosen by measurement (`python -m bench --compare-workers`, README "Performance"): on the
+# 2-core machine one sync worker per core served the article page at the best p99 and the
+# least CPU per request; more workers, or threads, only added switching.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
