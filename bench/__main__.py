@@ -466,6 +466,31 @@ def gunicorn_settings() -> dict:
     return {key: config[key] for key in ("worker_class", "workers", "threads")}
 
 
+def print_markdown() -> None:
+    """Print the last run (bench/results.json) as the README's table."""
+    results = json.loads(RESULTS.read_text())
+    m = results["machine"]
+    g = results["gunicorn"]
+    print(
+        f"{results['when']}: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB; gunicorn "
+        f"{g['worker_class']} x{g['workers']}, {results['task_workers']} task workers, "
+        f"{results['seconds_per_run']:.0f} s per wrk run.\n"
+    )
+    print(
+        "| measurement | c | req/s | p50 ms | p99 ms | req/s ÷ floor | CPU ms/req | CPU ÷ floor |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    for r in results["rows"]:
+        print(
+            f"| {r['label']} | {r['c']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+            f"{r['ratio']:.2f} | {r['cpu_ms']:.2f} | {r['cpu_ratio'] or 0:.1f} |"
+        )
+    print()
+    for t in results["targets"]:
+        verdict = {True: "PASS", False: "MISS", None: "not measured"}[t["pass"]]
+        print(f"- **{verdict}** {t['target']}: {t['figure']}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=4, help="length of each wrk run")
@@ -480,7 +505,13 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--parts", default="floor,article,comments,admin", help="which measurements to run"
     )
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the last results as a Markdown table"
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print_markdown()
+        return
     wrk.require_wrk()
 
     started = time.monotonic()
