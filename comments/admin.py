@@ -537,8 +537,21 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the system writes: editors may read them, never edit them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CommentEvent)
-class CommentEventAdmin(admin.ModelAdmin):
+class CommentEventAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "action",
@@ -553,18 +566,9 @@ class CommentEventAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AkismetReport)
-class AkismetReportAdmin(admin.ModelAdmin):
+class AkismetReportAdmin(ReadOnlyAdmin):
     actions = ["retry_now"]
     list_display = [
         "created_at",
@@ -599,15 +603,6 @@ class AkismetReportAdmin(admin.ModelAdmin):
             reverse("admin:comments_comment_change", args=[report.comment_id]),
             report.comment_id,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DiscussionSettings)
