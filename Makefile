@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# One db_worker runs one task at a time; spam checks wait on Akismet, so run a few.
+TASK_WORKERS ?= 2
 
 # Start the embedded PostgreSQL unless DATABASE_URL points elsewhere; stop it on exit only if
 # this command started it.
@@ -29,15 +31,15 @@ install: $(STAMP)
 
 run: install .env
 	@set -euo pipefail; $(with_database); \
-	cleanup() { if [ -n "$${worker:-}" ]; then kill "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; fi; stop_db; }; \
+	workers=(); cleanup() { for pid in "$${workers[@]}"; do kill "$$pid" 2>/dev/null || true; done; wait "$${workers[@]}" 2>/dev/null || true; stop_db; }; \
 	trap cleanup EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) migrate --noinput -v0; \
 	$(MANAGE) load_seed; \
 	$(MANAGE) ensure_editor; \
 	$(MANAGE) schedule_maintenance; \
 	$(MANAGE) collectstatic --noinput -v0; \
-	$(MANAGE) db_worker & worker=$$!; \
-	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the worker and the database)"; \
+	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
 	PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 # Browser tests need Debian's chromium; install it when we may (CI runs as root).
