@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
-from blog.views import rendered_article
 
 from .models import Comment, Status
 from .submission import submit_comment
@@ -51,7 +50,6 @@ def post_comment(request, post_id):
     # 400, 409 and 429: the whole post page again, with everything the reader typed.
     context = {
         "post": post,
-        "article_html": rendered_article(post),
         "comment_form": result.form,
         "comment_error": result.message,
     }
