@@ -15,6 +15,8 @@ class AuthorProfile(models.Model):
     bio = models.TextField(
         _("about the author"), blank=True, help_text=_("Shown under each post in the author box.")
     )
+    # The author box is part of every post page: its change time goes into their Last-Modified.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("author profile")

@@ -1,6 +1,5 @@
 """The editors' moderation desk: the comment changelist is the queue."""
 
-import hashlib
 import ipaddress
 import json
 
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter, truncatechars
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from . import moderation
 from .models import AkismetReport, Comment, CommentEvent, DiscussionSettings, Status
+from .templatetags.comments import avatar_url
 
 Action = CommentEvent.Action
 STATUS_PARAM = "status"
@@ -87,11 +88,6 @@ class StatusFilter(admin.SimpleListFilter):
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset.none()
-
-
-def gravatar_url(email: str, size: int = 40) -> str:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=identicon"
 
 
 def _human_decision(field):
@@ -304,7 +300,7 @@ class CommentAdmin(admin.ModelAdmin):
             '<div class="comment-author"><img class="avatar" src="{}" alt="" width="32" '
             'height="32"><strong>{}</strong><br><a href="mailto:{}">{}</a><br>{}<br>'
             '<span class="ip">{}</span><br><span class="approved-count">{}</span></div>',
-            gravatar_url(comment.author_email),
+            avatar_url(comment.author_email, size=40),
             comment.author_name,
             comment.author_email,
             comment.author_email,
@@ -382,7 +378,7 @@ class CommentAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
             (
                 (
-                    e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                     e.actor_label,
                     e.get_action_display(),
                     e.get_from_status_display() or "—",

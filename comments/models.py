@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -155,15 +155,18 @@ def tell_posts_comments_changed(post_ids) -> None:
     """Give each post its new visible-comment count (for "N Comments", caches and ETags)."""
     from blog.models import Post
 
-    post_ids = set(post_ids)
-    counts = dict(
-        Comment.objects.filter(post_id__in=post_ids, status=Status.APPROVED)
-        .values("post_id")
-        .annotate(n=Count("id"))
-        .values_list("post_id", "n")
-    )
-    for post in Post.objects.filter(pk__in=post_ids):
-        post.comments_changed(counts.get(post.pk, 0))
+    with transaction.atomic():
+        # Lock the posts before counting: a concurrent change that counted first then commits
+        # before this count runs, so the last writer always writes the true number.
+        posts = list(Post.objects.select_for_update().filter(pk__in=set(post_ids)).order_by("pk"))
+        counts = dict(
+            Comment.objects.filter(post__in=posts, status=Status.APPROVED)
+            .values("post_id")
+            .annotate(n=Count("id"))
+            .values_list("post_id", "n")
+        )
+        for post in posts:
+            post.comments_changed(counts.get(post.pk, 0))
 
 
 class CommentEvent(models.Model):

@@ -248,7 +248,8 @@ def apply_move_task(move_name: str, ids: list[int], actor_id: int | None) -> int
 
 def recheck(queryset, reason="recheck_queue") -> int:
     """Queue a fresh Akismet check for each comment in `queryset`; return how many."""
-    ids = [pk for batch in _id_batches(queryset) for pk in batch]
+    # Only the queue is rechecked: a decided comment (approved, spam, trash) keeps its verdict.
+    ids = [pk for batch in _id_batches(queryset.awaiting_review()) for pk in batch]
     if ids:
         # One task fans out into one check per comment, so the request stays short.
         transaction.on_commit(lambda: queue_rechecks.enqueue(ids, reason))
@@ -404,8 +405,18 @@ def _delete(comments) -> int:
     deleted = 0
     if not isinstance(comments, list | tuple):
         comments = comments.filter(status__in=[Status.SPAM, Status.TRASH])
-    for batch in _id_batches(comments):
+    for candidates in _id_batches(comments):
         with transaction.atomic(), connection.cursor() as cursor:
+            # Ids may have been collected long ago (a big folder waits for the worker): lock and
+            # keep only what is still spam or trash, so a comment an editor rescued meanwhile
+            # keeps its history, its queued report and its replies.
+            batch = list(
+                Comment.objects.select_for_update()
+                .filter(pk__in=candidates, status__in=[Status.SPAM, Status.TRASH])
+                .values_list("pk", flat=True)
+            )
+            if not batch:
+                continue
             # A reply outlives its deleted parent: it moves up to the grandparent.
             cursor.execute(
                 """
@@ -415,13 +426,16 @@ def _delete(comments) -> int:
                 FROM comments_comment parent
                 WHERE child.parent_id = parent.id AND parent.id = ANY(%(ids)s)
                   AND NOT child.id = ANY(%(ids)s)
+                RETURNING child.post_id
                 """,
                 {"ids": batch},
             )
+            moved_replies_on = {post_id for (post_id,) in cursor.fetchall()}
             _delete_dependents(batch)
-            deleted += Comment.objects.filter(
-                pk__in=batch, status__in=[Status.SPAM, Status.TRASH]
-            )._raw_delete(connection.alias)
+            deleted += Comment.objects.filter(pk__in=batch)._raw_delete(connection.alias)
+            if moved_replies_on:
+                # A reply that moved up changes the thread readers see.
+                tell_posts_comments_changed(moved_replies_on)
     return deleted
 
 

@@ -153,6 +153,20 @@ def test_editing_the_author_bio_shows_on_the_very_next_request(client, post):
     assert "Ada now writes about sales." in response.content.decode()
 
 
+def test_editing_the_author_bio_shows_to_a_reader_revalidating_by_date(post):
+    last_modified = page_of(Client(), post)["Last-Modified"]
+    profile = post.author.author_profile
+    profile.bio = "Ada now writes about pricing."
+    # A second later, as an editor's change would be: HTTP dates have one-second resolution.
+    profile.save()
+    type(profile).objects.filter(pk=profile.pk).update(
+        updated_at=timezone.now() + datetime.timedelta(seconds=2)
+    )
+    response = page_of(Client(), post, if_modified_since=last_modified)
+    assert response.status_code == 200
+    assert "Ada now writes about pricing." in response.content.decode()
+
+
 def test_editing_an_approved_comment_in_the_admin_shows_on_the_very_next_request(
     admin_client, post
 ):

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from blog.models import Post
 
@@ -58,6 +61,20 @@ def test_post_url_with_wrong_month_redirects_to_the_permalink(client, seed_post)
     response = client.get("/2007/06/selling-vs-marketing/")
     assert response.status_code == 301
     assert response["Location"] == "/2007/05/selling-vs-marketing/"
+
+
+def test_redirect_to_the_permalink_keeps_the_comment_page(client, seed_post):
+    response = client.get("/2007/06/selling-vs-marketing/?cpage=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/2007/05/selling-vs-marketing/?cpage=2"
+
+
+def test_staff_see_the_same_home_page_list_as_readers(staff_client, post, draft):
+    from tests.factories import PostFactory
+
+    PostFactory(title="Scheduled for next week", published_at=timezone.now() + timedelta(days=7))
+    titles = [p.title for p in staff_client.get("/").context["posts"]]
+    assert titles == [post.title]
 
 
 def test_unknown_slug_gets_the_sites_404_page(client, seed_post):

@@ -155,3 +155,35 @@ def test_emptying_a_big_folder_runs_in_the_worker_and_still_spares_newcomers(
     assert CommentEvent.objects.get(action=CommentEvent.Action.PURGED).reason == (
         "Emptied spam: deleted 3 comments"
     )
+
+
+def test_a_comment_rescued_from_spam_while_its_deletion_waited_keeps_history_report_and_replies():
+    editor = make_editor()
+    rescued = CommentFactory(status=Status.SPAM)
+    reply = CommentFactory(post=rescued.post, parent=rescued, status=Status.APPROVED)
+    # The editor empties the spam folder (its ids are collected), and before the worker gets to
+    # it another editor clicks "Not spam".
+    moderation.apply_move([rescued.pk], moderation.NOT_SPAM, editor)
+    events_before = CommentEvent.objects.filter(comment=rescued).count()
+
+    deleted = moderation.empty_folder_task.call(Status.SPAM, [rescued.pk], editor.pk)
+
+    assert deleted == 0
+    assert Comment.objects.filter(pk=rescued.pk).exists()
+    assert CommentEvent.objects.filter(comment=rescued).count() == events_before > 0
+    assert rescued.reports.filter(kind="ham").count() == 1
+    reply.refresh_from_db()
+    assert reply.parent_id == rescued.pk
+
+
+def test_deleting_a_parent_moves_its_replies_up_and_the_page_shows_the_new_thread(client):
+    parent = CommentFactory(status=Status.SPAM)
+    reply = CommentFactory(post=parent.post, parent=parent, status=Status.APPROVED)
+    changed_before = type(parent.post).objects.get(pk=parent.post_id).comments_changed_at
+
+    moderation.delete_permanently(Comment.objects.filter(pk=parent.pk))
+
+    reply.refresh_from_db()
+    assert reply.parent_id is None
+    post = type(parent.post).objects.get(pk=parent.post_id)
+    assert post.comments_changed_at != changed_before
