@@ -5,14 +5,15 @@
 1. `closed_reason`: is the post still open for comments (its own switch, and
    DiscussionSettings.close_after_days)? If not: 403.
 2. `parent_refusal`: a reply must answer an approved comment on the same post. If not: 403.
-3. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked.
-4. `form_age_reason`: the signed `form_ts` says the form came back too fast (under
+3. `form_age_reason`: the signed `form_ts` says the form came back too fast (under
    COMMENTS_MIN_FORM_SECONDS), too late (over COMMENTS_MAX_FORM_AGE_DAYS), or it is missing
    or forged. Stored, but held for moderation with that reason.
-5. `lock_author` then `is_duplicate` (409) and `is_flood` (429): the same post, parent,
+4. `lock_author` then `is_duplicate` (409) and `is_flood` (429): the same post, parent,
    author and text again; or another comment from the same IP address or email within
    COMMENTS_FLOOD_SECONDS (staff are exempt). Both are read from the database under
    transaction-scoped advisory locks, so they hold across any number of web processes.
+5. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked
+   (after the duplicate and flood rules, so a bot cannot store the same row twice either).
 6. `disallowed_word`: straight to the trash, Akismet not asked.
 7. `hold_reasons`: too many links, or a moderation word. Held for moderation.
 8. After Akismet says ham, `status_for_ham` decides between pending and approved

@@ -46,11 +46,6 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         comment, user_role=STAFF_ROLE if user is not None and user.is_staff else ""
     )
 
-    # Cheap checks: a bot that fills in the hidden field is stored as spam, unasked.
-    if policy.honeypot_filled(data):
-        comment.status, comment.hold_reason = Status.SPAM, policy.HONEYPOT_REASON
-        _store(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
-        return Submission(302, comment=comment, form=form)
     held = [policy.form_age_reason(post, form.cleaned_data["form_ts"])]
 
     with transaction.atomic():
@@ -59,6 +54,12 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
             return Submission(409, form=form, message=policy.DUPLICATE_MESSAGE)
         if policy.is_flood(comment, user):
             return Submission(429, form=form, message=policy.FLOOD_MESSAGE)
+
+        # A bot that fills in the hidden field is stored as spam, and Akismet is not asked.
+        if policy.honeypot_filled(data):
+            comment.status, comment.hold_reason = Status.SPAM, policy.HONEYPOT_REASON
+            _store(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
+            return Submission(302, comment=comment, form=form)
 
         if word := policy.disallowed_word(comment, discussion):
             comment.status, comment.spam_verdict = Status.TRASH, Verdict.SKIPPED

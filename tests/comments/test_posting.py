@@ -315,6 +315,14 @@ def test_honeypot_comment_is_stored_as_spam_without_asking_akismet(send, post, a
     assert akismet_answers.calls == []
 
 
+def test_a_bot_filling_the_honeypot_cannot_store_the_same_comment_twice(send, post):
+    assert send(post, ak_hp_textarea="I am a bot").status_code == 302
+    response = send(post, ak_hp_textarea="I am a bot")
+
+    assert response.status_code == 409
+    assert Comment.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("form_ts", "reason"),
     [
