@@ -3,14 +3,20 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+
+def _env(name: str, default: str) -> str:
+    # An empty variable (a blank line copied from .env.example) means the default.
+    return os.environ.get(name) or default
+
+
+bind = _env("GUNICORN_BIND", f"127.0.0.1:{_env('PORT', '8000')}")
 # Chosen by measurement (`python -m bench --compare-workers`, README "Performance"): on the
 # 2-core machine one sync worker per core served the article page at the best p99 and the
 # least CPU per request; more workers, or threads, only added switching.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+workers = int(_env("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
+worker_class = _env("GUNICORN_WORKER_CLASS", "sync")
+threads = int(_env("GUNICORN_THREADS", "1"))
+timeout = int(_env("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None

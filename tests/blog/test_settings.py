@@ -43,3 +43,19 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _production_check({"SECRET_KEY": "x" * 60})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented_once_in_env_example():
+    import re
+
+    sources = [*(ROOT / "config" / "settings").glob("*.py"), ROOT / "config" / "gunicorn.py"]
+    read = set()
+    for source in sources:
+        text = source.read_text()
+        read |= set(re.findall(r'\benv(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', text))
+        read |= set(re.findall(r'(?:_env|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    documented = re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+
+    assert read, "found no settings read from the environment"
+    assert sorted(read - set(documented)) == []
+    assert [name for name in set(documented) if documented.count(name) > 1] == []
