@@ -201,7 +201,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Like WordPress: only spam and trash can be deleted for good.
-        allowed = super().has_delete_permission(request, obj)
+        allowed = super().has_delete_permission(request, obj) and self.has_moderate_permission(
+            request
+        )
         return allowed and (obj is None or obj.status in (Status.SPAM, Status.TRASH))
 
     def get_deleted_objects(self, objs, request):

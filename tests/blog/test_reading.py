@@ -10,8 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_loads_the_article_once(seed_post):
+    from django.contrib.auth import get_user_model
+
+    from blog.models import AuthorProfile
+
+    before = (get_user_model().objects.count(), AuthorProfile.objects.count())
     call_command("load_seed", verbosity=0)
     assert Post.objects.filter(slug="selling-vs-marketing").count() == 1
+    assert Post.objects.get(slug="selling-vs-marketing").updated_at == seed_post.updated_at
+    assert (get_user_model().objects.count(), AuthorProfile.objects.count()) == before
     assert seed_post.title == "Selling vs. Marketing"
     assert seed_post.copyright_notice == "© Copyright 2007 All rights reserved."
     assert seed_post.paragraphs[0] == (

@@ -230,10 +230,17 @@ def test_an_action_skips_comments_it_does_not_apply_to(moderator_client):
 
 
 @pytest.mark.parametrize(
-    "action",
-    ["approve_comments", "spam_comments", "trash_comments", "delete_permanently", "check_for_spam"],
+    ("action", "status"),
+    [
+        # Each action on a comment it would change, so only the permission can stop it.
+        ("approve_comments", Status.PENDING),
+        ("spam_comments", Status.PENDING),
+        ("trash_comments", Status.PENDING),
+        ("delete_permanently", Status.SPAM),
+        ("check_for_spam", Status.AWAITING_CHECK),
+    ],
 )
-def test_staff_without_can_moderate_cannot_moderate(client, action):
+def test_staff_without_can_moderate_cannot_moderate(client, action, status):
     viewer = UserFactory(username="viewer", is_staff=True)
     from django.contrib.auth.models import Permission
 
@@ -243,17 +250,19 @@ def test_staff_without_can_moderate_cannot_moderate(client, action):
         )
     )
     client.force_login(viewer)
-    comment = CommentFactory(status=Status.SPAM)
+    comment = CommentFactory(status=status)
 
-    queue = client.get("/admin/comments/comment/?status=spam")
+    queue = client.get(f"/admin/comments/comment/?status={status}")
     assert queue.status_code == 200
     assert action not in queue.text
 
-    run_action(client, action, [comment], status="spam")
+    run_action(client, action, [comment], status=status)
 
     comment.refresh_from_db()
-    assert comment.status == Status.SPAM
+    assert comment.status == status
     assert not CommentEvent.objects.exists()
+    # Nor from the comment's own page.
+    assert client.get(f"/admin/comments/comment/{comment.pk}/delete/").status_code == 403
 
 
 def test_only_spam_and_trash_can_be_deleted_from_the_comment_page(moderator_client):
