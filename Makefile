@@ -37,6 +37,7 @@ run: install .env
 	$(MANAGE) load_seed; \
 	$(MANAGE) ensure_editor; \
 	$(MANAGE) schedule_maintenance; \
+	$(MANAGE) check --deploy --tag akismet --fail-level CRITICAL; \
 	$(MANAGE) collectstatic --noinput -v0; \
 	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
