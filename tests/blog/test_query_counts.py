@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import DiscussionSettings, tell_posts_comments_changed
@@ -75,3 +76,26 @@ def test_a_revalidation_costs_one_query(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get(post.get_absolute_url(), headers={"if-none-match": etag})
     assert response.status_code == 304
+
+
+def test_the_compiled_post_lookup_loads_what_the_orm_would(post, draft):
+    from blog.models import Post
+    from blog.views import _any_post, _published_post
+
+    def loaded(p):
+        profile = p.author.author_profile
+        return (
+            {
+                f.attname: getattr(p, f.attname)
+                for f in Post._meta.concrete_fields
+                if f.attname != "search_vector"
+            },
+            p.get_deferred_fields(),
+            (p.author.pk, p.author.username, profile.pk, profile.display_name, profile.bio),
+        )
+
+    orm = Post.objects.select_related("author__author_profile").defer("search_vector")
+    assert loaded(_published_post.get(post.slug)) == loaded(orm.published().get(slug=post.slug))
+    assert loaded(_any_post.get(draft.slug)) == loaded(orm.get(slug=draft.slug))
+    with pytest.raises(Http404):
+        _published_post.get(draft.slug)
