@@ -143,37 +143,9 @@ class CommentAdmin(admin.ModelAdmin):
         "delete_permanently",
         "check_for_spam",
     ]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["moderate_links", "post_link", "status", "why_column", "submitted_at"]},
-        ),
-        (_("Author"), {"fields": ["author_name", "author_email", "author_url", "ip_address"]}),
-        (_("Comment"), {"fields": ["content"]}),
-        (_("History"), {"fields": ["history"]}),
-        (
-            _("Akismet"),
-            {
-                "fields": [
-                    "spam_verdict",
-                    "spam_checked_at",
-                    "check_attempts",
-                    "reports_table",
-                    "payload",
-                    "user_agent",
-                    "referrer",
-                ]
-            },
-        ),
-    ]
-    readonly_fields = [
-        "moderate_links",
-        "post_link",
-        "status",
-        "why_column",
-        "submitted_at",
-        "ip_address",
-        "history",
+    # What an editor may change is what the reader wrote; the rest is the record.
+    _record = ["moderate_links", "post_link", "status", "why_column", "submitted_at"]
+    _akismet = [
         "spam_verdict",
         "spam_checked_at",
         "check_attempts",
@@ -182,6 +154,14 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "referrer",
     ]
+    fieldsets = [
+        (None, {"fields": _record}),
+        (_("Author"), {"fields": ["author_name", "author_email", "author_url", "ip_address"]}),
+        (_("Comment"), {"fields": ["content"]}),
+        (_("History"), {"fields": ["history"]}),
+        (_("Akismet"), {"fields": _akismet}),
+    ]
+    readonly_fields = [*_record, "ip_address", "history", *_akismet]
 
     class Media:
         css = {"all": ["comments/admin.css"]}
