@@ -6,6 +6,7 @@ The drill runs on a throwaway PostgreSQL of its own, never on the shared one.
 
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -32,9 +33,11 @@ def throwaway_postgres():
     server = pgserver.get_server(datadir, cleanup_mode="delete")
     server.psql("CREATE DATABASE blog;")
     yield server
-    if not (datadir / "postmaster.pid").exists():
-        _start(server)
-    server.cleanup()
+    # The server was restarted behind pgserver's back, so pgserver no longer knows its pid:
+    # stop it here, then remove its folder.
+    if (datadir / "postmaster.pid").exists():
+        _stop(server)
+    shutil.rmtree(datadir.parent, ignore_errors=True)
 
 
 def _user():
