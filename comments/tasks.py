@@ -38,15 +38,11 @@ def retry_delay(attempts: int) -> timedelta:
 @task()
 def check_comment(comment_id: int, recheck_reason: str = "") -> str:
     """Ask Akismet about a stored comment and move it to where the answer sends it."""
+    # Read under a short lock, ask Akismet holding none (an editor acting on this comment
+    # never waits on Akismet), then apply the answer only if the comment still awaits it.
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("post", "user")
-            .filter(pk=comment_id)
-            .first()
-        )
-        # Gone, being checked by another worker, or already decided (perhaps by an editor
-        # while the check waited): a duplicate or replayed task changes nothing.
+        comment = _locked(comment_id, skip_locked=True)
+        # Gone, being read by another worker, or already decided: nothing to do.
         if comment is None or not _needs_check(comment, recheck_reason):
             return "skipped"
         if not spam.is_configured():
@@ -54,12 +50,30 @@ def check_comment(comment_id: int, recheck_reason: str = "") -> str:
         payload = dict(comment.akismet_payload) or spam.payload_for(comment)
         if recheck_reason:
             payload["recheck_reason"] = recheck_reason
-        try:
-            verdict = spam.comment_check(payload)
-        except spam.AkismetUnavailable as error:
-            return _failed(comment, error)
+
+    try:
+        verdict, failure = spam.comment_check(payload), None
+    except spam.AkismetUnavailable as error:
+        verdict, failure = None, error
+
+    with transaction.atomic():
+        comment = _locked(comment_id, skip_locked=False)
+        # An editor (or a twin of this task) decided while Akismet was asked: theirs stands.
+        if comment is None or not _needs_check(comment, recheck_reason):
+            return "skipped: decided meanwhile"
+        if failure is not None:
+            return _failed(comment, failure)
         comment.akismet_payload = payload
         return _decided(comment, verdict)
+
+
+def _locked(comment_id: int, *, skip_locked: bool):
+    return (
+        Comment.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        .select_related("post", "user")
+        .filter(pk=comment_id)
+        .first()
+    )
 
 
 def _needs_check(comment, recheck_reason: str) -> bool:

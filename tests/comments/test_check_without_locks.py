@@ -1,0 +1,56 @@
+"""An editor never waits on Akismet: the spam check holds no lock while Akismet thinks."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from comments import tasks
+from comments.models import CommentEvent, Status
+from tests.factories import CommentFactory
+
+pytest_plugins = ["tests.comments.commenting"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_editor_decides_while_akismet_thinks_and_the_decision_stands(post, double, settings):
+    settings.AKISMET_TIMEOUT = 5.0
+    double.delay = 2.0
+    comment = CommentFactory(
+        post=post,
+        status=Status.AWAITING_CHECK,
+        author_name="akismet-guaranteed-spam",
+        akismet_payload={"user_ip": "203.0.113.7", "comment_author": "akismet-guaranteed-spam"},
+    )
+    outcome = []
+
+    def run_check():
+        try:
+            outcome.append(tasks.check_comment.call(comment.pk))
+        finally:
+            connection.close()
+
+    checker = threading.Thread(target=run_check)
+    checker.start()
+    try:
+        asked = threading.Event()
+        for _ in range(100):
+            if double.requests_to("comment-check"):
+                asked.set()
+                break
+            asked.wait(0.05)
+        assert asked.is_set(), "the check never reached Akismet"
+
+        # While Akismet is still answering, the row is free: NOWAIT would raise otherwise.
+        with transaction.atomic():
+            editable = type(comment).objects.select_for_update(nowait=True).get(pk=comment.pk)
+            editable.transition(
+                Status.APPROVED, action=CommentEvent.Action.APPROVED, actor_label="eddie"
+            )
+    finally:
+        checker.join()
+
+    comment.refresh_from_db()
+    assert outcome == ["skipped: decided meanwhile"]
+    assert comment.status == Status.APPROVED
+    assert not comment.events.filter(action=CommentEvent.Action.CHECKED).exists()
