@@ -14,6 +14,16 @@ AVATAR = (
 )
 
 
+def editor_page(new_page):
+    """Open an editor's browser context whose Gravatar requests get a local placeholder."""
+    admin = new_page()
+    admin.route(
+        "https://www.gravatar.com/**",
+        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
+    )
+    return admin
+
+
 def run_action_on(admin, author, action):
     row = admin.locator("#result_list tbody tr", has_text=author)
     row.locator("input.action-select").check()
@@ -51,12 +61,8 @@ def test_editor_moderates_in_the_admin_and_the_reader_sees_the_result(
     CommentFactory.create_batch(4, post=seed_post, status=Status.SPAM, spam_verdict=Verdict.SPAM)
     CommentFactory.create_batch(3, post=seed_post, status=Status.APPROVED, spam_verdict="ham")
 
-    admin = new_page()
+    admin = editor_page(new_page)
     admin.set_viewport_size({"width": 1400, "height": 900})
-    admin.route(
-        "https://www.gravatar.com/**",
-        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
-    )
     admin.goto(f"{live_server.url}/admin/login/?next=/admin/")
     admin.get_by_label("Username").fill("eddie")
     admin.get_by_label("Password").fill("correct horse battery")
@@ -107,11 +113,7 @@ def test_editor_follows_the_email_link_confirms_and_sees_the_history(
         content="I came from the notification email.",
         akismet_payload={"comment_author": "Linked Lou", "user_ip": "203.0.113.7"},
     )
-    admin = new_page()
-    admin.route(
-        "https://www.gravatar.com/**",
-        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
-    )
+    admin = editor_page(new_page)
 
     # The link in the email leads through the login form to a confirmation.
     admin.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/approve/")
