@@ -7,4 +7,5 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the Akismet key check)
+        # Register the Akismet key check, and the tasks that answer the workflow's signals.
+        from . import checks, tasks  # noqa: F401

@@ -22,7 +22,7 @@ class Verdict(models.TextChoices):
     HAM = "ham", _("Ham")
     SPAM = "spam", _("Spam")
     DISCARD = "discard", _("Blatant spam (discard)")
-    ERROR = "error", _("Check failed, will retry")
+    ERROR = "error", _("Check failed")
     SKIPPED = "skipped", _("Not checked")
 
 
@@ -30,17 +30,33 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
 
-    def awaiting_review(self):
-        return self.filter(status__in=[Status.PENDING, Status.AWAITING_CHECK])
+    def awaiting_check(self):
+        return self.filter(status=Status.AWAITING_CHECK)
 
-    def visible_on(self, post):
-        return self.approved().filter(post=post)
+    def in_queue(self):
+        """Comments an editor still has to decide: pending, or waiting for Akismet."""
+        return self.filter(status__in=QUEUE)
+
+    def in_status(self, status):
+        return self.filter(status=status)
+
+    def deletable(self):
+        """Spam and trash: the only comments that may be deleted for good."""
+        return self.filter(status__in=DELETABLE)
+
+    def sent_to_akismet(self):
+        return self.exclude(akismet_payload={})
+
+
+QUEUE = (Status.PENDING, Status.AWAITING_CHECK)
+DELETABLE = (Status.SPAM, Status.TRASH)
 
 
 class Comment(models.Model):
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # A reply outlives its parent: `comments.deletion` moves it up before the parent goes.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="replies"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,9 +91,10 @@ class Comment(models.Model):
     spam_checked_at = models.DateTimeField(null=True, blank=True)
     check_attempts = models.PositiveSmallIntegerField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True)
-    # Exactly what was sent to comment-check; spam/ham reports resend it unchanged.
+    # Exactly what was sent to comment-check, empty until it is sent; spam/ham reports resend
+    # it unchanged, and a comment Akismet never saw owes it no report.
     akismet_payload = models.JSONField(default=dict, blank=True)
-    # Why the last check failed ("Akismet timed out."), while it is being retried.
+    # Why the last check failed ("Akismet timed out."), while it is retried or after it gave up.
     check_error = models.CharField(_("last check error"), max_length=200, blank=True)
     # When editors were emailed about it: once per comment, never for spam.
     notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True)
@@ -111,44 +128,11 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post_id}: {self.content[:40]}"
 
-    def save(self, *args, **kwargs):
-        editing = not self._state.adding and kwargs.get("update_fields") is None
-        super().save(*args, **kwargs)
-        if editing and self.status == Status.APPROVED:
-            # An editor's fix to a visible comment changes the page readers see (and its
-            # cache and ETag); status changes tell the post through `transition()`.
-            tell_posts_comments_changed([self.post_id])
-
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status == Status.APPROVED
-
-    def transition(self, to_status, *, action, actor=None, actor_label="", reason="", fields=()):
-        """Move to `to_status`, save it with `fields`, and record the change as an event."""
-        from_status = self.status
-        if to_status == Status.TRASH and from_status != Status.TRASH:
-            self.status_before_trash = from_status
-        self.status = to_status
-        self.status_changed_at = timezone.now()
-        self.save(update_fields=["status", "status_before_trash", "status_changed_at", *fields])
-        event = CommentEvent.objects.create(
-            comment=self,
-            action=action,
-            actor=actor,
-            actor_label=actor_label or (actor.get_username() if actor else "system"),
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
-        if (from_status == Status.APPROVED) != (to_status == Status.APPROVED):
-            tell_posts_comments_changed([self.post_id])
-        return event
 
 
 def tell_posts_comments_changed(post_ids) -> None:
@@ -160,7 +144,8 @@ def tell_posts_comments_changed(post_ids) -> None:
         # before this count runs, so the last writer always writes the true number.
         posts = list(Post.objects.select_for_update().filter(pk__in=set(post_ids)).order_by("pk"))
         counts = dict(
-            Comment.objects.filter(post__in=posts, status=Status.APPROVED)
+            Comment.objects.approved()
+            .filter(post__in=posts)
             .values("post_id")
             .annotate(n=Count("id"))
             .values_list("post_id", "n")
@@ -183,6 +168,7 @@ class CommentEvent(models.Model):
         MARKED_HAM = "marked_ham", _("Marked as not spam")
         TRASHED = "trashed", _("Trashed")
         RESTORED = "restored", _("Restored")
+        EDITED = "edited", _("Edited")
         REPORTED = "reported", _("Reported to Akismet")
         REPORT_FAILED = "report_failed", _("Report to Akismet failed")
         PURGED = "purged", _("Purged")
@@ -313,3 +299,28 @@ class DiscussionSettings(models.Model):
 
 
 DISCUSSION_SETTINGS_CACHE_KEY = "comments:discussion-settings"
+
+
+class DailyCount(models.Model):
+    """How many comments submitted on a day have each status and verdict now.
+
+    The workflow moves a comment from one row to another as its status or verdict changes, and
+    deleting a comment leaves its row alone, so the dashboard's figures outlive the purge.
+    """
+
+    day = models.DateField(_("day submitted"))
+    status = models.CharField(max_length=20, choices=Status.choices)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily comment count")
+        verbose_name_plural = _("daily comment counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "status", "verdict"], name="daily_count_unique_bucket"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.count} {self.status}/{self.verdict}"

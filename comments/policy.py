@@ -31,8 +31,11 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .models import Comment, Status
@@ -240,16 +243,38 @@ def hold_reasons(comment, discussion) -> list[str]:
 # --- After Akismet ----------------------------------------------------------------------
 
 
-def status_for_ham(comment, discussion) -> tuple[str, str]:
-    """Return the status a comment Akismet cleared gets, and why (for the event)."""
-    if comment.hold_reason:
-        return Status.PENDING, f"held: {comment.hold_reason}"
-    if comment.user_id and comment.user.has_perm("comments.can_moderate"):
-        return Status.APPROVED, ""
+def status_for_ham(discussion) -> tuple[Case, Case]:
+    """Return what a comment cleared of spam becomes, and why, as expressions over the row.
+
+    The workflow annotates the comments it moves with both, so the spam check's verdict and an
+    editor's "Not spam" (one comment or a hundred thousand) apply the same rule in one query.
+    """
+    moderators = get_user_model().objects.with_perm(
+        "comments.can_moderate",
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    prior_approval = Comment.objects.approved().filter(author_email=OuterRef("author_email"))
+    # (condition, status, why): the first that matches decides.
+    rules = [
+        (~Q(hold_reason=""), Status.PENDING, Concat(Value("held: "), F("hold_reason"))),
+        (Exists(moderators.filter(pk=OuterRef("user_id"))), Status.APPROVED, Value("")),
+    ]
     if discussion.manual_approval:
-        return Status.PENDING, "held: comments must be manually approved"
-    if discussion.require_prior_approval and not (
-        Comment.objects.approved().filter(author_email=comment.author_email).exists()
-    ):
-        return Status.PENDING, "held: first comment by this author"
-    return Status.APPROVED, ""
+        otherwise = Status.PENDING, Value("held: comments must be manually approved")
+    else:
+        if discussion.require_prior_approval:
+            why = Value("held: first comment by this author")
+            rules.append((~Exists(prior_approval), Status.PENDING, why))
+        otherwise = Status.APPROVED, Value("")
+    status = Case(
+        *(When(condition, then=Value(to)) for condition, to, _why in rules),
+        default=Value(otherwise[0]),
+        output_field=CharField(),
+    )
+    why = Case(
+        *(When(condition, then=reason) for condition, _to, reason in rules),
+        default=otherwise[1],
+        output_field=CharField(),
+    )
+    return status, why

@@ -5,14 +5,14 @@ as long as spam fighting needs them:
 
 - `anonymise_old_comments()` blanks the IP address and user agent (in the comment and in
   the stored Akismet payload) of comments older than COMMENTS_IP_RETENTION_DAYS. The
-  maintenance scheduler runs it daily as `anonymise_old_comments_task`; editors can run it
+  maintenance scheduler runs it daily (`comments.tasks.anonymise_old_comments`); editors can run it
   as `manage.py anonymise_comments`.
 - `export_comments(email)` and `erase_comments(email)` serve data-subject requests
   (`manage.py export_comments --email` / `erase_comments --email --yes`).
 
-Erasure deletes the person's comments. Replies that other readers wrote to them are kept and
-move up one level, as WordPress does when a comment is deleted. The erasure itself is
-recorded as an event without the email address, so the record holds no personal data.
+Erasure deletes the person's comments through `comments.deletion`: replies that other readers
+wrote to them are kept and move to their nearest surviving ancestor. The erasure itself is
+recorded as an event that names no one, so the record holds no personal data.
 """
 
 from datetime import timedelta
@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Func, JSONField, Q, Value
 from django.utils import timezone
-from django_tasks import task
+from django.utils.translation import ngettext
 
-from .models import Comment, CommentEvent, Status, tell_posts_comments_changed
+from .deletion import delete_comments
+from .models import Comment, CommentEvent
 
 BATCH_SIZE = 2000
 RETENTION_ACTOR = "retention"
@@ -83,12 +84,6 @@ def _blank_connection_data(pks) -> None:
     )
 
 
-@task()
-def anonymise_old_comments_task() -> int:
-    """Apply the IP retention period (scheduled daily by the maintenance scheduler)."""
-    return anonymise_old_comments()
-
-
 def comments_by_email(email: str):
     return Comment.objects.filter(author_email__iexact=email.strip())
 
@@ -132,34 +127,15 @@ def export_comments(email: str) -> list[dict]:
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
-    doomed = dict(comments_by_email(email).select_for_update().values_list("pk", "parent_id"))
-    if not doomed:
-        return 0
-    post_ids = set(
-        Comment.objects.filter(pk__in=doomed, status=Status.APPROVED).values_list(
-            "post_id", flat=True
-        )
-    )
-
-    def surviving_ancestor(parent_id):
-        while parent_id in doomed:
-            parent_id = doomed[parent_id]
-        return parent_id
-
-    for pk in doomed:
-        Comment.objects.filter(parent_id=pk).exclude(pk__in=doomed).update(
-            parent_id=surviving_ancestor(pk)
-        )
-    Comment.objects.filter(pk__in=doomed).delete()
-    CommentEvent.objects.create(
-        comment=None,
-        action=CommentEvent.Action.PURGED,
+    return delete_comments(
+        comments_by_email(email),
         actor_label=ERASURE_ACTOR,
-        reason=(
-            f"Erased {len(doomed)} comment{'s' if len(doomed) != 1 else ''} "
-            f"(ids {', '.join(map(str, sorted(doomed)))}) at their author's request."
+        describe=lambda ids: (
+            ngettext(
+                "Erased %(n)d comment (ids %(ids)s) at its author's request.",
+                "Erased %(n)d comments (ids %(ids)s) at their author's request.",
+                len(ids),
+            )
+            % {"n": len(ids), "ids": ", ".join(map(str, sorted(ids)))}
         ),
     )
-    if post_ids:
-        tell_posts_comments_changed(post_ids)
-    return len(doomed)

@@ -5,12 +5,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from . import policy, spam, tasks
+from . import policy, spamcheck, tasks, workflow
 from .forms import CommentForm
 from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
-
-# Akismet's name for a site's own editors: their comments are ham.
-STAFF_ROLE = "administrator"
 
 
 @dataclass
@@ -41,10 +38,6 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
     if refusal := policy.parent_refusal(post, parent):
         return Submission(403, form=form, message=refusal)
     comment = _unsaved_comment(post, policy.attach_point(parent), form, request_meta, user)
-    # Kept with the comment, so later spam and ham reports send Akismet the same data.
-    comment.akismet_payload = spam.payload_for(
-        comment, user_role=STAFF_ROLE if user is not None and user.is_staff else ""
-    )
 
     held = [policy.form_age_reason(post, form.cleaned_data["form_ts"])]
 
@@ -55,16 +48,17 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         if policy.is_flood(comment, user):
             return Submission(429, form=form, message=policy.FLOOD_MESSAGE)
 
-        # A bot that fills in the hidden field is stored as spam, and Akismet is not asked.
+        # A bot that fills in the hidden field is stored as spam, and Akismet is not asked
+        # (nor ever sent anything about it: the payload is built only by the spam check).
         if policy.honeypot_filled(data):
             comment.status, comment.hold_reason = Status.SPAM, policy.HONEYPOT_REASON
-            _store(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
+            workflow.record_new(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
             return Submission(302, comment=comment, form=form)
 
         if word := policy.disallowed_word(comment, discussion):
             comment.status, comment.spam_verdict = Status.TRASH, Verdict.SKIPPED
             comment.hold_reason = f"disallowed word '{word}'"
-            _store(comment, CommentEvent.Action.TRASHED, comment.hold_reason)
+            workflow.record_new(comment, CommentEvent.Action.TRASHED, comment.hold_reason)
             return Submission(302, comment=comment, form=form)
 
         held += policy.hold_reasons(comment, discussion)
@@ -72,9 +66,11 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         # Stored before anything slow happens: the reader never waits on Akismet, and a
         # comment is never lost to an outage; the check picks it up after commit.
         comment.status = Status.AWAITING_CHECK
-        comment.next_check_at = comment.submitted_at + tasks.CHECK_GRACE
+        comment.next_check_at = comment.submitted_at + spamcheck.CHECK_GRACE
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
-        _store(comment, action, f"held: {comment.hold_reason}" if comment.hold_reason else "")
+        workflow.record_new(
+            comment, action, f"held: {comment.hold_reason}" if comment.hold_reason else ""
+        )
         # Robust: if the queue cannot take it, the reader still gets their 302 and
         # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
         transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)
@@ -114,18 +110,3 @@ def _ip(value: str) -> str | None:
 def _header(meta, name: str) -> str:
     # Request headers are metadata, not the reader's words: drop what PostgreSQL cannot store.
     return str(meta.get(name, "")).replace("\x00", "")[:1000]
-
-
-def _store(comment, action, reason: str) -> None:
-    comment.save()
-    by_reader = action == CommentEvent.Action.SUBMITTED
-    CommentEvent.objects.create(
-        comment=comment,
-        action=action,
-        actor=comment.user if by_reader else None,
-        actor_label=(comment.user.get_username() if comment.user else "reader")
-        if by_reader
-        else "rules",
-        to_status=comment.status,
-        reason=reason,
-    )

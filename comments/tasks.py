@@ -1,220 +1,105 @@
-"""Background work on new comments: the Akismet check, its retries, and the safety net."""
+"""Every background task of the comments app, and the recurring schedule.
 
-import logging
+The work itself lives in the modules named in each task; here it is queued, retried and
+scheduled. `run_or_hand_off` decides, once, whether an editor's selection runs in the request
+or in the worker. django-tasks has no cron: `schedule_maintenance()` keeps exactly one future
+run of each `RECURRING` task queued, and each run queues the next when it finishes.
+"""
+
 from datetime import timedelta
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django_tasks import task
 
-from . import notifications, policy, spam
-from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
+from . import moves, privacy, purge, reports, signals, spamcheck, workflow
+from .models import Comment
 
-logger = logging.getLogger(__name__)
-
-# A comment whose first check never ran (a worker died, a queue was lost) is picked up by
-# `recheck_overdue` this long after it was submitted.
-CHECK_GRACE = timedelta(minutes=5)
-# WordPress retries every 20 minutes and gives up after 15 days; we start sooner and back off.
-MAX_RETRY_DELAY = timedelta(minutes=20)
-GIVE_UP_AFTER = timedelta(days=15)
-
-CLEARED = "Akismet cleared this comment."
-CAUGHT = "Akismet caught this comment as spam."
-CAUGHT_DISCARD = "Akismet caught this comment as spam (blatant: discard)."
-UNAVAILABLE = "Akismet was unable to check this comment but will automatically retry later."
-GAVE_UP = (
-    "Akismet could not check this comment for 15 days; it waits for an editor without a check."
-)
+# Bigger jobs go to the task worker, so that no admin request runs into the web server's
+# timeout (a batch of moves runs at about 10,000 comments a second here).
+BACKGROUND_OVER = 20_000
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Return how long to wait after the `attempts`-th failed check: 1, 2, 4 ... 20 minutes."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+def run_or_hand_off(job, ids: list[int], *args) -> int | None:
+    """Run `job(ids, *args)` now, or queue it after commit when the selection is big (None)."""
+    if len(ids) > BACKGROUND_OVER:
+        transaction.on_commit(lambda: job.enqueue(ids, *args))
+        return None
+    return job.call(ids, *args)
+
+
+def background_message(working: str, n: int) -> str:
+    return ngettext(
+        "%(working)s %(n)d comment in the background; reload the page to follow along.",
+        "%(working)s %(n)d comments in the background; reload the page to follow along.",
+        n,
+    ) % {"working": working, "n": n}
+
+
+def _user(user_id: int | None):
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+# An editor's work -------------------------------------------------------------------------
+
+
+@task()
+def apply_move(ids: list[int], move_name: str, actor_id: int | None) -> int:
+    """Apply an editor's move to a selection (`comments.workflow`)."""
+    return workflow.apply_move(ids, moves.MOVES[move_name], _user(actor_id)).changed
+
+
+@task()
+def delete_permanently(ids: list[int], actor_id: int | None) -> int:
+    """Delete an editor's selection of spam and trash (`comments.purge`)."""
+    return purge.delete_permanently(ids, _user(actor_id))
+
+
+@task()
+def empty_folder(ids: list[int], status: str, actor_id: int | None) -> int:
+    """Delete the comments an editor saw in the spam or trash folder (`comments.purge`)."""
+    return purge.empty_folder(status, ids, _user(actor_id))
+
+
+# The spam check -----------------------------------------------------------------------------
 
 
 @task()
 def check_comment(comment_id: int, recheck_reason: str = "") -> str:
-    """Ask Akismet about a stored comment and move it to where the answer sends it."""
-    # Read under a short lock, ask Akismet holding none (an editor acting on this comment
-    # never waits on Akismet), then apply the answer only if the comment still awaits it.
-    with transaction.atomic():
-        comment = _locked(comment_id, skip_locked=True)
-        # Gone, being read by another worker, or already decided: nothing to do.
-        if comment is None or not _needs_check(comment, recheck_reason):
-            return "skipped"
-        if not spam.is_configured():
-            return _not_configured(comment)
-        payload = dict(comment.akismet_payload) or spam.payload_for(comment)
-        if recheck_reason:
-            payload["recheck_reason"] = recheck_reason
-
-    try:
-        verdict, failure = spam.comment_check(payload), None
-    except spam.AkismetUnavailable as error:
-        verdict, failure = None, error
-
-    with transaction.atomic():
-        comment = _locked(comment_id, skip_locked=False)
-        # An editor (or a twin of this task) decided while Akismet was asked: theirs stands.
-        if comment is None or not _needs_check(comment, recheck_reason):
-            return "skipped: decided meanwhile"
-        if failure is not None:
-            return _failed(comment, failure)
-        comment.akismet_payload = payload
-        return _decided(comment, verdict)
-
-
-def _locked(comment_id: int, *, skip_locked: bool):
-    return (
-        Comment.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-        .select_related("post", "user")
-        .filter(pk=comment_id)
-        .first()
-    )
-
-
-def _needs_check(comment, recheck_reason: str) -> bool:
-    if comment.status == Status.PENDING:
-        return bool(recheck_reason)
-    if comment.status != Status.AWAITING_CHECK:
-        return False
-    # A retry that is not due yet (its twin from `recheck_overdue` already ran) waits,
-    # unless an editor asked for this check.
-    if recheck_reason or not comment.check_attempts or comment.next_check_at is None:
-        return True
-    return comment.next_check_at <= timezone.now()
-
-
-def _not_configured(comment) -> str:
-    if comment.status == Status.AWAITING_CHECK:
-        comment.spam_verdict = Verdict.SKIPPED
-        comment.next_check_at = None
-        comment.transition(
-            Status.PENDING,
-            action=CommentEvent.Action.HELD,
-            actor_label="system",
-            reason=policy.NOT_CONFIGURED_REASON,
-            fields=["spam_verdict", "next_check_at"],
+    """Ask Akismet about a stored comment (`comments.spamcheck`); schedule a retry if due."""
+    result = spamcheck.check(comment_id, recheck_reason)
+    if result.retry_at is not None and check_comment.get_backend().supports_defer:
+        # Backends without deferred tasks (the test suite's) leave it to recheck_overdue.
+        when = result.retry_at
+        transaction.on_commit(
+            lambda: check_comment.using(run_after=when).enqueue(comment_id), robust=True
         )
-        _notify_on_commit(comment)
-    return "skipped: not configured"
+    return result.outcome
 
 
-def _decided(comment, verdict) -> str:
-    comment.spam_verdict = verdict
-    comment.spam_checked_at = timezone.now()
-    comment.next_check_at = None
-    comment.check_error = ""
-    fields = ["spam_verdict", "spam_checked_at", "next_check_at", "check_error", "akismet_payload"]
-    if verdict == Verdict.HAM:
-        to_status, why = policy.status_for_ham(comment, DiscussionSettings.load())
-        if comment.status == Status.PENDING:
-            to_status = Status.PENDING  # a recheck of the queue never approves by itself
-        reason = f"{CLEARED} {why}" if why else CLEARED
-    elif verdict == Verdict.DISCARD and settings.AKISMET_DROP_DISCARD:
-        return _drop(comment)
-    else:
-        to_status = Status.SPAM
-        reason = CAUGHT_DISCARD if verdict == Verdict.DISCARD else CAUGHT
-    comment.transition(
-        to_status,
-        action=CommentEvent.Action.CHECKED,
-        actor_label="Akismet",
-        reason=reason,
-        fields=fields,
-    )
-    if to_status == Status.PENDING:
-        _notify_on_commit(comment)
-    return verdict
+@task()
+def queue_rechecks(ids: list[int], reason: str) -> int:
+    """Queue one spam check per comment (their own retries and backoff apply)."""
+    for pk in ids:
+        check_comment.enqueue(pk, recheck_reason=reason)
+    return len(ids)
 
 
-def _drop(comment) -> str:
-    CommentEvent.objects.create(
-        comment=None,
-        action=CommentEvent.Action.PURGED,
-        actor_label="Akismet",
-        from_status=comment.status,
-        reason=(
-            f"{CAUGHT_DISCARD} Comment {comment.pk} by {comment.author_name} on post "
-            f"{comment.post_id} was dropped (AKISMET_DROP_DISCARD)."
-        ),
-    )
-    comment.delete()
-    return "discard: dropped"
-
-
-def _failed(comment, error) -> str:
-    now = timezone.now()
-    comment.check_attempts += 1
-    comment.check_error = str(error)[:200]
-    comment.spam_verdict = Verdict.ERROR
-    fields = ["check_attempts", "check_error", "spam_verdict", "next_check_at"]
-    logger.warning("Akismet check of comment %s failed: %s", comment.pk, error)
-    if comment.status == Status.PENDING:
-        # A recheck an editor asked for: the comment stays in the queue, the editor decides.
-        comment.next_check_at = None
-        comment.transition(
-            Status.PENDING,
-            action=CommentEvent.Action.CHECK_FAILED,
-            actor_label="Akismet",
-            reason=f"{UNAVAILABLE} ({comment.check_error})",
-            fields=fields,
-        )
-        return "error"
-    if now - comment.submitted_at >= GIVE_UP_AFTER:
-        comment.next_check_at = None
-        comment.transition(
-            Status.PENDING,
-            action=CommentEvent.Action.CHECK_FAILED,
-            actor_label="Akismet",
-            reason=GAVE_UP,
-            fields=fields,
-        )
-        _notify_on_commit(comment)
-        return "error: gave up"
-    comment.next_check_at = now + retry_delay(comment.check_attempts)
-    if comment.check_attempts == 1:
-        # It now waits in the moderation queue, labelled "Awaiting spam check".
-        comment.transition(
-            Status.AWAITING_CHECK,
-            action=CommentEvent.Action.CHECK_FAILED,
-            actor_label="Akismet",
-            reason=UNAVAILABLE,
-            fields=fields,
-        )
-        _notify_on_commit(comment)
-    else:
-        comment.save(update_fields=fields)
-    transaction.on_commit(lambda: _schedule_retry(comment.pk, comment.next_check_at), robust=True)
-    return "error: will retry"
-
-
-def _schedule_retry(comment_id: int, when) -> None:
-    # Backends without deferred tasks (the test suite's) leave the retry to recheck_overdue.
-    if check_comment.get_backend().supports_defer:
-        check_comment.using(run_after=when).enqueue(comment_id)
-
-
-def _notify_on_commit(comment) -> None:
-    transaction.on_commit(lambda: _notify(comment.pk))
-
-
-def _notify(comment_id: int) -> None:
-    # The check is done and committed; an email problem must not undo or repeat it.
-    try:
-        notifications.notify_moderators(comment_id)
-    except Exception:
-        logger.exception("Could not notify moderators about comment %s", comment_id)
+@receiver(signals.checks_requested)
+def _queue_rechecks(sender, ids, reason, **kwargs):
+    # One task fans out into one check per comment, so the request stays short.
+    queue_rechecks.enqueue(ids, reason)
 
 
 @task()
 def recheck_overdue(limit: int = 500) -> int:
     """Queue a check for every comment whose check is overdue: lost tasks are harmless."""
     overdue = (
-        Comment.objects.filter(status=Status.AWAITING_CHECK)
+        Comment.objects.awaiting_check()
         .filter(Q(next_check_at__lte=timezone.now()) | Q(next_check_at__isnull=True))
         .order_by("next_check_at")
         .values_list("pk", flat=True)[:limit]
@@ -223,3 +108,100 @@ def recheck_overdue(limit: int = 500) -> int:
     for comment_id in ids:
         check_comment.enqueue(comment_id)
     return len(ids)
+
+
+# Reports to Akismet -------------------------------------------------------------------------
+
+
+@task()
+def send_akismet_reports() -> dict:
+    """Send every queued or failed spam/ham report; retry the failures later with backoff."""
+    done = reports.send_reports()
+    delay = done.retry_after()
+    if delay is not None and not _queued(send_akismet_reports).exists():
+        _enqueue_later(send_akismet_reports, delay)
+    result = {"sent": done.sent, "failed": done.failed}
+    return {**result, "skipped": done.skipped} if done.skipped else result
+
+
+@receiver(signals.reports_queued)
+def _send_reports(sender, **kwargs):
+    send_akismet_reports.enqueue()
+
+
+# Housekeeping ---------------------------------------------------------------------------------
+
+
+@task()
+def purge_comments() -> dict:
+    """Purge old spam and trash (the scheduled version of `manage.py purge_comments`)."""
+    spam, trash = purge.purge_old_comments()
+    return {"spam": spam, "trash": trash}
+
+
+@task()
+def anonymise_old_comments() -> int:
+    """Apply the IP retention period (`comments.privacy`)."""
+    return privacy.anonymise_old_comments()
+
+
+# The recurring schedule: each task and how often it runs.
+RECURRING = {
+    purge_comments: timedelta(days=1),
+    recheck_overdue: timedelta(minutes=10),
+    send_akismet_reports: timedelta(hours=1),
+    anonymise_old_comments: timedelta(days=1),
+}
+_BY_PATH = {recurring.module_path: recurring for recurring in RECURRING}
+
+
+@task()
+def run_recurring(path: str) -> object:
+    """Run one recurring task now, then queue its next run."""
+    recurring = _BY_PATH[path]
+    try:
+        return recurring.call()
+    finally:
+        if not _queued(run_recurring, path).exists():
+            _enqueue_later(run_recurring, RECURRING[recurring], path)
+
+
+def _enqueue_later(task_to_run, delay: timedelta, *args) -> bool:
+    """Queue a task to run after `delay`, if the backend can defer (tests run tasks at once)."""
+    if not task_to_run.get_backend().supports_defer:
+        return False
+    task_to_run.using(run_after=timezone.now() + delay).enqueue(*args)
+    return True
+
+
+def _queued(task_to_run, *args):
+    """Runs of a task with these arguments waiting in the database queue (none elsewhere)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not task_to_run.get_backend().supports_defer:
+        return DBTaskResult.objects.none()
+    return DBTaskResult.objects.filter(
+        task_path=task_to_run.module_path,
+        status=TaskResultStatus.READY,
+        args_kwargs__args=list(args),
+    )
+
+
+def schedule_maintenance() -> list[str]:
+    """Make sure each recurring task has exactly one future run queued; say what was done."""
+    backend = run_recurring.get_backend()
+    if not backend.supports_defer:
+        return [f"The {backend.alias} task backend cannot schedule; nothing queued."]
+    done = []
+    for recurring, every in RECURRING.items():
+        queued = _queued(run_recurring, recurring.module_path)
+        pks = list(queued.order_by("run_after").values_list("pk", flat=True))
+        if pks:
+            # Keep the earliest run; extra ones would make the task run twice as often.
+            queued.filter(pk__in=pks[1:]).delete()
+            done.append(f"{recurring.module_path}: already queued")
+        else:
+            _enqueue_later(run_recurring, min(every, timedelta(minutes=1)), recurring.module_path)
+            done.append(f"{recurring.module_path}: queued, then every {every}")
+    return done

@@ -54,3 +54,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
     ip_address = "203.0.113.7"
     user_agent = "Mozilla/5.0 (test)"
     status = Status.APPROVED
+    # What a checked comment carries: the data comment-check was sent (reports resend it).
+    akismet_payload = factory.LazyAttribute(
+        lambda c: {
+            "user_ip": c.ip_address or "",
+            "comment_author": c.author_name,
+            "comment_author_email": c.author_email,
+            "comment_content": c.content,
+        }
+    )

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
-from comments import moderation
+from comments import moves, workflow
 from comments.models import AkismetReport, Comment, CommentEvent, DiscussionSettings, Status
 from tests.comments.moderation_helpers import make_editor, messages_of, run_action
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -146,7 +146,7 @@ def test_delete_permanently_removes_only_spam_and_trash_and_is_recorded(moderato
         moderator_client, "delete_permanently", [spam, trash, approved], status="all"
     )
 
-    assert "2 comment(s) deleted permanently." in messages_of(response)[0]
+    assert "2 comments deleted permanently." in messages_of(response)[0]
     assert list(Comment.objects.values_list("pk", flat=True)) == [approved.pk]
     purge = CommentEvent.objects.get(action=Action.PURGED)
     assert purge.comment is None
@@ -167,17 +167,15 @@ def test_deleting_a_parent_keeps_its_approved_reply(moderator_client):
 def test_check_for_spam_queues_a_recheck_with_a_reason(moderator_client, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "comments.moderation.recheck",
-        lambda queryset, reason="recheck_queue": (
-            queued.extend(queryset.values_list("pk", flat=True)) or len(queued)
-        ),
+        "comments.workflow.request_checks",
+        lambda ids, reason: queued.extend((pk, reason) for pk in ids),
     )
     waiting = CommentFactory.create_batch(2, status=Status.AWAITING_CHECK)
 
     response = run_action(moderator_client, "check_for_spam", waiting, status="awaiting_check")
 
-    assert "2 comment(s) queued for a spam check." in messages_of(response)
-    assert sorted(queued) == sorted(c.pk for c in waiting)
+    assert "2 comments queued for a spam check." in messages_of(response)
+    assert sorted(queued) == sorted((c.pk, "recheck_queue") for c in waiting)
 
 
 def test_actions_apply_to_all_matching_comments_not_just_the_page(moderator_client):
@@ -207,15 +205,16 @@ def test_actions_apply_to_all_matching_comments_not_just_the_page(moderator_clie
 
 
 def test_bulk_work_runs_one_statement_per_batch_not_per_row(admin_user, monkeypatch):
-    monkeypatch.setattr("comments.moderation.BATCH_SIZE", 10)
-    CommentFactory.create_batch(25, status=Status.PENDING)
+    monkeypatch.setattr("comments.workflow.BATCH_SIZE", 10)
+    CommentFactory.create_batch(25, status=Status.PENDING, akismet_payload={"comment_content": "x"})
 
     with CaptureQueriesContext(connection) as queries:
-        outcome = moderation.apply_move(Comment.objects.all(), moderation.SPAM, admin_user)
+        outcome = workflow.apply_move(Comment.objects.all(), moves.SPAM, admin_user)
 
     assert outcome.changed == 25
-    moves = [q for q in queries.captured_queries if "WITH changed AS" in q["sql"]]
-    assert len(moves) == 3
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len([q for q in sql if q.startswith('UPDATE "comments_comment" SET "status"')]) == 3
+    assert len([q for q in sql if q.startswith('INSERT INTO "comments_commentevent"')]) == 3
     assert CommentEvent.objects.filter(action=Action.MARKED_SPAM).count() == 25
     assert AkismetReport.objects.count() == 25
 
@@ -283,7 +282,7 @@ def test_only_spam_and_trash_can_be_deleted_from_the_comment_page(moderator_clie
 def test_a_very_big_action_runs_in_the_worker_and_says_so(
     moderator_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 3)
+    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 3)
     pending = CommentFactory.create_batch(5, status=Status.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,7 +298,7 @@ def test_a_very_big_action_runs_in_the_worker_and_says_so(
 def test_a_very_big_delete_runs_in_the_worker(
     moderator_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 3)
+    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 3)
     spam = CommentFactory.create_batch(4, status=Status.SPAM)
     approved = CommentFactory(status=Status.APPROVED)
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import moderation
+from comments import tasks
 from comments.models import AkismetReport, CommentEvent, Status, Verdict
 from tests.akismet_double import AkismetDouble
 from tests.comments.moderation_helpers import run_action
@@ -116,7 +116,7 @@ def test_a_failed_report_is_kept_visible_and_sent_on_retry(
     assert "Report to Akismet failed" in page
 
     akismet.mode = "normal"
-    moderation.send_akismet_reports.call()
+    tasks.send_akismet_reports.call()
 
     report.refresh_from_db()
     assert (report.state, report.attempts, report.last_error) == ("sent", 2, "")
@@ -139,7 +139,7 @@ def test_failures_queue_a_later_retry_and_never_block_the_admin(
     # The worker picks it up, and Akismet fails.
     DBTaskResult.objects.update(status="RUNNING")
     akismet.mode = "error"
-    moderation.send_akismet_reports.call()
+    tasks.send_akismet_reports.call()
 
     (retry,) = DBTaskResult.objects.filter(
         task_path__endswith="send_akismet_reports", status="READY"
@@ -147,7 +147,7 @@ def test_failures_queue_a_later_retry_and_never_block_the_admin(
     assert retry.run_after > timezone.now()
 
     # A second failing run (the hourly one) does not start a second retry chain.
-    moderation.send_akismet_reports.call()
+    tasks.send_akismet_reports.call()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert AkismetReport.objects.get().state == "failed"
 
@@ -166,7 +166,7 @@ def test_check_for_spam_rechecks_everything_awaiting_a_check_with_a_reason(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post("/admin/comments/comment/check-all/", follow=True)
 
-    assert "2 comment(s) queued for a spam check." in response.text
+    assert "2 comments queued for a spam check." in response.text
     checks = akismet.requests_to("comment-check")
     assert len(checks) == 2
     assert {c.data["recheck_reason"] for c in checks} == {"recheck_queue"}
@@ -192,7 +192,7 @@ def test_an_editor_can_send_a_failed_report_again_at_once(
             follow=True,
         )
 
-    assert "1 report(s) queued to be sent again." in response.text
+    assert "1 report queued to be sent again." in response.text
     report.refresh_from_db()
     assert (report.state, report.attempts) == ("sent", 1)
     assert len(akismet.requests_to("submit-spam")) == 1

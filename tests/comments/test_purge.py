@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import moderation
+from comments import moves, purge, tasks, workflow
 from comments.models import Comment, CommentEvent, Status
 from tests.comments.moderation_helpers import make_editor, queue_url
 from tests.factories import CommentFactory
@@ -31,7 +31,7 @@ def test_purge_deletes_spam_older_than_15_days_and_trash_older_than_30():
     old_approved = aged(Status.APPROVED, 400)
     old_pending = aged(Status.PENDING, 400)
 
-    assert moderation.purge_old_comments(now=NOW) == (1, 1)
+    assert purge.purge_old_comments(now=NOW) == (1, 1)
 
     left = set(Comment.objects.values_list("pk", flat=True))
     assert left == {
@@ -51,14 +51,14 @@ def test_purge_periods_are_settings(settings):
     aged(Status.SPAM, 2, seconds=1)
     aged(Status.TRASH, 2, seconds=1)
 
-    assert moderation.purge_old_comments(now=NOW) == (1, 0)
+    assert purge.purge_old_comments(now=NOW) == (1, 0)
 
 
 def test_purge_age_counts_from_when_the_comment_became_spam():
     old_but_new_spam = CommentFactory(status=Status.PENDING, submitted_at=NOW - timedelta(days=90))
-    moderation.apply_move(Comment.objects.all(), moderation.SPAM)
+    workflow.apply_move(Comment.objects.all(), moves.SPAM)
 
-    assert moderation.purge_old_comments() == (0, 0)
+    assert purge.purge_old_comments() == (0, 0)
     assert Comment.objects.filter(pk=old_but_new_spam.pk).exists()
 
 
@@ -77,11 +77,11 @@ def test_purge_command_reports_and_records_what_it_did(capsys):
 
 
 def test_purge_works_in_batches(monkeypatch):
-    monkeypatch.setattr("comments.moderation.BATCH_SIZE", 3)
+    monkeypatch.setattr("comments.workflow.BATCH_SIZE", 3)
     for _ in range(7):
         aged(Status.SPAM, 16)
 
-    assert moderation.purge_old_comments(now=NOW) == (7, 0)
+    assert purge.purge_old_comments(now=NOW) == (7, 0)
     assert not Comment.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_empty_spam_spares_spam_that_arrived_after_the_page_loaded(client):
     arrived_later = CommentFactory(status=Status.SPAM)
     response = client.post("/admin/comments/comment/empty/", form, follow=True)
 
-    assert "3 comment(s) deleted permanently from spam." in response.text
+    assert "3 comments deleted permanently from spam." in response.text
     assert list(Comment.objects.values_list("pk", flat=True)) == [arrived_later.pk]
     assert not Comment.objects.filter(pk__in=[c.pk for c in seen]).exists()
     event = CommentEvent.objects.get(action=CommentEvent.Action.PURGED)
@@ -113,7 +113,7 @@ def test_empty_spam_spares_an_old_comment_marked_spam_after_the_page_loaded(admi
     older = CommentFactory(status=Status.PENDING)
     form = _empty_form(admin_client.get(queue_url(status="spam")).text)
 
-    moderation.apply_move(Comment.objects.filter(pk=older.pk), moderation.SPAM)
+    workflow.apply_move(Comment.objects.filter(pk=older.pk), moves.SPAM)
     admin_client.post("/admin/comments/comment/empty/", form)
 
     assert list(Comment.objects.values_list("pk", flat=True)) == [older.pk]
@@ -142,7 +142,7 @@ def test_empty_refuses_a_forged_mark(admin_client):
 def test_emptying_a_big_folder_runs_in_the_worker_and_still_spares_newcomers(
     admin_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.moderation.BACKGROUND_OVER", 2)
+    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 2)
     CommentFactory.create_batch(3, status=Status.SPAM)
     form = _empty_form(admin_client.get(queue_url(status="spam")).text)
     newcomer = CommentFactory(status=Status.SPAM)
@@ -163,10 +163,10 @@ def test_a_comment_rescued_from_spam_while_its_deletion_waited_keeps_history_rep
     reply = CommentFactory(post=rescued.post, parent=rescued, status=Status.APPROVED)
     # The editor empties the spam folder (its ids are collected), and before the worker gets to
     # it another editor clicks "Not spam".
-    moderation.apply_move([rescued.pk], moderation.NOT_SPAM, editor)
+    workflow.apply_move([rescued.pk], moves.NOT_SPAM, editor)
     events_before = CommentEvent.objects.filter(comment=rescued).count()
 
-    deleted = moderation.empty_folder_task.call(Status.SPAM, [rescued.pk], editor.pk)
+    deleted = tasks.empty_folder.call([rescued.pk], Status.SPAM, editor.pk)
 
     assert deleted == 0
     assert Comment.objects.filter(pk=rescued.pk).exists()
@@ -181,7 +181,7 @@ def test_deleting_a_parent_moves_its_replies_up_and_the_page_shows_the_new_threa
     reply = CommentFactory(post=parent.post, parent=parent, status=Status.APPROVED)
     changed_before = type(parent.post).objects.get(pk=parent.post_id).comments_changed_at
 
-    moderation.delete_permanently(Comment.objects.filter(pk=parent.pk))
+    purge.delete_permanently(Comment.objects.filter(pk=parent.pk))
 
     reply.refresh_from_db()
     assert reply.parent_id is None

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from comments.privacy import comments_by_email, erase_comments
 
@@ -6,7 +7,7 @@ from comments.privacy import comments_by_email, erase_comments
 class Command(BaseCommand):
     help = (
         "Delete every comment written with an email address (a data-subject erasure request). "
-        "Replies by other readers are kept and move up one level."
+        "Replies by other readers are kept and move to their nearest surviving ancestor."
     )
 
     def add_arguments(self, parser):
@@ -21,9 +22,15 @@ class Command(BaseCommand):
             raise CommandError(f"No comments were written with {email!r}.")
         if not yes:
             self.stdout.write(
-                f"{count} comment{'s' if count != 1 else ''} would be deleted. "
-                "Run again with --yes to delete them."
+                ngettext(
+                    "%(n)d comment would be deleted. Run again with --yes to delete it.",
+                    "%(n)d comments would be deleted. Run again with --yes to delete them.",
+                    count,
+                )
+                % {"n": count}
             )
             return
         erased = erase_comments(email)
-        self.stdout.write(f"Deleted {erased} comment{'s' if erased != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Deleted %(n)d comment.", "Deleted %(n)d comments.", erased) % {"n": erased}
+        )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.moderation import purge_old_comments
+from comments.purge import purge_old_comments
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.moderation import schedule_maintenance
+from comments.tasks import schedule_maintenance
 
 
 class Command(BaseCommand):

@@ -1,0 +1,136 @@
+"""The queue's folders and what each row shows: the status filter and the queue's columns."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import truncatechars
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .. import queue
+from ..models import Comment, CommentEvent, Status
+from ..templatetags.comments import avatar_url
+
+STATUS_PARAM = "status"
+REVIEW = "review"
+ALL = "all"
+Action = CommentEvent.Action
+
+
+def counts(request) -> dict:
+    """Count each status once per request (the filter, the buttons and the title share it)."""
+    if not hasattr(request, "_comment_status_counts"):
+        request._comment_status_counts = queue.status_counts()
+    return request._comment_status_counts
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Opens on what needs review; every folder carries its count."""
+
+    title = _("status")
+    parameter_name = STATUS_PARAM
+
+    def __init__(self, request, params, model, model_admin):
+        self.request = request
+        # A search without a chosen folder looks everywhere, not just in the queue.
+        self.searching = bool(request.GET.get(SEARCH_VAR))
+        super().__init__(request, params, model, model_admin)
+
+    def default(self):
+        return ALL if self.searching else REVIEW
+
+    def lookups(self, request, model_admin):
+        n = counts(request)
+        return [
+            (Status.PENDING, _("Pending (%d)") % n[Status.PENDING]),
+            (Status.AWAITING_CHECK, _("Awaiting spam check (%d)") % n[Status.AWAITING_CHECK]),
+            (Status.APPROVED, _("Approved")),
+            (Status.SPAM, _("Spam (%d)") % n[Status.SPAM]),
+            (Status.TRASH, _("Trash (%d)") % n[Status.TRASH]),
+            (ALL, _("All")),
+        ]
+
+    def choices(self, changelist):
+        yield {
+            "selected": (self.value() or self.default()) == REVIEW,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Needs review (%d)") % counts(self.request)["review"],
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or self.default()) == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default()
+        if value == REVIEW:
+            return queryset.in_queue()
+        if value == ALL:
+            return queryset
+        if value in Status.values:
+            return queryset.in_status(value)
+        return queryset.none()
+
+
+def _human_decision(field):
+    """The latest spam/ham decision a person made about the comment (one column of it)."""
+    return Subquery(
+        CommentEvent.objects.filter(
+            comment=OuterRef("pk"),
+            actor__isnull=False,
+            action__in=[Action.MARKED_SPAM, Action.MARKED_HAM],
+        )
+        .order_by("-created_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def annotate_queue(queryset):
+    """Add what the queue's columns show: the author's approved count, the last human say."""
+    approved = (
+        Comment.objects.approved()
+        .filter(author_email=OuterRef("author_email"))
+        .order_by()
+        .values("author_email")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.defer(
+        "post__body", "post__search_vector", "akismet_payload", "user_agent"
+    ).annotate(
+        author_approved=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)),
+        last_human_action=_human_decision("action"),
+        last_human_actor=_human_decision("actor_label"),
+    )
+
+
+def author_column(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/author_column.html",
+        {"comment": comment, "avatar": avatar_url(comment.author_email, size=40)},
+    )
+
+
+def comment_column(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/comment_column.html",
+        {
+            "comment": comment,
+            "folded": len(comment.content) > 160 or "\n" in comment.content.strip(),
+            "short": truncatechars(" ".join(comment.content.split()), 160),
+        },
+    )
+
+
+def why_column(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/why_column.html",
+        {
+            "comment": comment,
+            "why": queue.why_here(comment),
+            "status": comment.get_status_display(),
+        },
+    )

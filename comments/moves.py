@@ -1,0 +1,116 @@
+"""An editor's moves, as data: which statuses each applies to and what it makes of a comment.
+
+`comments.workflow.apply_move` carries any of them out, for one comment or a hundred thousand.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from . import policy
+from .models import AkismetReport, CommentEvent, Status
+
+Action = CommentEvent.Action
+
+# Targets that are not one status: what the discussion rules give a comment cleared of spam,
+# and the status a comment had before it went to the trash.
+CLEARED = "cleared"
+BEFORE_TRASH = "before_trash"
+
+# Spam only leaves through "Not spam" (which teaches Akismet), trash only through "Restore".
+_UNDECIDED = (Status.AWAITING_CHECK, Status.PENDING)
+_NOT_SPAM = (*_UNDECIDED, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    action: str
+    from_statuses: tuple
+    to: str
+    label: str
+    working: str
+    # What the editor is told, with %(n)d for how many.
+    done: str
+    # A person's spam/ham judgement owes Akismet a report of this kind.
+    report: str = ""
+
+    def message(self, n: int) -> str:
+        return self.done % {"n": n}
+
+    def target(self, discussion) -> tuple:
+        """Return the new status and why, as expressions over the comment's row."""
+        if self.to == CLEARED:
+            return policy.status_for_ham(discussion)
+        if self.to == BEFORE_TRASH:
+            before = Coalesce(NullIf(F("status_before_trash"), Value("")), Value(Status.PENDING))
+            return before, Value("", output_field=CharField())
+        return Value(self.to, output_field=CharField()), Value("", output_field=CharField())
+
+
+APPROVE = Move(
+    name="approve",
+    action=Action.APPROVED,
+    from_statuses=_UNDECIDED,
+    to=Status.APPROVED,
+    label=_("Approve"),
+    working=_("Approving"),
+    done=ngettext_lazy("%(n)d comment approved.", "%(n)d comments approved.", "n"),
+)
+UNAPPROVE = Move(
+    name="unapprove",
+    action=Action.UNAPPROVED,
+    from_statuses=(Status.APPROVED,),
+    to=Status.PENDING,
+    label=_("Unapprove"),
+    working=_("Unapproving"),
+    done=ngettext_lazy("%(n)d comment unapproved.", "%(n)d comments unapproved.", "n"),
+)
+SPAM = Move(
+    name="spam",
+    action=Action.MARKED_SPAM,
+    from_statuses=_NOT_SPAM,
+    to=Status.SPAM,
+    label=_("Mark as spam"),
+    working=_("Marking as spam"),
+    done=ngettext_lazy("%(n)d comment marked as spam.", "%(n)d comments marked as spam.", "n"),
+    report=AkismetReport.Kind.SPAM,
+)
+NOT_SPAM = Move(
+    name="ham",
+    action=Action.MARKED_HAM,
+    from_statuses=(Status.SPAM,),
+    to=CLEARED,
+    label=_("Not spam"),
+    working=_("Restoring from spam"),
+    done=ngettext_lazy(
+        "%(n)d comment restored from spam.", "%(n)d comments restored from spam.", "n"
+    ),
+    report=AkismetReport.Kind.HAM,
+)
+TRASH = Move(
+    name="trash",
+    action=Action.TRASHED,
+    from_statuses=(*_NOT_SPAM, Status.SPAM),
+    to=Status.TRASH,
+    label=_("Move to trash"),
+    working=_("Moving to the trash"),
+    done=ngettext_lazy(
+        "%(n)d comment moved to the trash.", "%(n)d comments moved to the trash.", "n"
+    ),
+)
+RESTORE = Move(
+    name="restore",
+    action=Action.RESTORED,
+    from_statuses=(Status.TRASH,),
+    to=BEFORE_TRASH,
+    label=_("Restore"),
+    working=_("Restoring from the trash"),
+    done=ngettext_lazy(
+        "%(n)d comment restored from the trash.", "%(n)d comments restored from the trash.", "n"
+    ),
+)
+MOVES = {move.name: move for move in (APPROVE, UNAPPROVE, SPAM, NOT_SPAM, TRASH, RESTORE)}

@@ -1,0 +1,283 @@
+"""The one writer of a comment's status, and of the history that records each change.
+
+Every change of status goes through `_write`: an editor's moves (`apply_move`, for one comment
+or a hundred thousand), the spam check's verdict (`record_verdict`, `record_check_failure`,
+`hold_unchecked`). New comments come in through `record_new` (from `submit_comment`), edits
+through `record_edit`, and deletions through `comments.deletion`.
+
+For each batch of at most `BATCH_SIZE` comments, `_write`:
+
+1. has locked the rows and read their new status from one expression (`_rows`), so a rule
+   such as "what a cleared comment becomes" (`policy.status_for_ham`) is the same SQL for one
+   comment and for all of them;
+2. updates them with one `UPDATE ... SET status = CASE ...`;
+3. `bulk_create`s one `CommentEvent` per comment and, for a person's spam/ham judgement about
+   a comment Akismet saw, one `AkismetReport`;
+4. shifts the dashboard's daily counts (`comments.tally`);
+5. tells the posts whose visible comments changed, and after commit sends
+   `signals.comments_approved` with the comments approved for the first time.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, Value, When
+from django.utils import timezone
+
+from . import policy, signals, tally
+from .models import (
+    AkismetReport,
+    Comment,
+    CommentEvent,
+    DiscussionSettings,
+    Status,
+    Verdict,
+    tell_posts_comments_changed,
+)
+
+BATCH_SIZE = 1000
+Action = CommentEvent.Action
+_ROW_FIELDS = ("pk", "post_id", "status", "spam_verdict", "submitted_at", "to_status", "why")
+
+
+@dataclass
+class Outcome:
+    changed: int = 0
+    reports: int = 0
+
+
+def id_batches(comments):
+    """Yield ids in ascending batches: from a queryset (one query per batch) or a list."""
+    if isinstance(comments, list | tuple):
+        for start in range(0, len(comments), BATCH_SIZE):
+            yield list(comments[start : start + BATCH_SIZE])
+        return
+    ids = comments.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while batch := list(ids.filter(pk__gt=last)[:BATCH_SIZE]):
+        yield batch
+        last = batch[-1]
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _rows(comments, to_status, why) -> list[dict]:
+    """Lock the comments and read what each is now and what it becomes."""
+    sent = ExpressionWrapper(~Q(akismet_payload={}), output_field=BooleanField())
+    return list(
+        comments.select_for_update(of=("self",))
+        .order_by("pk")
+        .annotate(to_status=to_status, why=why, sent=sent)
+        .values(*_ROW_FIELDS, "sent")
+    )
+
+
+def _write(
+    rows, *, action, actor=None, actor_label="", reason="", report="", fields=None, event=True
+):
+    """Give locked rows their `to_status` (and `fields`), and record it everywhere it shows."""
+    if not rows:
+        return Outcome()
+    now = timezone.now()
+    fields = fields or {}
+    ids = [row["pk"] for row in rows]
+    moved = defaultdict(list)
+    for row in rows:
+        row["to_verdict"] = fields.get("spam_verdict", row["spam_verdict"])
+        if row["to_status"] != row["status"]:
+            moved[row["to_status"]].append(row["pk"])
+    if moved:
+        Comment.objects.filter(pk__in=[pk for pks in moved.values() for pk in pks]).update(
+            status=Case(*(When(pk__in=pks, then=_text(to)) for to, pks in moved.items())),
+            status_changed_at=now,
+            # "Restore" returns a comment to where it was before the trash.
+            status_before_trash=Case(
+                When(pk__in=moved.get(Status.TRASH, []), then=F("status")),
+                default=F("status_before_trash"),
+            ),
+        )
+    if fields:
+        Comment.objects.filter(pk__in=ids).update(**fields)
+
+    first_approvals = _first_approvals(moved.get(Status.APPROVED, []))
+    label = actor_label or (actor.get_username() if actor else "system")
+    if event:
+        CommentEvent.objects.bulk_create(
+            CommentEvent(
+                comment_id=row["pk"],
+                action=action,
+                actor=actor,
+                actor_label=label,
+                from_status=row["status"],
+                to_status=row["to_status"],
+                reason=" ".join(filter(None, [reason, row["why"]])),
+                created_at=now,
+            )
+            for row in rows
+        )
+    reports = AkismetReport.objects.bulk_create(
+        AkismetReport(comment_id=row["pk"], kind=report, requested_by=actor, created_at=now)
+        for row in rows
+        # Akismet learns only about comments it was asked about (see `spam.payload_for`).
+        if report and actor and row["sent"] and row["to_status"] != row["status"]
+    )
+    tally.count_moves(rows)
+    posts = {
+        row["post_id"]
+        for row in rows
+        if (row["status"] == Status.APPROVED) != (row["to_status"] == Status.APPROVED)
+    }
+    if posts:
+        tell_posts_comments_changed(posts)
+    if first_approvals:
+        transaction.on_commit(
+            lambda: signals.comments_approved.send(sender=Comment, ids=first_approvals)
+        )
+    if reports:
+        transaction.on_commit(lambda: signals.reports_queued.send(sender=AkismetReport))
+    return Outcome(changed=sum(map(len, moved.values())), reports=len(reports))
+
+
+def _first_approvals(ids) -> list[int]:
+    """Return the ids among `ids` that were never approved before."""
+    before = CommentEvent.objects.filter(comment_id__in=ids, to_status=Status.APPROVED)
+    seen = set(before.values_list("comment_id", flat=True))
+    return [pk for pk in ids if pk not in seen]
+
+
+# An editor's moves ------------------------------------------------------------------------
+
+
+def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
+    """Apply `move` to the comments (a queryset or ids) it applies to; count the changes."""
+    to_status, why = move.target(DiscussionSettings.load())
+    if not isinstance(comments, list | tuple):
+        comments = comments.filter(status__in=move.from_statuses)
+    outcome = Outcome()
+    for batch in id_batches(comments):
+        with transaction.atomic():
+            candidates = Comment.objects.filter(pk__in=batch, status__in=move.from_statuses)
+            rows = [r for r in _rows(candidates, to_status, why) if r["to_status"] != r["status"]]
+            done = _write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
+        outcome.changed += done.changed
+        outcome.reports += done.reports
+    return outcome
+
+
+def request_checks(ids, reason: str) -> None:
+    """Ask for a fresh Akismet check of these comments once the transaction commits."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(
+            lambda: signals.checks_requested.send(sender=Comment, ids=ids, reason=reason)
+        )
+
+
+# New comments and edits -------------------------------------------------------------------
+
+EDITABLE = ("author_name", "author_email", "author_url", "content")
+
+
+def record_new(comment, action, reason: str = "") -> None:
+    """Store a new comment with the status the submission rules gave it, and record that."""
+    comment.save()
+    by_reader = action == Action.SUBMITTED
+    reader = comment.user.get_username() if comment.user else "reader"
+    CommentEvent.objects.create(
+        comment=comment,
+        action=action,
+        actor=comment.user if by_reader else None,
+        actor_label=reader if by_reader else "rules",
+        to_status=comment.status,
+        reason=reason,
+    )
+    tally.count_new(comment)
+
+
+def record_edit(comment, changed_fields, actor) -> None:
+    """Save a person's change to what a reader wrote, record who changed which fields, and
+    have Akismet check changed text again if it checked the comment before."""
+    changed = [name for name in EDITABLE if name in changed_fields]
+    if not changed:
+        return
+    comment.save(update_fields=changed)
+    names = ", ".join(str(Comment._meta.get_field(name).verbose_name) for name in changed)
+    CommentEvent.objects.create(
+        comment=comment,
+        action=Action.EDITED,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "reader",
+        from_status=comment.status,
+        to_status=comment.status,
+        reason=f"Changed {names}.",
+    )
+    if comment.status == Status.APPROVED:
+        tell_posts_comments_changed([comment.post_id])
+    if (
+        "content" in changed
+        and comment.akismet_payload
+        and comment.status
+        not in (
+            Status.SPAM,
+            Status.TRASH,
+        )
+    ):
+        request_checks([comment.pk], "edit")
+
+
+# The spam check's answers -------------------------------------------------------------------
+
+
+def record_verdict(comment, verdict, payload: dict, *, reason: str) -> str:
+    """Record Akismet's answer about a locked comment and move it where the answer sends it.
+
+    Ham approves (or holds, by the discussion rules) only a comment awaiting its first check;
+    a recheck of a comment already decided keeps its status. Spam goes to spam.
+    """
+    if verdict == Verdict.HAM and comment.status == Status.AWAITING_CHECK:
+        to_status, why = policy.status_for_ham(DiscussionSettings.load())
+    elif verdict == Verdict.HAM:
+        to_status, why = F("status"), _text("")
+    else:
+        to_status, why = _text(Status.SPAM), _text("")
+    (row,) = _rows(Comment.objects.filter(pk=comment.pk), to_status, why)
+    fields = {
+        "spam_verdict": verdict,
+        "spam_checked_at": timezone.now(),
+        "next_check_at": None,
+        "check_error": "",
+        "akismet_payload": payload,
+    }
+    _write([row], action=Action.CHECKED, actor_label="Akismet", reason=reason, fields=fields)
+    return row["to_status"]
+
+
+def record_check_failure(
+    comment, error: str, *, to_status, next_check_at, reason: str, event=True
+) -> None:
+    """Record a failed check of a locked comment: its error, the next try, and `to_status`."""
+    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(to_status), _text(""))
+    fields = {
+        "spam_verdict": Verdict.ERROR,
+        "check_attempts": F("check_attempts") + 1,
+        "check_error": error[:200],
+        "next_check_at": next_check_at,
+    }
+    _write(
+        [row],
+        action=Action.CHECK_FAILED,
+        actor_label="Akismet",
+        reason=reason,
+        fields=fields,
+        event=event,
+    )
+
+
+def hold_unchecked(comment, reason: str) -> None:
+    """Hold a comment for an editor without a check (no Akismet key is configured)."""
+    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(Status.PENDING), _text(""))
+    fields = {"spam_verdict": Verdict.SKIPPED, "next_check_at": None}
+    _write([row], action=Action.HELD, actor_label="system", reason=reason, fields=fields)
