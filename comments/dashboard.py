@@ -2,34 +2,39 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Comment, Status, Verdict
+from . import queue
+from .models import DailyCount, Status, Verdict
 
 DAYS = 30
 CHART = {"width": 640, "height": 180, "top": 10, "left": 36, "bottom": 24}
 
-_CHECKED = Q(spam_verdict__in=[Verdict.HAM, Verdict.SPAM, Verdict.DISCARD])
-_AKISMET_SPAM = Q(spam_verdict__in=[Verdict.SPAM, Verdict.DISCARD])
+_CHECKED = Q(verdict__in=[Verdict.HAM, Verdict.SPAM, Verdict.DISCARD])
+_AKISMET_SPAM = Q(verdict__in=[Verdict.SPAM, Verdict.DISCARD])
 _HUMAN_SAYS_HAM = Q(status__in=[Status.APPROVED, Status.PENDING])
 
 
+def _total(condition: Q) -> Sum:
+    return Sum("count", filter=condition, default=0)
+
+
 def akismet_totals() -> dict:
-    """Count what Akismet decided and what editors overruled, in one query.
+    """Add up what Akismet decided and what editors overruled, from the daily counts.
 
     Only a person moves Akismet's spam to ham or its ham to spam, so a comment whose verdict
-    and status disagree is an editor's correction.
+    and status disagree is an editor's correction. What waits now is counted live.
     """
-    totals = Comment.objects.order_by().aggregate(
-        checked=Count("status", filter=_CHECKED),
-        caught=Count("status", filter=_AKISMET_SPAM),
-        missed=Count("status", filter=Q(spam_verdict=Verdict.HAM, status=Status.SPAM)),
-        false_positives=Count("status", filter=_AKISMET_SPAM & _HUMAN_SAYS_HAM),
-        pending=Count("status", filter=Q(status=Status.PENDING)),
-        awaiting_check=Count("status", filter=Q(status=Status.AWAITING_CHECK)),
+    totals = DailyCount.objects.aggregate(
+        checked=_total(_CHECKED),
+        caught=_total(_AKISMET_SPAM),
+        missed=_total(Q(verdict=Verdict.HAM, status=Status.SPAM)),
+        false_positives=_total(_AKISMET_SPAM & _HUMAN_SAYS_HAM),
     )
+    waiting = queue.status_counts()
+    totals["pending"] = waiting[Status.PENDING]
+    totals["awaiting_check"] = waiting[Status.AWAITING_CHECK]
     wrong = totals["missed"] + totals["false_positives"]
     totals["accuracy"] = (
         round(100 * (totals["checked"] - wrong) / totals["checked"], 1)
@@ -43,17 +48,15 @@ def last_days(today=None, days=DAYS) -> list[dict]:
     """Count comments per local day for the last `days` days, split ham, spam and held."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
-    start = timezone.make_aware(timezone.datetime.combine(first, timezone.datetime.min.time()))
     rows = (
-        Comment.objects.filter(submitted_at__gte=start)
-        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
+        DailyCount.objects.filter(day__gte=first, day__lte=today)
         .values("day")
         .annotate(
-            ham=Count("status", filter=Q(status=Status.APPROVED)),
-            spam=Count("status", filter=Q(status=Status.SPAM)),
-            held=Count("status", filter=Q(status__in=[Status.PENDING, Status.AWAITING_CHECK])),
+            ham=_total(Q(status=Status.APPROVED)),
+            spam=_total(Q(status=Status.SPAM)),
+            held=_total(Q(status__in=[Status.PENDING, Status.AWAITING_CHECK])),
         )
+        .order_by()
     )
     by_day = {row["day"]: row for row in rows}
     return [

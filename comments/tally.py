@@ -9,6 +9,7 @@ from collections import Counter
 from functools import reduce
 from operator import or_
 
+from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ def _match(key) -> Q:
     return Q(day=day, status=status, verdict=verdict)
 
 
+@transaction.atomic
 def _apply(deltas: Counter) -> None:
     keys = sorted(key for key, n in deltas.items() if n)
     if not keys:

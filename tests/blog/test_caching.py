@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, CommentEvent, Status, tell_posts_comments_changed
+from comments import moves, workflow
+from comments.models import Comment, Status, tell_posts_comments_changed
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def page_of(client, post, **headers):
 
 
 def approve(comment):
-    comment.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, reason="test")
+    workflow.apply_move([comment.pk], moves.APPROVE, reason="test")
 
 
 # --- Conditional GET ----------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_unapproving_a_comment_hides_it_on_the_very_next_request(client, post):
     tell_posts_comments_changed([post.pk])
     first = page_of(client, post)
     assert "Soon to be unapproved." in first.content.decode()
-    comment.transition(Status.PENDING, action=CommentEvent.Action.UNAPPROVED)
+    workflow.apply_move([comment.pk], moves.UNAPPROVE)
     response = page_of(client, post, if_none_match=first["ETag"])
     assert response.status_code == 200
     assert "Soon to be unapproved." not in response.content.decode()
@@ -128,7 +129,7 @@ def test_spamming_a_comment_hides_it_on_the_very_next_request(client, post):
     comment = CommentFactory(post=post, content="Buy cheap watches.")
     tell_posts_comments_changed([post.pk])
     assert "Buy cheap watches." in page_of(client, post).content.decode()
-    comment.transition(Status.SPAM, action=CommentEvent.Action.MARKED_SPAM)
+    workflow.apply_move([comment.pk], moves.SPAM)
     assert "Buy cheap watches." not in page_of(client, post).content.decode()
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments import moves, workflow
 from comments.models import AkismetReport, Comment, CommentEvent, Status, Verdict
 from tests.comments.moderation_helpers import make_editor, queue_url
 from tests.factories import CommentFactory, PostFactory
@@ -229,9 +230,7 @@ def test_change_page_shows_history_payload_and_reports(admin_client, admin_user)
         status=Status.PENDING,
         akismet_payload={"comment_author": "Pat <b>", "user_ip": "203.0.113.7"},
     )
-    comment.transition(
-        Status.SPAM, action=Action.MARKED_SPAM, actor=admin_user, reason="Obvious <i>spam</i>"
-    )
+    workflow.apply_move([comment.pk], moves.SPAM, admin_user, reason="Obvious <i>spam</i>")
     AkismetReport.objects.create(
         comment=comment,
         kind="spam",

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
-from comments import checks, spam, tasks
+from comments import checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
 from tests.factories import CommentFactory, UserFactory
 
@@ -190,7 +190,7 @@ def test_failed_check_waits_in_the_queue_labelled_awaiting_spam_check(
     assert comment.spam_verdict == Verdict.ERROR
     assert comment.check_error == str(error)
     assert last_event(comment).reason == UNAVAILABLE
-    assert comment in Comment.objects.awaiting_review()
+    assert comment in Comment.objects.in_queue()
 
 
 def test_no_key_skips_the_check_and_queues_the_comment(send, post, settings):
@@ -314,7 +314,7 @@ def test_retries_back_off_and_record_the_failure_once(
     assert comment.check_attempts == 2
     assert comment.next_check_at - timezone.now() > first_wait
     assert comment.events.filter(action=CommentEvent.Action.CHECK_FAILED).count() == 1
-    assert tasks.retry_delay(10) == timedelta(minutes=20)
+    assert spamcheck.retry_delay(10) == timedelta(minutes=20)
 
 
 def test_check_gives_up_after_15_days_and_leaves_it_to_an_editor(
@@ -385,7 +385,7 @@ def test_editor_may_approve_while_the_check_waits_and_keeps_the_decision(
     double.mode = "error"
     send(post)
     comment = Comment.objects.get()
-    comment.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, actor_label="editor")
+    workflow.apply_move([comment.pk], moves.APPROVE)
 
     double.reset()
     Comment.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from comments import tasks
+from comments import moves, tasks, workflow
 from comments.models import CommentEvent, Status
+from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
 
 pytest_plugins = ["tests.comments.commenting"]
@@ -43,10 +44,8 @@ def test_an_editor_decides_while_akismet_thinks_and_the_decision_stands(post, do
 
         # While Akismet is still answering, the row is free: NOWAIT would raise otherwise.
         with transaction.atomic():
-            editable = type(comment).objects.select_for_update(nowait=True).get(pk=comment.pk)
-            editable.transition(
-                Status.APPROVED, action=CommentEvent.Action.APPROVED, actor_label="eddie"
-            )
+            type(comment).objects.select_for_update(nowait=True).get(pk=comment.pk)
+            workflow.apply_move([comment.pk], moves.APPROVE, make_editor())
     finally:
         checker.join()
 

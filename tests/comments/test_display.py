@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
+from comments import moves, workflow
 from comments.models import (
-    CommentEvent,
     DiscussionSettings,
     Status,
     tell_posts_comments_changed,
@@ -216,7 +216,7 @@ def test_approving_a_comment_shows_it_on_the_next_request(client, post):
     waiting = CommentFactory(post=post, status=Status.PENDING, content="Just approved")
     assert "Just approved" not in client.get(post.get_absolute_url()).content.decode()
 
-    waiting.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, actor_label="ed")
+    workflow.apply_move([waiting.pk], moves.APPROVE)
 
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Just approved" in page
@@ -227,7 +227,7 @@ def test_unapproving_a_comment_hides_it_on_the_next_request(client, post):
     shown = approved(post, content="Soon hidden")
     assert "Soon hidden" in client.get(post.get_absolute_url()).content.decode()
 
-    shown.transition(Status.SPAM, action=CommentEvent.Action.MARKED_SPAM, actor_label="ed")
+    workflow.apply_move([shown.pk], moves.SPAM)
 
     assert "Soon hidden" not in client.get(post.get_absolute_url()).content.decode()
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from comments import moderation
+from comments import tasks
 
 pytestmark = pytest.mark.django_db
+PURGE = tasks.purge_comments.module_path
 
 
 @pytest.fixture
@@ -21,42 +22,33 @@ def queued_paths():
     )
 
 
-def installed_recurring():
-    from django.utils.module_loading import import_string
-
-    paths = []
-    for path, _every in moderation.RECURRING:
-        try:
-            import_string(path)
-        except ImportError:
-            continue
-        paths.append(path)
-    return sorted(paths)
+def recurring_paths():
+    return sorted(recurring.module_path for recurring in tasks.RECURRING)
 
 
 def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, capsys):
     call_command("schedule_maintenance")
     call_command("schedule_maintenance")
 
-    assert queued_paths() == installed_recurring()
-    assert "comments.moderation.purge_comments_task" in queued_paths()
+    assert queued_paths() == recurring_paths()
+    assert PURGE in queued_paths()
     assert "already queued" in capsys.readouterr().out
 
 
 def test_schedule_maintenance_removes_duplicate_runs(database_queue):
     for _ in range(3):
-        moderation.run_recurring.enqueue("comments.moderation.purge_comments_task")
+        tasks.run_recurring.enqueue(PURGE)
 
-    moderation.schedule_maintenance()
+    tasks.schedule_maintenance()
 
-    assert queued_paths().count("comments.moderation.purge_comments_task") == 1
+    assert queued_paths().count(PURGE) == 1
 
 
 def test_a_recurring_run_queues_its_next_run(database_queue):
-    moderation.run_recurring.call("comments.moderation.purge_comments_task")
+    tasks.run_recurring.call(PURGE)
 
     (next_run,) = DBTaskResult.objects.filter(task_path__endswith="run_recurring")
-    assert next_run.args_kwargs["args"] == ["comments.moderation.purge_comments_task"]
+    assert next_run.args_kwargs["args"] == [PURGE]
     assert (next_run.run_after - next_run.enqueued_at).total_seconds() > 23 * 3600
 
 

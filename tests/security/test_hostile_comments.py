@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
-from comments.models import Comment, CommentEvent, Status
+from comments import moves, workflow
+from comments.models import Comment, Status
 from tests.factories import CommentFactory, PostFactory
 from tests.live_stack import comment_form
 from tests.security.inert import MARKER, assert_inert, visible_text
@@ -133,7 +134,7 @@ def test_hostile_input_is_stored_and_shown_escaped_everywhere(
         assert message.recipients() == ["admin@example.com"]
 
     # Once approved, every reader sees it, escaped.
-    comment.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, actor_label="test")
+    workflow.apply_move([comment.pk], moves.APPROVE)
     public = assert_inert(Client().get(article.get_absolute_url()).content.decode())
     shown = public.find(id=f"comment-{comment.pk}")
     assert shown, "the approved comment is not on the page"

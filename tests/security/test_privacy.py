@@ -6,8 +6,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from comments import tasks
 from comments.models import Comment, CommentEvent, Status
-from comments.privacy import anonymise_old_comments, anonymise_old_comments_task
+from comments.privacy import anonymise_old_comments
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_retention_period_is_a_setting_and_the_scheduled_task_applies_it():
     week_old = _comment(8)
     young = _comment(6)
 
-    result = anonymise_old_comments_task.enqueue()
+    result = tasks.anonymise_old_comments.enqueue()
 
     assert result.return_value == 1
     week_old.refresh_from_db()
@@ -152,13 +153,10 @@ def test_erase_comments_for_an_unknown_email_is_an_error():
 
 
 def test_the_maintenance_scheduler_runs_the_retention_task():
-    from comments.moderation import RECURRING, run_recurring
-
     old = _comment(61)
-    path = "comments.privacy.anonymise_old_comments_task"
-    assert path in dict(RECURRING)
+    assert tasks.anonymise_old_comments in tasks.RECURRING
 
-    run_recurring.call(path)
+    tasks.run_recurring.call(tasks.anonymise_old_comments.module_path)
 
     old.refresh_from_db()
     assert old.ip_address is None
