@@ -2,13 +2,14 @@
 
 import ipaddress
 import json
+import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -117,6 +118,10 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         purge.delete_permanently([obj.pk], request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        # An id that cannot be a comment's is not found, rather than a database error.
+        return super().get_object(request, str(_comment_id(object_id)), from_field)
 
     # The queue ----------------------------------------------------------------------------
 
@@ -281,7 +286,7 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path(
-                f"<int:object_id>/{name}/",
+                f"<path:object_id>/{name}/",
                 self.admin_site.admin_view(self.moderate_view),
                 {"move": name},
                 name=f"comments_comment_{name}",
@@ -308,7 +313,7 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
         """GET asks "Approve this comment?"; POST does it."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        comment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        comment = get_object_or_404(self.get_queryset(request), pk=_comment_id(object_id))
         move = moves.MOVES[move]
         if request.method == "POST":
             if not workflow.apply_move([comment.pk], move, request.user).changed:
@@ -367,6 +372,14 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
         )
+
+
+def _comment_id(object_id: str) -> int:
+    """Return the comment id a URL names, or raise Http404 when it cannot be one."""
+    # At most 18 digits: every such number fits PostgreSQL's bigint.
+    if not re.fullmatch(r"[0-9]{1,18}", object_id):
+        raise Http404(_t("No comment has that id."))
+    return int(object_id)
 
 
 def _not_sent_because(comment) -> str:

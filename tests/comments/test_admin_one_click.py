@@ -60,3 +60,11 @@ def test_one_click_links_need_the_moderate_permission(client):
 
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1%2F2", "99999999999999999999"])
+@pytest.mark.parametrize("page", ["approve", "spam", "ham", "trash", "change", "history", "delete"])
+def test_a_link_with_an_invalid_id_is_not_found(admin_client, object_id, page):
+    response = admin_client.get(f"/admin/comments/comment/{object_id}/{page}/")
+
+    assert response.status_code == 404

@@ -15,7 +15,6 @@ from comments.models import Comment, CommentEvent, Status, Verdict
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 UNAVAILABLE = "Akismet was unable to check this comment but will automatically retry later."
 
@@ -336,6 +335,33 @@ def test_check_gives_up_after_15_days_and_leaves_it_to_an_editor(
     assert comment.status == Status.PENDING
     assert comment.next_check_at is None
     assert "15 days" in last_event(comment).reason
+
+
+def test_an_unexpected_error_is_tried_a_few_times_then_left_to_an_editor(
+    post, akismet_answers, monkeypatch, admin_client
+):
+    def broken(payload):
+        raise RuntimeError("a bug, not Akismet")
+
+    monkeypatch.setattr(spam, "comment_check", broken)
+    comment = CommentFactory(post=post, status=Status.AWAITING_CHECK, akismet_payload={})
+    waiting = CommentFactory(post=post, status=Status.AWAITING_CHECK, akismet_payload={})
+    Comment.objects.filter(pk=waiting.pk).update(next_check_at=timezone.now() + timedelta(hours=1))
+
+    for _ in range(spamcheck.MAX_UNEXPECTED_FAILURES):
+        Comment.objects.filter(pk=comment.pk).update(
+            next_check_at=timezone.now() - timedelta(seconds=1)
+        )
+        tasks.recheck_overdue.call()
+
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.spam_verdict == Verdict.ERROR
+    assert comment.check_error == "RuntimeError: a bug, not Akismet"
+    Comment.objects.filter(pk=waiting.pk).update(next_check_at=timezone.now())
+    assert tasks.recheck_overdue.call() == 1  # only the other comment is still tried
+    queue = admin_client.get("/admin/comments/comment/?status=pending").content.decode()
+    assert "Check failed: RuntimeError: a bug, not Akismet" in queue
 
 
 def test_lost_check_is_picked_up_by_recheck_overdue(

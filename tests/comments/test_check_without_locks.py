@@ -10,7 +10,6 @@ from comments.models import CommentEvent, Status
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
 
-pytest_plugins = ["tests.comments.commenting"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

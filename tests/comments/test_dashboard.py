@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 
+import akismet
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from comments import purge
 from comments.dashboard import akismet_totals, last_days
-from comments.models import Status, Verdict
-from tests.comments.moderation_helpers import make_editor
+from comments.models import Comment, Status, Verdict
+from tests.comments.moderation_helpers import make_editor, run_action
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,42 @@ def test_dashboard_is_not_shown_to_staff_who_cannot_see_comments(client):
     client.force_login(UserFactory(username="outsider", is_staff=True))
 
     assert "moderation-dashboard" not in client.get("/admin/").text
+
+
+def test_the_purge_changes_no_past_figure_on_the_dashboard(dashboard):
+    today = timezone.localdate()
+    twenty_days_ago = timezone.now() - timedelta(days=20)
+    CommentFactory.create_batch(
+        3,
+        status=Status.SPAM,
+        spam_verdict=Verdict.SPAM,
+        submitted_at=twenty_days_ago,
+        status_changed_at=twenty_days_ago,
+    )
+    CommentFactory(status=Status.APPROVED, spam_verdict=Verdict.HAM, submitted_at=twenty_days_ago)
+    before_days, before_totals = last_days(today), akismet_totals()
+    before_page = dashboard().get_text(" ", strip=True)
+
+    assert purge.purge_old_comments() == (3, 0)
+
+    assert last_days(today) == before_days
+    assert before_days[-21]["spam"] == 3
+    assert akismet_totals() == before_totals
+    assert dashboard().get_text(" ", strip=True) == before_page
+
+
+def test_the_chart_follows_the_comments_through_the_spam_check_and_the_editor(
+    send, post, akismet_answers, client
+):
+    akismet_answers(akismet.CheckResponse.SPAM)
+    send(post, email="first@example.com", comment="Cheap watches.")
+    send(post, email="second@example.com", comment="Fine article.")
+    assert Comment.objects.filter(status=Status.SPAM).count() == 2
+    editor = make_editor()
+    client.force_login(editor)
+
+    run_action(client, "ham_comments", [Comment.objects.first()], status="spam")
+
+    today = last_days()[-1]
+    assert (today["spam"], today["held"] + today["ham"]) == (1, 1)
+    assert akismet_totals()["false_positives"] == 1

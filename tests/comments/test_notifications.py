@@ -11,7 +11,6 @@ from comments.models import Comment, Status
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from comments.models import Comment, CommentEvent, DiscussionSettings, Status
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"  # noqa: RUF001
 FLOOD = "You are posting comments too quickly. Slow down."

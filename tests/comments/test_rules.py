@@ -9,7 +9,6 @@ from comments.models import Comment, CommentEvent, DiscussionSettings, Status, V
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 
 @pytest.fixture
