@@ -1,4 +1,6 @@
-"""The queue's folders and what each row shows: the status filter and the queue's columns."""
+"""What editors see of a comment: the queue's folders and columns, and the comment's page."""
+
+import json
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -6,9 +8,10 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import queue
+from .. import moves, policy, queue, spam
 from ..models import Comment, CommentEvent, Status
 from ..templatetags.comments import avatar_url
 
@@ -134,3 +137,63 @@ def why_column(comment) -> str:
             "status": comment.get_status_display(),
         },
     )
+
+
+def moderate_links(comment) -> str:
+    available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
+    return render_to_string(
+        "admin/comments/comment/moderate_links.html",
+        {
+            "comment": comment,
+            "moves": [
+                {"url_name": f"admin:comments_comment_{m.name}", "label": m.label}
+                for m in available
+            ],
+        },
+    )
+
+
+def post_link(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/post_link.html", {"comment": comment, "post": comment.post}
+    )
+
+
+def history(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/history.html",
+        {"events": comment.events.order_by("created_at", "pk")},
+    )
+
+
+def reports(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/reports.html",
+        {"reports": comment.reports.order_by("created_at")},
+    )
+
+
+def payload(comment) -> str:
+    sent = comment.akismet_payload
+    return render_to_string(
+        "admin/comments/comment/payload.html",
+        {
+            "payload": json.dumps(sent, indent=2, ensure_ascii=False, sort_keys=True)
+            if sent
+            else "",
+            "not_sent_because": "" if sent else _not_sent_because(comment),
+        },
+    )
+
+
+def _not_sent_because(comment) -> str:
+    """Say why a comment's data never went to Akismet."""
+    if comment.hold_reason == policy.HONEYPOT_REASON:
+        return _t("a bot filled in the hidden honeypot field, so Akismet was not asked.")
+    if comment.hold_reason.startswith("disallowed"):
+        return _t("it contains a disallowed word, so Akismet was not asked.")
+    if not spam.is_configured():
+        return _t("no Akismet key is configured.")
+    if comment.status == Status.AWAITING_CHECK:
+        return _t("the spam check has not run yet.")
+    return _t("Akismet was not asked about this comment.")
