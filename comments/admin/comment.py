@@ -29,7 +29,12 @@ def _move_action(move: moves.Move):
 
 @admin.register(Comment)
 class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
-    list_display = ["author_column", "comment_column", "why_column", "submitted_at"]
+    list_display = [
+        display.author_column,
+        display.comment_column,
+        display.why_column,
+        "submitted_at",
+    ]
     list_display_links = None
     list_filter = [
         StatusFilter,
@@ -52,14 +57,20 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
         "check_for_spam",
     ]
     # What an editor may change is what the reader wrote; the rest is the record.
-    _record = ["moderate_links", "post_link", "status", "why_column", "submitted_at"]
+    _record = [
+        display.moderate_links,
+        display.post_link,
+        "status",
+        display.why_column,
+        "submitted_at",
+    ]
     _akismet = [
         "spam_verdict",
         "spam_checked_at",
         "check_attempts",
         "check_error",
-        "reports_table",
-        "payload",
+        display.reports,
+        display.payload,
         "user_agent",
         "referrer",
     ]
@@ -67,10 +78,10 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
         (None, {"fields": _record}),
         (_("Author"), {"fields": ["author_name", "author_email", "author_url", "ip_address"]}),
         (_("Comment"), {"fields": ["content"]}),
-        (_("History"), {"fields": ["history"]}),
+        (_("History"), {"fields": [display.history]}),
         (_("Akismet"), {"fields": _akismet}),
     ]
-    readonly_fields = [*_record, "ip_address", "history", *_akismet]
+    readonly_fields = [*_record, "ip_address", display.history, *_akismet]
 
     class Media:
         css = {"all": ["comments/admin.css"]}
@@ -165,48 +176,12 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description=_("Author"))
-    def author_column(self, comment):
-        return display.author_column(comment)
-
-    @admin.display(description=_("Comment"))
-    def comment_column(self, comment):
-        return display.comment_column(comment)
-
-    @admin.display(description=_("Why it's here"))
-    def why_column(self, comment):
-        return display.why_column(comment)
-
-    # The comment's page -------------------------------------------------------------------
-
-    @admin.display(description=_("Moderate"))
-    def moderate_links(self, comment):
-        return display.moderate_links(comment)
-
-    @admin.display(description=_("Post"))
-    def post_link(self, comment):
-        return display.post_link(comment)
-
-    @admin.display(description=_("Event history"))
-    def history(self, comment):
-        return display.history(comment)
-
-    @admin.display(description=_("Reports to Akismet"))
-    def reports_table(self, comment):
-        return display.reports(comment)
-
-    @admin.display(description=_("Sent to Akismet"))
-    def payload(self, comment):
-        return display.payload(comment)
-
     # An editor's work ----------------------------------------------------------------------
 
     def moderate(self, request, queryset, move):
         """Apply a move now, or in the worker when the selection is big; say which."""
         ids = list(
-            queryset.filter(status__in=move.from_statuses)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
         )
         changed = tasks.run_or_hand_off(tasks.apply_move, ids, move.name, request.user.pk)
         if changed is None:

@@ -110,6 +110,7 @@ def annotate_queue(queryset):
     )
 
 
+@admin.display(description=_("Author"))
 def author_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/author_column.html",
@@ -117,6 +118,7 @@ def author_column(comment) -> str:
     )
 
 
+@admin.display(description=_("Comment"))
 def comment_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/comment_column.html",
@@ -128,6 +130,7 @@ def comment_column(comment) -> str:
     )
 
 
+@admin.display(description=_("Why it's here"))
 def why_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/why_column.html",
@@ -139,6 +142,7 @@ def why_column(comment) -> str:
     )
 
 
+@admin.display(description=_("Moderate"))
 def moderate_links(comment) -> str:
     available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
     return render_to_string(
@@ -153,12 +157,14 @@ def moderate_links(comment) -> str:
     )
 
 
+@admin.display(description=_("Post"))
 def post_link(comment) -> str:
     return render_to_string(
         "admin/comments/comment/post_link.html", {"comment": comment, "post": comment.post}
     )
 
 
+@admin.display(description=_("Event history"))
 def history(comment) -> str:
     return render_to_string(
         "admin/comments/comment/history.html",
@@ -166,6 +172,7 @@ def history(comment) -> str:
     )
 
 
+@admin.display(description=_("Reports to Akismet"))
 def reports(comment) -> str:
     return render_to_string(
         "admin/comments/comment/reports.html",
@@ -173,6 +180,7 @@ def reports(comment) -> str:
     )
 
 
+@admin.display(description=_("Sent to Akismet"))
 def payload(comment) -> str:
     sent = comment.akismet_payload
     return render_to_string(
