@@ -46,15 +46,16 @@ def hidden_field(html: str, name: str) -> str:
 
 
 def comment_form(base: str, path: str) -> dict:
-    """GET the article; return its form's hidden fields and the CSRF cookie they belong to."""
+    """GET the article as an anonymous reader; return its form's hidden fields.
+
+    The page carries no CSRF token or cookie: the comment POST is protected by Fetch Metadata.
+    """
     page = request(base, "GET", path)
     if page.status != 200:
         raise SystemExit(f"GET {path} answered {page.status}")
-    cookie = cookies_of(page)["csrftoken"]
     return {
-        "cookie": f"csrftoken={cookie}",
+        "cookie": "",
         "fields": {
-            "csrfmiddlewaretoken": hidden_field(page.body, "csrfmiddlewaretoken"),
             "form_ts": hidden_field(page.body, "form_ts"),
             "comment_parent": "",
             "ak_hp_textarea": "",

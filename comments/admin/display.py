@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import moves, policy, queue, spam
 from ..models import Comment, CommentEvent, Status
-from ..templatetags.comments import avatar_url
+from ..threads import avatar_url
 
 STATUS_PARAM = "status"
 REVIEW = "review"
