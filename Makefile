@@ -83,7 +83,7 @@ format: install
 # 50 clients, 2,000 comments plus duplicates. Prints requests, accepted, refused, errors,
 # p99 and drain time, and fails if a comment was lost, doubled or left unchecked.
 soak: install
-	$(BIN)/python -m tests.reliability.soak $(SOAK_ARGS)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))") \

@@ -15,8 +15,8 @@ from django.core import mail
 from django.test import Client
 
 from comments.models import Comment, CommentEvent, Status
+from harness.stack import comment_form
 from tests.factories import CommentFactory, PostFactory
-from tests.live_stack import comment_form
 from tests.security.inert import MARKER, assert_inert, visible_text
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ to a real gunicorn server, then we prove nothing was lost, nothing doubled, and 
 got its spam verdict once the worker drained the queue.
 
     make soak                                   # 50 clients, 2,000 comments (+ duplicates)
-    python -m tests.reliability.soak --clients 10 --comments 200
+    python -m bench.soak --clients 10 --comments 200
 
 It runs on a throwaway PostgreSQL of its own (never the shared one), with the Akismet double.
 Each distinct comment comes from its own reader: its own email address, and its own IP
@@ -26,8 +26,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from harness.stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
 from tests.akismet_double import AkismetDouble
-from tests.live_stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 
