@@ -19,8 +19,19 @@ class UserNameLockoutHandler(AxesDatabaseHandler):
     """Lock a user name after too many failures from any addresses, beside axes' pair rule."""
 
     def is_locked(self, request, credentials=None) -> bool:
-        if super().is_locked(request, credentials):
-            return True
+        return super().is_locked(request, credentials) or self.user_name_locked(
+            request, credentials
+        )
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # The failure that reaches the limit, and every later attempt, get axes' lockout page.
+        if request is not None and self.user_name_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+    def user_name_locked(self, request, credentials=None) -> bool:
+        """Return whether the user name has too many recent failures, from any addresses."""
         username = get_client_username(request, credentials)
         if not username or not settings.AXES_LOCK_OUT_AT_FAILURE:
             return False
