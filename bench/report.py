@@ -14,22 +14,37 @@ POST = "comment POST → 302, spam check included"
 FRESHNESS_LIMIT = 1.0
 
 
+class NotMeasured(Exception):
+    """A run the target needs did not happen, or completed no request."""
+
+
 def targets(bench: Bench) -> list[dict]:
     """Check each of the issue's targets against this run's figures."""
     checks = []
 
+    def measured(label, c):
+        try:
+            found = bench.row(label, c)
+        except StopIteration:
+            raise NotMeasured(f"{label} c={c} was not run") from None
+        if not found["requests"]:
+            raise NotMeasured(f"{label} c={c} completed no request")
+        return found
+
     def floor(c, field="rps"):
-        return bench.row(HEALTHZ, c)[field]
+        return measured(HEALTHZ, c)[field]
 
     def check(name, measure):
         try:
             passed, figure = measure()
-        except (StopIteration, KeyError):
+        except NotMeasured as missing:
+            passed, figure = None, f"not measured: {missing}"
+        except KeyError:
             passed, figure = None, "not measured"
         checks.append({"target": name, "pass": passed, "figure": figure})
 
     def through_nginx():
-        static, article = bench.row(NGINX_STATIC, 8), bench.row(NGINX_ARTICLE, 8)
+        static, article = measured(NGINX_STATIC, 8), measured(NGINX_ARTICLE, 8)
         ratio = article["rps"] / static["rps"]
         return (
             ratio >= 0.5 and article["p99_ms"] < 20 and not article["errors"],
@@ -44,27 +59,27 @@ def targets(bench: Bench) -> list[dict]:
         )
 
     def article_at_200():
-        row = bench.row("article, 200 comments", 8)
+        row = measured("article, 200 comments", 8)
         ratio = row["rps"] / floor(8)
         return ratio >= 0.8, f"{ratio:.0%} of trivial, p99 {row['p99_ms']} ms"
 
     def growth():
-        few, many = bench.row("article, 10 comments", 8), bench.row("article, 2000 comments", 8)
+        few, many = measured("article, 10 comments", 8), measured("article, 2000 comments", 8)
         by_cpu, by_rps = many["cpu_ms"] / few["cpu_ms"], few["rps"] / many["rps"]
         return by_cpu <= 1.5, f"{by_cpu:.2f}x the CPU per request ({by_rps:.2f}x by requests/s)"
 
     def revalidation(label):
-        row = bench.row(f"article revalidated: {label} → 304", 8)
+        row = measured(f"article revalidated: {label} → 304", 8)
         ratio = row["rps"] / floor(8)
         return ratio >= 0.8 and not row["errors"], f"{ratio:.0%} of trivial"
 
     def post_cpu():
-        row = bench.row(POST, 8)
+        row = measured(POST, 8)
         ratio = row["cpu_ms"] / floor(8, "cpu_ms")
         return ratio <= 10, f"{row['cpu_ms']:.2f} ms CPU per comment, {ratio:.1f}x the trivial view"
 
     def post_latency():
-        alone, crowd = bench.row(POST, 1), bench.row(POST, 8)
+        alone, crowd = measured(POST, 1), measured(POST, 8)
         return (
             crowd["p99_ms"] < 150 and not alone["errors"] and not crowd["errors"],
             f"p99 {crowd['p99_ms']} ms at {crowd['rps']:.0f} req/s ({crowd['errors']} errors); "
@@ -84,7 +99,7 @@ def targets(bench: Bench) -> list[dict]:
         )
 
     def admin(label):
-        row = bench.row(label, 1)
+        row = measured(label, 1)
         return row["p99_ms"] < 300, f"p99 {row['p99_ms']} ms"
 
     check("through nginx, article @200 c=8: >= 50% of the static file, p99 < 20 ms", through_nginx)
