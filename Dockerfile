@@ -7,6 +7,7 @@ WORKDIR /app
 RUN useradd --create-home --uid 1000 blog
 COPY pyproject.toml README.md ./
 COPY config config
+COPY core core
 COPY blog blog
 COPY comments comments
 RUN pip install --no-cache-dir -e .

@@ -1,22 +1,21 @@
 import hashlib
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
-from django.db.models.query import get_related_populators
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
-from django.utils.crypto import salted_hmac
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from core import http_caching
+
+from .forms import SearchForm
 from .models import Post
 
 # Pages rendered by an older deploy must not be revalidated as current: the code's start time
@@ -24,78 +23,9 @@ from .models import Post
 RELEASE_STARTED = time.time()
 RELEASE = f"{RELEASE_STARTED:.0f}"
 ARTICLE_CACHE_SECONDS = 24 * 60 * 60
-# Where the CSRF token goes in a shared page; every reader gets their own in its place.
-# Unguessable (readers write text into the same page), and the same in every process that
-# shares SECRET_KEY and the cache.
-CSRF_HOLE = salted_hmac("blog.views.CSRF_HOLE", "csrf-token-hole").hexdigest()
-
-
-class PostLookup:
-    """Fetch one post by slug with its author and profile: select_related, compiled once.
-
-    Compiling that query costs more than running it, and the article page runs it on every
-    request, revalidations included; this keeps the ORM's SQL and its row-to-object mapping
-    and only swaps the parameters.
-    """
-
-    SLUG = "\x00slug"
-
-    def __init__(self, *, published: bool):
-        self.published = published
-        self._compiled = None
-
-    def _compile(self):
-        posts = Post.objects.select_related("author__author_profile").defer("search_vector")
-        if self.published:
-            posts = posts.published()
-        compiler = posts.filter(slug=self.SLUG).order_by().query.get_compiler(using=posts.db)
-        sql, params = compiler.as_sql()
-        klass_info, select = compiler.klass_info, compiler.select
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        return {
-            "db": posts.db,
-            "sql": sql,
-            "params": list(params),
-            "slug_at": list(params).index(self.SLUG),
-            "now_at": [i for i, value in enumerate(params) if isinstance(value, datetime)],
-            "compiler": compiler,
-            "converters": compiler.get_converters([column[0] for column in select]),
-            "fields": slice(start, end),
-            "init_list": [column[0].target.attname for column in select[start:end]],
-            "related": get_related_populators(klass_info, select, posts.db),
-        }
-
-    def get(self, slug: str) -> Post:
-        c = self._compiled = self._compiled or self._compile()
-        params = list(c["params"])
-        params[c["slug_at"]] = slug
-        for index in c["now_at"]:
-            params[index] = timezone.now()
-        with connections[c["db"]].cursor() as cursor:
-            cursor.execute(c["sql"], params)
-            row = cursor.fetchone()
-        if row is None:
-            raise Http404("No post found matching the query")
-        if c["converters"]:
-            row = next(iter(c["compiler"].apply_converters([row], c["converters"])))
-        post = Post.from_db(c["db"], c["init_list"], row[c["fields"]])
-        for populator in c["related"]:
-            populator.populate(row, post)
-        return post
-
-
-_published_post = PostLookup(published=True)
-_any_post = PostLookup(published=False)
-
-
-class PublishedPostsMixin:
-    """Readers see published posts; staff also see drafts, so they can preview them."""
-
-    def get_queryset(self):
-        posts = Post.objects.select_related("author__author_profile")
-        if self.request.user.is_staff:
-            return posts
-        return posts.published()
+# A shared page is kept for the second it was rendered in (its key names that second); the
+# comment form's signed timestamp has one-second resolution.
+SHARED_PAGE_SECONDS = 2
 
 
 class PostListView(ListView):
@@ -150,11 +80,6 @@ def page_last_modified(post) -> datetime:
 
 def reader_etag(request, post) -> str:
     """Return a validator for everything this reader's copy of the post page depends on."""
-    cookies = sorted(
-        (name, value)
-        for name, value in request.COOKIES.items()
-        if name != settings.CSRF_COOKIE_NAME
-    )
     digest = _digest(
         RELEASE,
         post.pk,
@@ -164,45 +89,69 @@ def reader_etag(request, post) -> str:
         # The form carries a signed timestamp that goes stale after days, and comments close
         # a set number of days after publication: revalidate hourly.
         timezone.now().strftime("%Y-%m-%d %H"),
-        # The form's CSRF token belongs to this secret: the cookie's, or once the page is
-        # rendered, the new one the response sets.
-        request.META.get("CSRF_COOKIE", ""),
         # The remembered name and the reader's own pending comments come from cookies.
-        cookies,
+        http_caching.private_cookies(request),
     )
     return f'W/"{digest}"'
 
 
-def shared_page_key(request, post) -> str | None:
-    """Return the cache key of the page as every reader without cookies of their own sees it.
+@dataclass(frozen=True)
+class SharedPage:
+    """A post page as every reader without cookies of ours gets it, with its validators."""
 
-    Such readers see the same page within a second: the comment form's signed timestamp has
-    one-second resolution, and the CSRF token is filled in per request. Readers with a
-    remembered name or pending comments, and any other query than a comment page, get their
-    page rendered for them (None).
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: int
+
+    def answer(self, request) -> HttpResponse:
+        response = HttpResponse(self.content, content_type=self.content_type)
+        return http_caching.answer(
+            request, response, etag=self.etag, last_modified=self.last_modified, shared=True
+        )
+
+
+def current_second() -> int:
+    return int(time.time())
+
+
+def shared_page_key(request) -> str | None:
+    """Return the cache key of this page as every reader without cookies of ours sees it now.
+
+    Such readers get the same bytes within a second: the page holds no per-reader token, and
+    the comment form's signed timestamp has one-second resolution. A private request, or any
+    query other than a comment page, has no shared page (None).
     """
-    if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}:
+    if http_caching.is_private(request) or set(request.GET) - {"cpage"}:
         return None
-    comment_page = request.GET.get("cpage", "")
-    if set(request.GET) - {"cpage"} or not (comment_page.isdigit() or comment_page == ""):
+    comment_page = request.GET.get("cpage", "1")
+    if not (comment_page.isdigit() and len(comment_page) <= 6):
         return None
-    return (
-        f"blog:page:{RELEASE}:{post.pk}:{post.last_modified.timestamp()}:{post.comment_count}:"
-        f"{author_fingerprint(post)}:{comment_page}:{int(time.time())}"
-    )
+    address = _digest(request.path, int(comment_page))
+    return f"blog:page:{RELEASE}:{address}:{current_second()}"
 
 
-class PostDetailView(PublishedPostsMixin, DetailView):
-    """The article with its comments: the hot path, answered with 304 whenever it can be."""
+class PostDetailView(DetailView):
+    """The article with its comments: the hot path, answered from the shared page when it can.
+
+    Readers without cookies of ours get, for up to a second, the bytes (or the 304) kept from
+    the first such request of that second, without rendering and without the database.
+    """
 
     template_name = "blog/post_detail.html"
     context_object_name = "post"
 
-    def get_object(self, queryset=None):
-        lookup = _any_post if self.request.user.is_staff else _published_post
-        return lookup.get(self.kwargs["slug"])
+    def get_queryset(self):
+        posts = Post.objects.select_related("author__author_profile").defer("search_vector")
+        # Staff preview drafts; readers see published posts.
+        return posts if self.request.user.is_staff else posts.published()
 
     def get(self, request, *args, **kwargs):
+        key = shared_page_key(request)
+        shared = cache.get(key) if key else None
+        if shared is not None:
+            return shared.answer(request)
+
         self.object = post = self.get_object()
         canonical = post.get_absolute_url()
         if request.path != canonical:
@@ -210,60 +159,37 @@ class PostDetailView(PublishedPostsMixin, DetailView):
             return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
         if not post.is_published or request.user.is_staff:
             # Previews and staff pages (drafts, moderation links) are never cached anywhere.
-            article_html = render_to_string("blog/_article.html", {"post": post})
-            response = self.render_to_response(
-                self.get_context_data(object=post, article_html=article_html)
-            )
+            response = self.render_page(post, cached_article=False)
             add_never_cache_headers(response)
             return response
 
-        validators = HttpResponse(status=200)
-        validators["ETag"] = reader_etag(request, post)
+        etag = reader_etag(request, post)
         last_modified = int(page_last_modified(post).timestamp())
-        validators["Last-Modified"] = http_date(last_modified)
-        # Browsers keep the page but ask every time; shared caches never keep it: the page
-        # holds this reader's CSRF token and own pending comments.
-        validators["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(validators, ["Cookie"])
-        # A date alone cannot tell one reader's cookies from another's, so a request with
-        # cookies is revalidated by its ETag only.
-        has_cookies = bool(request.META.get("HTTP_COOKIE"))
-        not_modified = get_conditional_response(
-            request,
-            etag=validators["ETag"],
-            last_modified=None if has_cookies else last_modified,
-            response=validators,
-        )
-        if not_modified is not validators:
-            # The browser keeps the Content-Security-Policy stored with its copy, whose nonce
-            # matches that copy; a fresh policy on the 304 would replace it (django-csp reads
-            # these attributes).
-            not_modified._csp_exempt = not_modified._csp_exempt_ro = True
-            return not_modified
+        if key is None:
+            # A page for one reader (or an unusual query): answer 304 from the validators
+            # alone, and render only when the reader's copy is out of date.
+            is_shared = not http_caching.is_private(request)
+            validators = {"etag": etag, "last_modified": last_modified, "shared": is_shared}
+            probe = HttpResponse()
+            answered = http_caching.answer(request, probe, **validators)
+            if answered is not probe:
+                return answered
+            return http_caching.answer(request, self.render_page(post), **validators)
 
-        response = self.render_page(request, post)
-        # Rendering issued the CSRF cookie if there was none; the validator describes the page
-        # as the reader will hold it, with that cookie.
-        response["ETag"] = reader_etag(request, post)
-        for header in ("Last-Modified", "Cache-Control"):
-            response[header] = validators[header]
-        patch_vary_headers(response, ["Cookie"])
-        return response
+        response = self.render_page(post)
+        shared = SharedPage(response.content, response["Content-Type"], etag, last_modified)
+        # A page with a CSP nonce belongs to one response only.
+        if b' nonce="' not in shared.content:
+            cache.set(key, shared, SHARED_PAGE_SECONDS)
+        return shared.answer(request)
 
-    def render_page(self, request, post) -> HttpResponse:
-        key = shared_page_key(request, post)
-        page = cache.get(key) if key else None
-        if page is None:
-            context = self.get_context_data(object=post, article_html=rendered_article(post))
-            if key:
-                context["csrf_token"] = CSRF_HOLE
-            page = self.render_to_response(context).render().content
-            if not key:
-                return HttpResponse(page)
-            # A page with a CSP nonce belongs to one response only.
-            if b' nonce="' not in page:
-                cache.set(key, page, 2)
-        return HttpResponse(page.replace(CSRF_HOLE.encode(), get_token(request).encode()))
+    def render_page(self, post, *, cached_article=True) -> HttpResponse:
+        if cached_article:
+            article_html = rendered_article(post)
+        else:
+            article_html = render_to_string("blog/_article.html", {"post": post})
+        context = self.get_context_data(object=post, article_html=article_html)
+        return self.render_to_response(context).render()
 
 
 class SearchView(ListView):
@@ -274,13 +200,14 @@ class SearchView(ListView):
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        self.form = SearchForm(self.request.GET)
+        self.query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
         if not self.query:
             return Post.objects.none()
         return Post.objects.published().select_related("author__author_profile").search(self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        return super().get_context_data(query=self.query, form=self.form, **kwargs)
 
 
 @require_GET

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from . import moderation
 from .models import AkismetReport, Comment, CommentEvent, DiscussionSettings, Status
-from .templatetags.comments import avatar_url
+from .threads import avatar_url
 
 Action = CommentEvent.Action
 STATUS_PARAM = "status"

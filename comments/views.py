@@ -1,30 +1,17 @@
-from datetime import timedelta
-from urllib.parse import quote
-
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
+from core.csrf import cross_origin_protect
 
+from .cookies import remember_author, remember_pending
 from .models import Comment, Status
 from .submission import submit_comment
 
-# The reader's details, remembered only when they tick the box (WordPress's cookie names).
-AUTHOR_COOKIES = {
-    "author": "comment_author",
-    "email": "comment_author_email",
-    "url": "comment_author_url",
-}
-REMEMBER_FOR = timedelta(days=365)
-# The reader's own comments still waiting for moderation, so they can see them in place.
-PENDING_COOKIE = "comment_pending"
-PENDING_SALT = "comments.pending"
-PENDING_FOR = timedelta(days=30)
-PENDING_KEEP = 20
 
-
+@cross_origin_protect
 @require_POST
 def post_comment(request, post_id):
     """Take a comment from the form under a post: store it and redirect, or say why not."""
@@ -36,9 +23,9 @@ def post_comment(request, post_id):
 
     if result.stored:
         response = HttpResponseRedirect(_location(result.comment))
-        _remember_author(request, response, result.form)
+        remember_author(request, response, result.form)
         if result.comment.status in (Status.AWAITING_CHECK, Status.PENDING):
-            _remember_pending(request, response, result.comment)
+            remember_pending(request, response, result.comment)
         return response
     if result.status_code == 403:
         return render(
@@ -70,39 +57,3 @@ def _location(comment) -> str:
     page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
     query = f"?cpage={page}" if page > 1 else ""
     return f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}"
-
-
-def _cookie_options(request) -> dict:
-    return {"secure": request.is_secure(), "httponly": True, "samesite": "Lax"}
-
-
-def _remember_author(request, response, form) -> None:
-    if form.remember:
-        for field, cookie in AUTHOR_COOKIES.items():
-            response.set_cookie(
-                cookie,
-                quote(form.cleaned_data[field]),
-                max_age=int(REMEMBER_FOR.total_seconds()),
-                **_cookie_options(request),
-            )
-    else:
-        for cookie in AUTHOR_COOKIES.values():
-            if cookie in request.COOKIES:
-                response.delete_cookie(cookie, samesite="Lax")
-
-
-def pending_ids(request) -> list[int]:
-    """Return the ids of the visitor's own comments that may still await moderation."""
-    value = request.get_signed_cookie(PENDING_COOKIE, default="", salt=PENDING_SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
-
-
-def _remember_pending(request, response, comment) -> None:
-    ids = [*pending_ids(request), comment.pk][-PENDING_KEEP:]
-    response.set_signed_cookie(
-        PENDING_COOKIE,
-        ",".join(map(str, ids)),
-        salt=PENDING_SALT,
-        max_age=int(PENDING_FOR.total_seconds()),
-        **_cookie_options(request),
-    )

@@ -12,6 +12,6 @@ urlpatterns = [
 ]
 
 # Error pages that say what to do next; a database outage answers 503, not 500.
-handler400 = "blog.errors.bad_request"
-handler403 = "blog.errors.permission_denied"
-handler500 = "blog.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler500 = "core.errors.server_error"

@@ -1,203 +1,15 @@
-"""The comment section under a post: the approved thread (cached) and the reader's own parts.
-
-The approved thread is one query for the post's approved comments (only the columns shown),
-threaded in Python, and its HTML is cached per (post, comments_changed_at, comment count,
-page). Everything that differs per visitor stays outside that fragment: the form with its
-CSRF token and signed timestamp, the remembered name/email/website, and the visitor's own
-comments awaiting moderation (a visitor who has some gets the thread rendered for them).
-"""
-
-import hashlib
-from collections import defaultdict
-from urllib.parse import unquote
+"""The comment section under a post, rendered by `{% render_comments post %}`."""
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
-from django.utils.html import Urlizer, linebreaks
-from django.utils.safestring import mark_safe
 
 from comments import policy
-from comments.forms import CONSENT_FIELD, CommentForm
-from comments.models import Comment, DiscussionSettings, Status
-from comments.views import AUTHOR_COOKIES, pending_ids
+from comments.cookies import remembered_author
+from comments.forms import CommentForm
+from comments.models import DiscussionSettings
+from comments.threads import page_number, reply_target, thread_for
 
 register = template.Library()
-
-THREAD_CACHE_SECONDS = 24 * 60 * 60
-# Bump when the thread's markup changes, so no page mixes old and new fragments.
-THREAD_VERSION = 2
-_COLUMNS = ("pk", "parent_id", "author_name", "author_email", "author_url", "content")
-
-
-class _UgcUrlizer(Urlizer):
-    # Links in readers' text are theirs, not ours: search engines are told so.
-    url_template = '<a href="{href}" rel="nofollow ugc">{url}</a>'
-
-
-_urlize = _UgcUrlizer()
-
-
-def comment_html(text: str) -> str:
-    """Render a comment's text: escaped, links made clickable, paragraphs and breaks kept."""
-    return mark_safe(linebreaks(_urlize(text, trim_url_limit=60, autoescape=True)))  # noqa: S308
-
-
-def avatar_url(email: str, size: int = 56) -> str:
-    """Return the Gravatar for an email: only its hash leaves the server."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=mp&r=g"
-
-
-def page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("cpage", 1)), 1) if request else 1
-    except ValueError:
-        return 1
-
-
-def thread(rows, *, page: int, can_reply: bool):
-    """Thread comment rows and cut out one page of top-level threads.
-
-    Return (items, page, pages). Items come in document order, each with its depth, whether
-    its replies follow, and how many levels close after it. Replies below the maximum depth
-    are shown at the maximum depth; replies whose parent is not shown become top-level.
-    """
-    max_depth = settings.COMMENTS_THREAD_DEPTH
-    shown = {row["pk"] for row in rows}
-    children = defaultdict(list)
-    for row in rows:
-        parent = row["parent_id"] if row["parent_id"] in shown else None
-        children[parent].append(row)
-    roots = children[None]
-    per_page = settings.COMMENTS_PER_PAGE
-    pages = max((len(roots) + per_page - 1) // per_page, 1)
-    page = min(page, pages)
-
-    ordered = []
-
-    def walk(row, depth):
-        ordered.append((row, depth))
-        for child in children[row["pk"]]:
-            if depth < max_depth:
-                walk(child, depth + 1)
-            else:
-                flat(child)
-
-    def flat(row):
-        # At the deepest level, the rest of the thread follows in order, at that level.
-        stack = [row]
-        while stack:
-            current = stack.pop()
-            ordered.append((current, max_depth))
-            stack.extend(reversed(children[current["pk"]]))
-
-    for root in roots[(page - 1) * per_page : page * per_page]:
-        walk(root, 1)
-
-    items = []
-    for index, (row, depth) in enumerate(ordered):
-        next_depth = ordered[index + 1][1] if index + 1 < len(ordered) else 1
-        pending = row.get("pending", False)
-        local = timezone.localtime(row["submitted_at"])
-        items.append(
-            {
-                **row,
-                "iso_date": local.isoformat(),
-                "date": dateformat.format(local, r"F j, Y \a\t g:i a"),
-                "depth": depth,
-                "pending": pending,
-                "avatar": avatar_url(row["author_email"]),
-                "html": comment_html(row["content"]),
-                "has_children": next_depth > depth,
-                "closes": range(max(depth - next_depth, 0)),
-                "can_reply": can_reply and not pending and depth < max_depth,
-            }
-        )
-    return items, page, pages
-
-
-def _approved_rows(post):
-    return list(
-        Comment.objects.filter(post_id=post.pk, status=Status.APPROVED)
-        .order_by("submitted_at", "pk")
-        .values(*_COLUMNS, "submitted_at")
-    )
-
-
-def render_thread(post, *, page: int, is_open: bool, own_pending=()) -> str:
-    rows = _approved_rows(post)
-    if own_pending:
-        rows = sorted([*rows, *own_pending], key=lambda r: (r["submitted_at"], r["pk"]))
-    items, page, pages = thread(rows, page=page, can_reply=is_open)
-    return render_to_string(
-        "comments/thread.html",
-        {
-            "items": items,
-            "page": page,
-            "pages": range(1, pages + 1) if pages > 1 else None,
-            "post_url": post.get_absolute_url(),
-            "page_query": f"cpage={page}&" if page > 1 else "",
-        },
-    )
-
-
-def cached_thread(post, *, page: int, is_open: bool) -> str:
-    changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
-    key = (
-        f"comments:thread:{THREAD_VERSION}:{post.pk}:{changed}:{post.comment_count}:{page}:"
-        f"{int(is_open)}:{settings.COMMENTS_PER_PAGE}:{settings.COMMENTS_THREAD_DEPTH}"
-    )
-    html = cache.get(key)
-    if html is None:
-        html = render_thread(post, page=page, is_open=is_open)
-        cache.set(key, html, THREAD_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308
-
-
-def own_pending(request, post):
-    """Return the visitor's own comments on this post still awaiting moderation."""
-    ids = pending_ids(request) if request else []
-    if not ids:
-        return []
-    rows = (
-        Comment.objects.filter(
-            pk__in=ids, post_id=post.pk, status__in=[Status.PENDING, Status.AWAITING_CHECK]
-        )
-        .order_by("submitted_at", "pk")
-        .values(*_COLUMNS, "submitted_at")
-    )
-    return [{**row, "pending": True} for row in rows]
-
-
-def remembered(request) -> dict:
-    """Return the form's prefill from the reader's remember-me cookies."""
-    if request is None:
-        return {}
-    initial = {
-        field: unquote(request.COOKIES[cookie])
-        for field, cookie in AUTHOR_COOKIES.items()
-        if cookie in request.COOKIES
-    }
-    if initial:
-        initial[CONSENT_FIELD] = True
-    return initial
-
-
-def _reply_target(post, parent_id):
-    if not parent_id:
-        return None
-    try:
-        parent_id = int(parent_id)
-    except (TypeError, ValueError):
-        return None
-    return (
-        Comment.objects.filter(pk=parent_id, post_id=post.pk, status=Status.APPROVED)
-        .only("pk", "author_name")
-        .first()
-    )
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
@@ -205,30 +17,21 @@ def render_comments(context, post):
     """Render a post's comment section: its approved comments and the comment form."""
     request = context.get("request")
     is_open = not policy.closed_reason(post, DiscussionSettings.cached())
-    page = page_number(request)
-    pending = own_pending(request, post)
-    if pending:
-        thread_html = mark_safe(  # noqa: S308
-            render_thread(post, page=page, is_open=is_open, own_pending=pending)
-        )
-    else:
-        thread_html = cached_thread(post, page=page, is_open=is_open)
-
     form = context.get("comment_form")
     if form is None:
-        form = CommentForm(initial=remembered(request))
+        form = CommentForm(initial=remembered_author(request) if request else {})
         parent_id = request.GET.get("replytocom") if request else None
     else:
         parent_id = form["comment_parent"].value()
-    reply_to = _reply_target(post, parent_id) if is_open else None
     return {
         "post": post,
-        "request": request,
-        "thread_html": thread_html,
+        "thread_html": thread_for(request, post, page=page_number(request), is_open=is_open),
         "is_open": is_open,
         "form": form,
         "comment_error": context.get("comment_error", ""),
         "form_ts": policy.form_timestamp(post),
-        "reply_to": reply_to,
+        "reply_to": reply_target(post, parent_id) if is_open else None,
         "akismet_notice": bool(settings.AKISMET_API_KEY),
+        # Only a signed-in user's form carries Django's token (see core/csrf.py).
+        "signed_in": bool(request and request.user.is_authenticated),
     }

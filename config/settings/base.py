@@ -38,17 +38,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "core",
     "blog",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "blog.middleware.ClientAddressMiddleware",
+    "core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "blog.middleware.DatabaseUnavailableMiddleware",
-    "blog.middleware.MethodNotAllowedPageMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,7 +164,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "blog.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # Reverse proxies in front of the site that append to X-Forwarded-For (0: none, trust nothing).
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 # Days a comment keeps its IP address and user agent (they are sent to Akismet).
@@ -195,6 +196,11 @@ COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=5)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+
+# Pages readers without cookies of ours share (core/http_caching.py): how long a proxy or CDN
+# may serve one (s-maxage), and how long after that it may serve it while it fetches a new one.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=1)
+PAGE_STALE_SECONDS = env.int("PAGE_STALE_SECONDS", default=10)
 
 LOGGING = {
     "version": 1,

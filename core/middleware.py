@@ -34,7 +34,7 @@ class DatabaseUnavailableMiddleware:
     """Turn "the database is not answering" into a friendly 503 with Retry-After.
 
     Errors raised in a view become the 503 here; errors raised in other middleware reach
-    `blog.errors.server_error` (handler500), which gives the same page.
+    `core.errors.server_error` (handler500), which gives the same page.
     """
 
     def __init__(self, get_response):

@@ -56,6 +56,11 @@ def csrf_failure(request, reason=""):
     return _page(request, "403.html", 403, csrf_failed=True)
 
 
+def cross_origin_refused(request) -> HttpResponse:
+    """Answer 403 when a form was sent to this site from a page of another site."""
+    return _page(request, "403.html", 403, cross_origin=True)
+
+
 def method_not_allowed(request, allowed: str) -> HttpResponse:
     """Answer 405 with a page naming the methods this address accepts."""
     response = _page(request, "405.html", 405, allowed=allowed)

@@ -1,0 +1,204 @@
+"""A post's comment thread: one query, threaded in Python, its HTML cached per version.
+
+The approved thread is one query for the post's approved comments (only the columns shown),
+threaded in Python, and its HTML is cached under everything it shows: the post's
+`comments_changed_at` and count, its address, the (clamped) comment page and the settings
+that shape it. Everything that differs per visitor stays outside that fragment: the form
+with its signed timestamp, the remembered name/email/website, and the visitor's own comments
+awaiting moderation (a visitor who has some gets the thread rendered for them).
+"""
+
+import hashlib
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+from django.utils.html import Urlizer, linebreaks
+from django.utils.safestring import mark_safe
+
+from .cookies import pending_ids
+from .models import Comment, Status
+
+THREAD_CACHE_SECONDS = 24 * 60 * 60
+# Bump when the thread's markup changes, so no page mixes old and new fragments.
+THREAD_VERSION = 2
+_COLUMNS = ("pk", "parent_id", "author_name", "author_email", "author_url", "content")
+
+
+class _UgcUrlizer(Urlizer):
+    # Links in readers' text are theirs, not ours: search engines are told so.
+    url_template = '<a href="{href}" rel="nofollow ugc">{url}</a>'
+
+
+_urlize = _UgcUrlizer()
+
+
+def comment_html(text: str) -> str:
+    """Render a comment's text: escaped, links made clickable, paragraphs and breaks kept."""
+    return mark_safe(linebreaks(_urlize(text, trim_url_limit=60, autoescape=True)))  # noqa: S308
+
+
+def avatar_url(email: str, size: int = 56) -> str:
+    """Return the Gravatar for an email: only its hash leaves the server."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=mp&r=g"
+
+
+def page_number(request) -> int:
+    """Return the comment page asked for: a whole number from 1, else 1."""
+    try:
+        return max(int(request.GET.get("cpage", 1)), 1) if request else 1
+    except ValueError:
+        return 1
+
+
+def thread(rows, *, page: int, can_reply: bool):
+    """Thread comment rows and cut out one page of top-level threads.
+
+    Return (items, page, pages). Items come in document order, each with its depth, whether
+    its replies follow, and how many levels close after it. Replies below the maximum depth
+    are shown at the maximum depth; replies whose parent is not shown become top-level.
+    """
+    max_depth = settings.COMMENTS_THREAD_DEPTH
+    shown = {row["pk"] for row in rows}
+    children = defaultdict(list)
+    for row in rows:
+        parent = row["parent_id"] if row["parent_id"] in shown else None
+        children[parent].append(row)
+    roots = children[None]
+    per_page = settings.COMMENTS_PER_PAGE
+    pages = max((len(roots) + per_page - 1) // per_page, 1)
+    page = min(page, pages)
+
+    ordered = []
+
+    def walk(row, depth):
+        ordered.append((row, depth))
+        for child in children[row["pk"]]:
+            if depth < max_depth:
+                walk(child, depth + 1)
+            else:
+                flat(child)
+
+    def flat(row):
+        # At the deepest level, the rest of the thread follows in order, at that level.
+        stack = [row]
+        while stack:
+            current = stack.pop()
+            ordered.append((current, max_depth))
+            stack.extend(reversed(children[current["pk"]]))
+
+    for root in roots[(page - 1) * per_page : page * per_page]:
+        walk(root, 1)
+
+    items = []
+    for index, (row, depth) in enumerate(ordered):
+        next_depth = ordered[index + 1][1] if index + 1 < len(ordered) else 1
+        pending = row.get("pending", False)
+        local = timezone.localtime(row["submitted_at"])
+        items.append(
+            {
+                **row,
+                "iso_date": local.isoformat(),
+                "date": dateformat.format(local, r"F j, Y \a\t g:i a"),
+                "depth": depth,
+                "pending": pending,
+                "avatar": avatar_url(row["author_email"]),
+                "html": comment_html(row["content"]),
+                "has_children": next_depth > depth,
+                "closes": range(max(depth - next_depth, 0)),
+                "can_reply": can_reply and not pending and depth < max_depth,
+            }
+        )
+    return items, page, pages
+
+
+def _approved_rows(post):
+    return list(
+        Comment.objects.filter(post_id=post.pk, status=Status.APPROVED)
+        .order_by("submitted_at", "pk")
+        .values(*_COLUMNS, "submitted_at")
+    )
+
+
+def render_thread(post, *, page: int, is_open: bool, own_pending=()) -> str:
+    rows = _approved_rows(post)
+    if own_pending:
+        rows = sorted([*rows, *own_pending], key=lambda r: (r["submitted_at"], r["pk"]))
+    items, page, pages = thread(rows, page=page, can_reply=is_open)
+    return render_to_string(
+        "comments/thread.html",
+        {
+            "items": items,
+            "page": page,
+            "pages": range(1, pages + 1) if pages > 1 else None,
+            "post_url": post.get_absolute_url(),
+            "page_query": f"cpage={page}&" if page > 1 else "",
+        },
+    )
+
+
+def last_possible_page(post) -> int:
+    """Return the highest comment page the post's visible comments could fill."""
+    per_page = settings.COMMENTS_PER_PAGE
+    return max((post.comment_count + per_page - 1) // per_page, 1)
+
+
+def cached_thread(post, *, page: int, is_open: bool) -> str:
+    """Return the approved thread's HTML, cached under everything it shows."""
+    # Any page past the end shows the last one: it must not get a cache entry of its own.
+    page = min(page, last_possible_page(post))
+    changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
+    shown = hashlib.blake2b(
+        f"{post.get_absolute_url()}|{settings.TIME_ZONE}".encode(), digest_size=8
+    ).hexdigest()
+    key = (
+        f"comments:thread:{THREAD_VERSION}:{post.pk}:{changed}:{post.comment_count}:{page}:"
+        f"{int(is_open)}:{settings.COMMENTS_PER_PAGE}:{settings.COMMENTS_THREAD_DEPTH}:{shown}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_thread(post, page=page, is_open=is_open)
+        cache.set(key, html, THREAD_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308
+
+
+def thread_for(request, post, *, page: int, is_open: bool) -> str:
+    """Return the thread this visitor sees: the cached one, or with their pending comments."""
+    pending = own_pending(request, post)
+    if pending:
+        html = render_thread(post, page=page, is_open=is_open, own_pending=pending)
+        return mark_safe(html)  # noqa: S308
+    return cached_thread(post, page=page, is_open=is_open)
+
+
+def own_pending(request, post):
+    """Return the visitor's own comments on this post still awaiting moderation."""
+    ids = pending_ids(request) if request else []
+    if not ids:
+        return []
+    rows = (
+        Comment.objects.filter(
+            pk__in=ids, post_id=post.pk, status__in=[Status.PENDING, Status.AWAITING_CHECK]
+        )
+        .order_by("submitted_at", "pk")
+        .values(*_COLUMNS, "submitted_at")
+    )
+    return [{**row, "pending": True} for row in rows]
+
+
+def reply_target(post, parent_id):
+    """Return the approved comment of this post a reader is replying to, if any."""
+    if not parent_id:
+        return None
+    try:
+        parent_id = int(parent_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Comment.objects.filter(pk=parent_id, post_id=post.pk, status=Status.APPROVED)
+        .only("pk", "author_name")
+        .first()
+    )

@@ -1,0 +1,116 @@
+"""Cache headers any cache understands: one shared page for readers without cookies of ours.
+
+A request is *private* when it carries the session cookie or any cookie named `comment_…`
+(the reader's pending comments and remembered name, email and website): its reader gets a
+page of their own, `Cache-Control: private, no-cache`, revalidated by ETag only (a date
+cannot describe one reader's cookies). Everyone else gets the same bytes with
+`Cache-Control: public, max-age=0, s-maxage=PAGE_CACHE_SECONDS,
+stale-while-revalidate=PAGE_STALE_SECONDS`, an ETag and a Last-Modified, so a proxy or a CDN
+can serve them. Signed-in staff pages are `no-store`. The proxy in front (deploy/nginx)
+bypasses its cache for the same cookies.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+
+# Cookies whose names start with this belong to one reader's comments (comments/cookies.py).
+READER_COOKIE_PREFIX = "comment_"
+# How long the date a page was first seen in its current form is remembered.
+FIRST_SEEN_SECONDS = 24 * 60 * 60
+
+
+def is_private(request) -> bool:
+    """Return whether the request carries a cookie that gives its reader a page of their own."""
+    return any(
+        name == settings.SESSION_COOKIE_NAME or name.startswith(READER_COOKIE_PREFIX)
+        for name in request.COOKIES
+    )
+
+
+def private_cookies(request) -> list[tuple[str, str]]:
+    """Return the cookies that make this request private, sorted: a per-reader validator."""
+    return sorted(
+        (name, value)
+        for name, value in request.COOKIES.items()
+        if name == settings.SESSION_COOKIE_NAME or name.startswith(READER_COOKIE_PREFIX)
+    )
+
+
+def shared_cache_control() -> str:
+    return (
+        f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.PAGE_STALE_SECONDS}"
+    )
+
+
+def answer(request, response, *, etag: str, last_modified: int | None, shared: bool):
+    """Give a page its validators and cache headers, and answer 304 if the copy is current."""
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = shared_cache_control() if shared else "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    # A date alone cannot tell one reader's cookies from another's.
+    since = last_modified if shared else None
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=since, response=response
+    )
+    if not_modified is not response:
+        # The browser keeps the Content-Security-Policy stored with its copy, whose nonce
+        # matches that copy; a fresh policy on the 304 would replace it (django-csp reads
+        # these attributes).
+        not_modified._csp_exempt = not_modified._csp_exempt_ro = True
+    return not_modified
+
+
+def first_seen(request, etag: str) -> int:
+    """Return when this address first served its current content: its Last-Modified.
+
+    Remembered per address as (ETag, time), so content that changes back to an earlier
+    version gets a new date rather than the old one.
+    """
+    key = "http:seen:" + hashlib.blake2b(request.get_full_path().encode()).hexdigest()
+    seen = cache.get(key)
+    if seen and seen[0] == etag:
+        return seen[1]
+    now = int(time.time())
+    cache.set(key, (etag, now), FIRST_SEEN_SECONDS)
+    return now
+
+
+def cache_for_readers(view):
+    """Send a page's headers for its audience: shared, private to one reader, or never stored.
+
+    For pages whose content says everything about them (home, search, feeds, archives):
+    the ETag is a hash of the body. Pages a signed-in user sees are never stored.
+    """
+
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if response.streaming:
+            return response
+        if is_private(request) and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        etag = f'W/"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
+        if is_private(request):
+            return answer(request, response, etag=etag, last_modified=None, shared=False)
+        last_modified = first_seen(request, etag)
+        return answer(request, response, etag=etag, last_modified=last_modified, shared=True)
+
+    return cached
