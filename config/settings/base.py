@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it reads the Cache-Control every other layer has set.
+    "config.proxy.ProxyFreshnessMiddleware",
     "core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

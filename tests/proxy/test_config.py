@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from comments.views import AUTHOR_COOKIES, PENDING_COOKIE
+from comments.cookies import AUTHOR_COOKIES, PENDING_COOKIE
 from harness.nginx import MAIN_CONF, TEMPLATES, check_config, nginx_binary, render_templates
 from harness.stack import ROOT
 
