@@ -3,6 +3,7 @@
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -136,3 +137,21 @@ def test_the_https_config_compose_renders_is_valid_nginx(tmp_path):
     rendered = (tmp_path / "conf.d" / "blog-https.inc").read_text()
     assert "listen 443 ssl" in rendered
     assert "return 301 https://" in rendered
+
+
+def test_a_shared_page_tells_the_proxy_the_last_second_it_is_fresh(client, seed_post):
+    before = int(time.time())
+    shared = client.get(seed_post.get_absolute_url())
+    after = int(time.time())
+
+    assert "s-maxage=1" in shared["Cache-Control"]
+    assert before <= int(shared["X-Accel-Expires"].removeprefix("@")) <= after
+
+
+def test_a_private_page_tells_the_proxy_nothing(client, seed_post):
+    client.cookies["comment_author"] = "Ada"
+
+    private = client.get(seed_post.get_absolute_url())
+
+    assert "private" in private["Cache-Control"]
+    assert "X-Accel-Expires" not in private
