@@ -51,9 +51,9 @@ http {{
 
 def nginx_binary() -> str | None:
     """Return the path of Debian's nginx, or None when it is not installed."""
-    return shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None
-    )
+    # /usr/sbin is not on every user's PATH.
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    return found or None
 
 
 def render(text: str, values: dict) -> str:
@@ -132,7 +132,7 @@ def start_nginx(
     upstream: str,
     static_root: Path,
     folder: Path | None = None,
-    workers: int = 1,
+    workers: int | str = 1,
     access_log: bool = False,
     wait_path: str = "/nginx-health",
 ) -> Nginx:
