@@ -149,8 +149,12 @@ def report(bench: Bench, checks: list[dict], info: dict) -> None:
             f"{row['p99_ms']:>8.2f}{row['ratio'] or 0:>8.2f}{row['cpu_ms']:>8.2f}"
             f"{row['cpu_ratio'] or 0:>8.1f}"
         )
-    if all(any(r["label"] == f"article, {n} comments" for r in bench.rows) for n in STAGES):
-        rows = {n: bench.row(f"article, {n} comments", 8) for n in STAGES}
+    growth = [r for r in bench.rows if r["c"] == 8 and r["label"].startswith("article, ")]
+    rows = {
+        n: next((r for r in growth if r["label"] == f"article, {n} comments"), None) for n in STAGES
+    }
+    # A stage that completed no request has no cost to compare.
+    if all(row and row["requests"] and row["cpu_ms"] for row in rows.values()):
         bench.extra["growth"] = {
             n: {
                 "cpu": round(rows[n]["cpu_ms"] / rows[STAGES[0]]["cpu_ms"], 2),
