@@ -15,9 +15,8 @@ from .submission import submit_comment
 @require_POST
 def post_comment(request, post_id):
     """Take a comment from the form under a post: store it and redirect, or say why not."""
-    post = get_object_or_404(
-        Post.objects.published().select_related("author__author_profile"), pk=post_id
-    )
+    # Only what the rules and the redirect read: the body alone is tens of kilobytes.
+    post = get_object_or_404(Post.objects.published().defer("body", "search_vector"), pk=post_id)
     user = request.user if request.user.is_authenticated else None
     result = submit_comment(post, request.POST, request.META, user=user)
 
@@ -27,6 +26,8 @@ def post_comment(request, post_id):
         if result.comment.status in (Status.AWAITING_CHECK, Status.PENDING):
             remember_pending(request, response, result.comment)
         return response
+    # The reader gets the post page again (or a page naming it): load what it shows.
+    post = Post.objects.select_related("author__author_profile").get(pk=post.pk)
     if result.status_code == 403:
         return render(
             request,

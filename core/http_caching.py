@@ -25,8 +25,10 @@ from django.utils.http import http_date
 
 # Cookies whose names start with this belong to one reader's comments (comments/cookies.py).
 READER_COOKIE_PREFIX = "comment_"
-# How long the date a page was first seen in its current form is remembered.
-FIRST_SEEN_SECONDS = 24 * 60 * 60
+# How long the date a page was first seen in its current form is remembered. Short: every
+# address with a query string gets an entry; once it is gone, the date restarts (a 200
+# where a 304 could have been, never the reverse).
+FIRST_SEEN_SECONDS = 10 * 60
 
 
 def is_private(request) -> bool:

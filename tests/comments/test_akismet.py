@@ -454,3 +454,36 @@ def test_system_check_is_silent_without_a_key(settings):
     settings.AKISMET_API_KEY = ""
 
     assert checks.check_akismet_key() == []
+
+
+# --- One HTTP client per process ---------------------------------------------------------
+
+
+def test_every_check_reuses_one_http_client_per_process(send, post, double, monkeypatch):
+    built = []
+
+    class Counted(spam.httpx.Client):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(spam.httpx, "Client", Counted)
+    spam.close()
+
+    for n in range(3):
+        send(post, email=f"reader{n}@example.com", comment=f"Comment {n}")
+    spam.verify_key()
+
+    assert len(double.requests_to("comment-check")) == 3
+    assert len(built) == 1
+    assert not built[0].is_closed
+
+
+def test_the_http_client_is_closed_when_the_process_ends(send, post, double):
+    send(post)
+    http = spam.http_client()
+
+    spam.close()  # what atexit runs when the process ends
+
+    assert http.is_closed
+    assert spam.http_client() is not http

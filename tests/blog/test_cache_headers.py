@@ -1,0 +1,67 @@
+"""Home, search and feeds tell any cache who may keep them (core.http_caching)."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/search/?q=marketing", "/feed/", "/feed/atom/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cookieless_reader_gets_a_shareable_page_with_validators(seed_post, url, settings):
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_STALE_SECONDS = 2, 30
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=2, stale-while-revalidate=30"
+    assert response["ETag"].startswith('W/"')
+    assert response["Last-Modified"]
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cookieless_reader_revalidates_by_etag_or_date(seed_post, url):
+    first = Client().get(url)
+
+    by_etag = Client().get(url, headers={"if-none-match": first["ETag"]})
+    by_date = Client().get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert by_etag.status_code == by_date.status_code == 304
+    assert by_etag.content == b""
+
+
+def test_a_new_post_changes_the_home_pages_validators(seed_post, post):
+    first = Client().get("/")
+    post.title = "Freshly retitled"
+    post.save()
+
+    again = Client().get("/", headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200
+    assert "Freshly retitled" in again.content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_reader_with_a_remembered_name_gets_a_private_page(seed_post, url):
+    reader = Client()
+    reader.cookies["comment_author"] = "Ada"
+
+    response = reader.get(url)
+    # A date cannot describe one reader's cookies: only the ETag revalidates a private page.
+    by_date = reader.get(url, headers={"if-modified-since": Client().get(url)["Last-Modified"]})
+    by_etag = reader.get(url, headers={"if-none-match": response["ETag"]})
+
+    assert response["Cache-Control"] == "private, no-cache"
+    assert by_date.status_code == 200
+    assert by_etag.status_code == 304
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_shown_to_staff_are_never_stored(staff_client, seed_post, url):
+    response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag")
