@@ -13,8 +13,9 @@ COPY comments comments
 RUN pip install --no-cache-dir -e .
 COPY . .
 # collectstatic needs settings, not secrets: give it throwaway ones at build time only.
+# The blog user owns them, so `migrate` can refresh the volume nginx serves them from.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
-    python manage.py collectstatic --noinput -v0
+    python manage.py collectstatic --noinput -v0 && chown -R blog /app/staticfiles
 USER blog
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

@@ -16,7 +16,7 @@ define with_database
 	stop_db() { if [ "$$pg_state" = started ]; then $(BIN)/python -m config.embedded_postgres stop; fi; }
 endef
 
-.PHONY: install run test lint format check-deploy db-stop browser clean soak
+.PHONY: install run test lint format check-deploy db-stop browser nginx clean soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,17 @@ browser:
 	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; \
 	fi
 
-test: install browser
+# The proxy tests (tests/proxy/) and `make bench` run the repository's nginx config with
+# Debian's nginx; install it when we may (CI runs as root).
+nginx:
+	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's nginx for the proxy tests and the benchmark..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing: proxy tests will be skipped (apt-get install nginx)."; fi; \
+	fi
+
+test: install browser nginx
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -67,7 +77,7 @@ wrk:
 	  else echo "wrk is missing: install it with 'sudo apt-get install wrk' and run make bench again."; exit 1; fi; \
 	fi
 
-bench: install wrk
+bench: install wrk nginx
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
@@ -82,8 +92,10 @@ format: install
 # Minutes of load on a real gunicorn server and task workers, on a throwaway PostgreSQL:
 # 50 clients, 2,000 comments plus duplicates. Prints requests, accepted, refused, errors,
 # p99 and drain time, and fails if a comment was lost, doubled or left unchecked.
+# SOAK_ARGS="--hostile" adds hostile neighbours: a tenth of the clients send oversized,
+# malformed, cross-site and duplicate-flood posts beside the honest readers.
 soak: install
-	$(BIN)/python -m tests.reliability.soak $(SOAK_ARGS)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))") \

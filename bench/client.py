@@ -37,30 +37,38 @@ def cookies_of(answer: Answer) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def hidden_field(html: str, name: str) -> str:
+def hidden_field(html: str, name: str, *, required: bool = True) -> str | None:
     for tag in re.findall(r"<input[^>]*>", html):
         if f'name="{name}"' in tag:
             found = re.search(r'value="([^"]*)"', tag)
             return found.group(1) if found else ""
-    raise SystemExit(f"no {name!r} field in the page")
+    if required:
+        raise SystemExit(f"no {name!r} field in the page")
+    return None
 
 
 def comment_form(base: str, path: str) -> dict:
-    """GET the article as an anonymous reader; return its form's hidden fields.
+    """GET the article; return its form's hidden fields and any cookie they belong to.
 
-    The page carries no CSRF token or cookie: the comment POST is protected by Fetch Metadata.
+    An anonymous reader's form carries no CSRF token when the page is shared (Fetch
+    Metadata protects the POST); an older page sets a CSRF cookie and puts its token in.
     """
     page = request(base, "GET", path)
     if page.status != 200:
         raise SystemExit(f"GET {path} answered {page.status}")
+    fields = {
+        "form_ts": hidden_field(page.body, "form_ts"),
+        "comment_parent": "",
+        "ak_hp_textarea": "",
+        "url": "",
+    }
+    token = hidden_field(page.body, "csrfmiddlewaretoken", required=False)
+    if token is not None:
+        fields["csrfmiddlewaretoken"] = token
+    cookies = cookies_of(page)
     return {
-        "cookie": "",
-        "fields": {
-            "form_ts": hidden_field(page.body, "form_ts"),
-            "comment_parent": "",
-            "ak_hp_textarea": "",
-            "url": "",
-        },
+        "cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        "fields": fields,
     }
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it reads the Cache-Control every other layer has set.
+    "config.proxy.ProxyFreshnessMiddleware",
     "core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,15 +116,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# django-axes counts failed admin logins per user name and IP, and locks that pair out.
+# django-axes counts failed admin logins per user name and IP, and locks that pair out;
+# config/lockout.py also locks a user name after more failures from any addresses.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "config.lockout.UserNameLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The user name alone: its failures from every address are kept in axes' failure log.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
+AXES_USERNAME_WINDOW = timedelta(minutes=env.int("AXES_USERNAME_WINDOW_MINUTES", default=60))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

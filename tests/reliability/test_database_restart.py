@@ -17,7 +17,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.live_stack import comment_form, gunicorn, manage, stack_env
+from harness.stack import comment_form, gunicorn, manage, stack_env
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 

@@ -16,9 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from tests.akismet_double import AkismetDouble
-from tests.factories import PostFactory
-from tests.live_stack import (
+from harness.stack import (
     comment_form,
     database_url_for,
     db_worker,
@@ -27,6 +25,8 @@ from tests.live_stack import (
     stack_env,
     start_db_worker,
 )
+from tests.akismet_double import AkismetDouble
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,8 +1,9 @@
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 EDITORS_GROUP = "Editors"
 
@@ -12,8 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
+        parser.add_argument(
+            "--password-from-env",
+            metavar="NAME",
+            help="take the first password from this environment variable instead of printing "
+            "a generated one (docker compose: its logs never show it)",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, password_from_env=None, **options):
+        password = os.environ.get(password_from_env, "") if password_from_env else ""
+        if password_from_env and not password:
+            raise CommandError(f"Set {password_from_env} to the editor's first password.")
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=username, defaults={"is_staff": True, "email": f"{username}@localhost"}
@@ -23,6 +33,11 @@ class Command(BaseCommand):
             user.groups.add(group)
         if not created:
             self.stdout.write(f"Editor account '{username}' exists.")
+            return
+        if password_from_env:
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"Created the editor account '{username}' with ${password_from_env}.")
             return
         password = secrets.token_urlsafe(12)
         user.set_password(password)

@@ -3,16 +3,24 @@ to a real gunicorn server, then we prove nothing was lost, nothing doubled, and 
 got its spam verdict once the worker drained the queue.
 
     make soak                                   # 50 clients, 2,000 comments (+ duplicates)
-    python -m tests.reliability.soak --clients 10 --comments 200
+    python -m bench.soak --clients 10 --comments 200
+    python -m bench.soak --hostile              # and a tenth as many hostile neighbours
 
 It runs on a throwaway PostgreSQL of its own (never the shared one), with the Akismet double.
 Each distinct comment comes from its own reader: its own email address, and its own IP
 address, given the way the production proxy gives it (X-Forwarded-For, with
 TRUSTED_PROXY_HOPS=1). So every rule stays on, the flood window included, and a deliberate
 duplicate is the same reader sending the same comment again.
+
+With --hostile, a tenth as many clients again send hostile posts beside the honest readers
+for as long as they post: oversized bodies, malformed forms, cross-site posts
+(`Sec-Fetch-Site: cross-site`) and floods of one comment. None may get a 5xx, no cross-site
+post may be accepted, and the honest readers' figures must not change: 0 errors, 0 lost,
+0 doubled.
 """
 
 import argparse
+import itertools
 import re
 import statistics
 import sys
@@ -26,10 +34,13 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from harness.stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
 from tests.akismet_double import AkismetDouble
-from tests.live_stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
+HONEST_PREFIX = "Soak comment "
+HOSTILE_KINDS = ("oversized", "malformed", "cross-site", "duplicate flood")
+FLOOD_COPIES = 5
 
 
 @dataclass
@@ -43,6 +54,9 @@ class Figures:
     error_samples: list[str] = field(default_factory=list)
     seconds: float = 0.0
     drain_seconds: float = 0.0
+    # Hostile neighbours: answers per kind ("cross-site 403": 12), and their 5xx or failures.
+    hostile: dict[str, int] = field(default_factory=dict)
+    hostile_errors: list[str] = field(default_factory=list)
 
     @property
     def p99_ms(self) -> float:
@@ -56,6 +70,7 @@ class Figures:
             f"errors={self.errors} p99={self.p99_ms:.0f}ms "
             f"rate={self.requests / max(self.seconds, 1e-9):.0f}/s "
             f"drain={self.drain_seconds:.1f}s"
+            + (f"\nhostile posts: {dict(sorted(self.hostile.items()))}" if self.hostile else "")
         )
 
 
@@ -64,8 +79,49 @@ def reader_address(n: int) -> str:
     return f"198.{18 + n // 65536}.{n // 256 % 256}.{n % 256}"
 
 
-def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: int = 10) -> Figures:
-    """Post `comments` distinct comments from `clients` threads; resend every Nth one."""
+def hostile_address(n: int) -> str:
+    """Return hostile neighbour n's IP address (TEST-NET-3, apart from every reader's)."""
+    return f"203.0.113.{n % 250 + 1}"
+
+
+def hostile_posts(kind: str, n: int, hidden: dict, origin: str):
+    """Yield (data, headers) of the hostile posts of one kind, the nth time it comes round."""
+    honest = {
+        **hidden,
+        "author": f"Hostile neighbour {n}",
+        "email": f"hostile{n}@example.com",
+        "url": "",
+        "comment": f"Hostile {kind} {n}: buy now.",
+    }
+    if kind == "oversized":
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and a field over its maximum length.
+        yield {**honest, "comment": "x" * 3_000_000}, {}
+        yield {**honest, "comment": "y" * 70_000}, {}
+    elif kind == "malformed":
+        yield {**honest, "email": "not an email", "author": "nul\x00byte"}, {}
+        yield {key: value for key, value in honest.items() if key != "comment"}, {}
+        yield {**honest, "form_ts": "garbage", "comment_parent": "abc"}, {}
+        yield b"\xff\xfe%%%&&=\x00", {"Content-Type": "application/x-www-form-urlencoded"}
+        yield b'{"comment": "json"}', {"Content-Type": "application/json"}
+    elif kind == "cross-site":
+        yield honest, {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    else:
+        for _ in range(FLOOD_COPIES):
+            yield honest, {}
+
+
+def post_load(
+    base_url: str,
+    *,
+    clients: int,
+    comments: int,
+    duplicate_every: int = 10,
+    hostile_clients: int = 0,
+) -> Figures:
+    """Post `comments` distinct comments from `clients` threads; resend every Nth one.
+
+    `hostile_clients` more threads send hostile posts until the honest readers are done.
+    """
     figures = Figures()
     lock = threading.Lock()
     with httpx.Client(timeout=30) as client:
@@ -103,22 +159,52 @@ def post_load(base_url: str, *, clients: int, comments: int, duplicate_every: in
                     "author": f"Soak reader {n}",
                     "email": f"soak{n}@example.com",
                     "url": "",
-                    "comment": f"Soak comment {n}: marketing asks what the customer needs.",
+                    "comment": f"{HONEST_PREFIX}{n}: marketing asks what the customer needs.",
                 }
                 address = reader_address(n)
                 one(client, data, address, 302)
                 if duplicate_every and n % duplicate_every == 0:
                     one(client, data, address, 409)
 
+    honest_done = threading.Event()
+
+    def neighbour(number: int) -> None:
+        with httpx.Client(timeout=60, cookies=cookies) as client:
+            for n in itertools.count(number * 1_000_000):
+                if honest_done.is_set():
+                    return
+                kind = HOSTILE_KINDS[n % len(HOSTILE_KINDS)]
+                for body, headers in hostile_posts(kind, n, hidden, base_url):
+                    sending = {"X-Forwarded-For": hostile_address(number), **headers}
+                    try:
+                        if isinstance(body, bytes):
+                            answer = client.post(base_url + action, content=body, headers=sending)
+                        else:
+                            answer = client.post(base_url + action, data=body, headers=sending)
+                        status = answer.status_code
+                    except httpx.HTTPError as error:
+                        status, answer = 0, error
+                    with lock:
+                        key = f"{kind} {status}"
+                        figures.hostile[key] = figures.hostile.get(key, 0) + 1
+                        if (status == 0 or status >= 500) and len(figures.hostile_errors) < 5:
+                            figures.hostile_errors.append(f"{key}: {str(answer)[:200]}")
+                # A neighbour, not a denial of service: the readers must still get through.
+                time.sleep(0.05)
+
     started = time.perf_counter()
     threads = [
         threading.Thread(target=reader, args=(range(i, comments, clients),)) for i in range(clients)
     ]
-    for thread in threads:
+    hostile = [threading.Thread(target=neighbour, args=(i,)) for i in range(hostile_clients)]
+    for thread in threads + hostile:
         thread.start()
     for thread in threads:
         thread.join()
     figures.seconds = time.perf_counter() - started
+    honest_done.set()
+    for thread in hostile:
+        thread.join()
     return figures
 
 
@@ -150,9 +236,21 @@ def wait_for_drain(conninfo: str, timeout: float) -> float:
 def problems(figures: Figures, conninfo: str, *, expected_duplicates: int) -> list[str]:
     """Return every broken promise: lost, doubled, or unrefused comments, and errors."""
     found = []
-    stored = stored_comments(conninfo)
+    # Hostile neighbours' posts may be stored too (a flood's first copy): count the readers'.
+    stored = {
+        text: ids
+        for text, ids in stored_comments(conninfo).items()
+        if text.startswith(HONEST_PREFIX)
+    }
     if figures.errors:
         found.append(f"{figures.errors} errors, e.g. {figures.error_samples}")
+    answers = [
+        (key.rsplit(" ", 1)[0], int(key.rsplit(" ", 1)[1]), n) for key, n in figures.hostile.items()
+    ]
+    if failed := sum(n for _kind, status, n in answers if status == 0 or status >= 500):
+        found.append(f"{failed} hostile posts got a 5xx or no answer: {figures.hostile_errors}")
+    if taken := sum(n for kind, status, n in answers if kind == "cross-site" and status < 400):
+        found.append(f"{taken} cross-site posts were accepted")
     lost = [text for text in figures.acknowledged if text not in stored]
     if lost:
         found.append(f"{len(lost)} acknowledged comments are missing")
@@ -180,7 +278,15 @@ def throwaway_database(tmp: Path):
     return server, f"postgres://postgres@/soak?host={socket_dir}"
 
 
-def run(*, clients: int, comments: int, duplicate_every: int, web_workers: int, workers: int):
+def run(
+    *,
+    clients: int,
+    comments: int,
+    duplicate_every: int,
+    web_workers: int,
+    workers: int,
+    hostile_clients: int = 0,
+):
     tmp = Path(tempfile.mkdtemp(prefix="soak-"))
     server, db_url = throwaway_database(tmp)
     conninfo = db_url.replace("postgres://", "postgresql://", 1)
@@ -202,7 +308,11 @@ def run(*, clients: int, comments: int, duplicate_every: int, web_workers: int, 
             processes.append(web)
             processes += [start_db_worker(env) for _ in range(workers)]
             figures = post_load(
-                web.url, clients=clients, comments=comments, duplicate_every=duplicate_every
+                web.url,
+                clients=clients,
+                comments=comments,
+                duplicate_every=duplicate_every,
+                hostile_clients=hostile_clients,
             )
             figures.drain_seconds = wait_for_drain(conninfo, timeout=600)
             expected = len(range(0, comments, duplicate_every)) if duplicate_every else 0
@@ -220,16 +330,25 @@ def main(argv=None) -> int:
     parser.add_argument("--duplicate-every", type=int, default=10)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="make a tenth of the clients (at least one) hostile neighbours",
+    )
     args = parser.parse_args(argv)
+    hostile = max(1, args.clients // 10) if args.hostile else 0
+    honest = args.clients - hostile
     print(
-        f"Soak: {args.clients} clients post {args.comments} comments "
+        f"Soak: {honest} clients post {args.comments} comments "
         f"(every {args.duplicate_every}th sent twice), each reader with its own address, "
-        f"to gunicorn ({args.web_workers} workers), "
+        + (f"beside {hostile} hostile neighbours ({', '.join(HOSTILE_KINDS)}), " if hostile else "")
+        + f"to gunicorn ({args.web_workers} workers), "
         f"{args.workers} task workers, Akismet double.",
         flush=True,
     )
     figures, found = run(
-        clients=args.clients,
+        clients=honest,
+        hostile_clients=hostile,
         comments=args.comments,
         duplicate_every=args.duplicate_every,
         web_workers=args.web_workers,
@@ -239,7 +358,8 @@ def main(argv=None) -> int:
     for problem in found:
         print(f"FAILED: {problem}")
     print(
-        "OK: nothing lost, nothing doubled, every duplicate refused, every comment checked."
+        "OK: nothing lost, nothing doubled, every duplicate refused, every comment checked"
+        + (", no hostile post got a 5xx or through as cross-site." if hostile else ".")
         if not found
         else ""
     )

@@ -1,11 +1,12 @@
-"""Real gunicorn servers and task workers for reliability tests, the soak run and fault drills.
+"""Real gunicorn servers and task workers for tests, the soak run and the benchmark.
 
     env = stack_env(database_url_for(connection), CACHE_URL=f"filecache://{tmp}/cache")
     with gunicorn(env) as web, db_worker(env):
         requests.post(f"{web.url}/comments/post/1/", ...)
 
-Each process runs `tests.live_settings` (the `make run` settings, reading everything from
-the environment), binds 127.0.0.1 on a free port, logs to a file, and is stopped by its PID.
+Each process runs with the environment it is given (tests: `harness.live_settings`, the
+`make run` settings reading everything from the environment), binds 127.0.0.1 on a free
+port, logs to a file, and is stopped by its PID. `Stack` keeps a named group of them.
 """
 
 import contextlib
@@ -14,6 +15,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -23,14 +25,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = ROOT / ".venv" / "bin"
-PYTHON = BIN / "python"
+# The interpreter running us: the project's .venv under make, pytest and the benchmark.
+BIN = Path(sys.executable).parent
+PYTHON = Path(sys.executable)
 
 # httpx logs every request at INFO; thousands of them would bury a failure's story.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -59,7 +63,7 @@ def stack_env(db_url: str, **overrides) -> dict:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/root"),
-        "DJANGO_SETTINGS_MODULE": "tests.live_settings",
+        "DJANGO_SETTINGS_MODULE": "harness.live_settings",
         "DJANGO_READ_DOT_ENV_FILE": "false",
         "SECRET_KEY": "live-stack-test-key-not-secret-" + "x" * 30,
         "DATABASE_URL": db_url,
@@ -99,6 +103,7 @@ class Process:
         self.popen.wait(timeout=10)
 
     def stop(self, timeout: float = 15) -> None:
+        """SIGTERM this process, then SIGKILL it if it has not ended within `timeout`."""
         if not self.alive():
             return
         os.kill(self.pid, signal.SIGTERM)
@@ -115,16 +120,18 @@ def _log_dir(env: dict) -> Path:
     return path
 
 
-def _spawn(name: str, args: list[str], env: dict) -> Process:
+def spawn(name: str, args: list[str], env: dict) -> Process:
+    """Start `args` in the project folder with `env`, its output going to a log file."""
     log_path = _log_dir(env) / f"{name}-{time.monotonic_ns()}.log"
     with log_path.open("wb") as log:
-        popen = subprocess.Popen(  # Our own fixed command line.
+        popen = subprocess.Popen(  # noqa: S603 (our own fixed command line)
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     return Process(name, popen, log_path)
 
 
 def wait_until_ready(process: Process, path: str = "/healthz", timeout: float = 60) -> None:
+    """Wait until `process.url + path` answers 200; raise with its log if it dies or stalls."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not process.alive():
@@ -145,7 +152,7 @@ def start_gunicorn(env: dict, *, workers: int | None = None) -> Process:
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     if workers is not None:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = _spawn(
+    process = spawn(
         "gunicorn", [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"], env
     )
     process.url = f"http://127.0.0.1:{port}"
@@ -159,7 +166,7 @@ def start_gunicorn(env: dict, *, workers: int | None = None) -> Process:
 
 def start_db_worker(env: dict, *, interval: float = 0.2) -> Process:
     """Start `manage.py db_worker` (the task queue's worker) in its own process."""
-    return _spawn(
+    return spawn(
         "db_worker",
         [
             str(PYTHON),
@@ -176,7 +183,7 @@ def start_db_worker(env: dict, *, interval: float = 0.2) -> Process:
 
 def manage(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run a management command with the stack's environment; raise if it fails."""
-    result = subprocess.run(  # Our own fixed command line.
+    result = subprocess.run(  # noqa: S603 (our own fixed command line)
         [str(PYTHON), "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -191,6 +198,7 @@ def manage(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedP
 
 @contextlib.contextmanager
 def gunicorn(env: dict, *, workers: int | None = None):
+    """Run gunicorn for the `with` block."""
     process = start_gunicorn(env, workers=workers)
     try:
         yield process
@@ -200,11 +208,74 @@ def gunicorn(env: dict, *, workers: int | None = None):
 
 @contextlib.contextmanager
 def db_worker(env: dict, *, interval: float = 0.2):
+    """Run one task worker for the `with` block."""
     process = start_db_worker(env, interval=interval)
     try:
         yield process
     finally:
         process.stop()
+
+
+class Stack:
+    """A named group of processes sharing one environment; `stop_all()` ends each by PID."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.processes: dict[str, Process] = {}
+
+    def add(self, name: str, process: Process) -> Process:
+        self.processes[name] = process
+        return process
+
+    def start(self, name: str, args: list[str], extra_env: dict | None = None) -> Process:
+        return self.add(name, spawn(name, args, {**self.env, **(extra_env or {})}))
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is not None:
+            process.stop()
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop(name)
+
+    def check_alive(self) -> None:
+        """Raise with the log of any process of the group that has ended."""
+        for name, process in self.processes.items():
+            if not process.alive():
+                raise RuntimeError(
+                    f"{name} exited with {process.popen.returncode}:\n{process.log()[-3000:]}"
+                )
+
+    def pids(self, *names: str) -> list[int]:
+        """Return the PIDs of the named processes (all when none is named) and their children."""
+        found = []
+        for name, process in self.processes.items():
+            if not names or name in names or name.split("-")[0] in names:
+                found += [process.pid, *children(process.pid)]
+        return found
+
+
+def children(pid: int) -> list[int]:
+    """Return the direct children of a process (gunicorn's workers, nginx's)."""
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """Return the CPU time (user + system) each process has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
 
 
 def comment_form(html: str) -> tuple[str, dict[str, str]]:

@@ -1,0 +1,82 @@
+"""One wrk run and its figures: requests/s, latency, and the server's CPU per request."""
+
+from bench import wrk
+from bench.client import request
+from bench.database import database_backend_pids
+from harness.stack import Stack, children, cpu_seconds
+
+
+class Bench:
+    """The runs' shared state: the stack, where to send requests, and the table's rows."""
+
+    def __init__(self, args, stack: Stack, base: str):
+        self.args = args
+        self.stack = stack
+        self.base = base
+        self.proxy = None  # harness.nginx.Nginx, when the proxy runs
+        self.proxy_static_root = None
+        self.rows: list[dict] = []
+        self.extra: dict = {}
+
+    def server_pids(self) -> list[int]:
+        """Return every server-side process: gunicorn, task workers, nginx, their backends."""
+        pids = self.stack.pids("gunicorn", "db_worker") + database_backend_pids()
+        if self.proxy is not None:
+            pids += [self.proxy.process.pid, *children(self.proxy.process.pid)]
+        return pids
+
+    def measure(
+        self,
+        label: str,
+        path: str,
+        connections: int,
+        floor: str = "",
+        *,
+        base="",
+        settle=None,
+        **options,
+    ):
+        """Run wrk against `path` and keep the figures as a row of the table.
+
+        `settle`, when given, runs after the load and before the CPU is read: work the
+        requests left behind (spam checks in the task workers) is counted with them.
+        """
+        self.stack.check_alive()
+        before = cpu_seconds(self.server_pids())
+        figures = wrk.run(
+            (base or self.base) + path,
+            connections=connections,
+            seconds=self.args.seconds,
+            **options,
+        )
+        if settle is not None:
+            settle()
+        # CPU per request of the server side (gunicorn, task workers, nginx, their PostgreSQL
+        # backends): unlike requests/s, it holds when other work shares the machine. A process
+        # that ended during the run takes its share with it, so this errs on the low side.
+        after = cpu_seconds(self.server_pids())
+        used = sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
+        cpu_ms = used * 1000 / max(figures.requests, 1)
+        row = {"label": label, "c": connections, **figures.as_dict(), "cpu_ms": round(cpu_ms, 3)}
+        row["floor"] = floor or f"/healthz c={connections}"
+        self.rows.append(row)
+        print(
+            f"  {label:<44} c={connections:<3} {figures.rps:>8.0f} req/s  "
+            f"p50 {figures.p50_ms:>7.2f} ms  p99 {figures.p99_ms:>7.2f} ms  cpu {cpu_ms:.2f} ms/req"
+            + (f"  errors {figures.errors}" if figures.errors else ""),
+            flush=True,
+        )
+        return row
+
+    def warm(self, path: str, headers: dict | None = None, base: str = "") -> None:
+        """Let every gunicorn worker render the page once, so caches are warm."""
+        wrk.run((base or self.base) + path, connections=8, seconds=1, headers=headers)
+
+    def row(self, label: str, c: int) -> dict:
+        return next(r for r in self.rows if r["label"] == label and r["c"] == c)
+
+    def expect(self, path: str, status: int, headers: dict | None = None, base: str = ""):
+        answer = request(base or self.base, "GET", path, headers=headers)
+        if answer.status != status:
+            raise SystemExit(f"GET {path} answered {answer.status}, expected {status}")
+        return answer

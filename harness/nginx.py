@@ -1,0 +1,189 @@
+"""The repository's nginx config (deploy/nginx/templates/), rendered and run on this machine.
+
+    with nginx(upstream=web.url, static_root=tmp / "static") as proxy:
+        urllib.request.urlopen(proxy.url + "/")
+
+`render()` does what the nginx image does with /etc/nginx/templates/*.template in docker
+compose: it replaces each `${NAME}` and leaves nginx's own `$variables` alone. The local run
+uses Debian's `nginx` package in the mode that needs no certificates (`PROXY_MODE=http`),
+with a small main config of its own in a temporary folder (pid file, logs, temporary files,
+cache), started as `nginx -c <conf> -p <folder>` and stopped by the PID in its pid file.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.stack import ROOT, Process, free_port, spawn, wait_until_ready
+
+TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
+PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+# What the nginx image's own /etc/nginx/nginx.conf gives compose, for a process of our own.
+MAIN_CONF = """\
+{user}pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+daemon off;
+worker_processes {workers};
+events {{ worker_connections 1024; }}
+http {{
+    include {mime_types};
+    default_type application/octet-stream;
+    access_log {access_log};
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    client_body_temp_path {folder}/tmp/client_body;
+    proxy_temp_path {folder}/tmp/proxy;
+    fastcgi_temp_path {folder}/tmp/fastcgi;
+    uwsgi_temp_path {folder}/tmp/uwsgi;
+    scgi_temp_path {folder}/tmp/scgi;
+    include {folder}/conf.d/default.conf;
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    """Return the path of Debian's nginx, or None when it is not installed."""
+    # /usr/sbin is not on every user's PATH.
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    return found or None
+
+
+def render(text: str, values: dict) -> str:
+    """Replace each `${NAME}` in `text` with `values[NAME]`; refuse one without a value."""
+    missing = sorted({name for name in PLACEHOLDER.findall(text) if name not in values})
+    if missing:
+        raise KeyError(f"no value for {', '.join(missing)} in the nginx templates")
+    return PLACEHOLDER.sub(lambda match: str(values[match[1]]), text)
+
+
+def render_templates(values: dict, into: Path) -> Path:
+    """Render every template into `into` (as the nginx image renders them); return it."""
+    into.mkdir(parents=True, exist_ok=True)
+    for template in sorted(TEMPLATES.glob("*.template")):
+        (into / template.name.removesuffix(".template")).write_text(
+            render(template.read_text(), values)
+        )
+    return into
+
+
+def local_values(folder: Path, *, upstream: str, static_root: Path, port: int) -> dict:
+    """Return the placeholders' values for a local run: plain HTTP on 127.0.0.1:`port`."""
+    return {
+        "BLOG_UPSTREAM": upstream.removeprefix("http://"),
+        "BLOG_STATIC_ROOT": str(static_root).rstrip("/"),
+        "BLOG_CACHE_DIR": str(folder / "cache"),
+        "NGINX_CONF_DIR": str(folder / "conf.d"),
+        "PROXY_MODE": "http",
+        "HTTP_PORT": f"127.0.0.1:{port}",
+        # TEST-NET-1: no connection here comes from it, so no client may set its address.
+        "PROXY_TRUSTED_LB": "192.0.2.1",
+        "HTTPS_PORT": "",
+        "TLS_CERT_DIR": "",
+        "ACME_ROOT": "",
+    }
+
+
+@dataclass
+class Nginx:
+    process: Process
+    folder: Path
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    @property
+    def pid(self) -> int:
+        """Return the master's PID, as nginx wrote it to our own pid file."""
+        return int((self.folder / "nginx.pid").read_text())
+
+    def error_log(self) -> str:
+        path = self.folder / "error.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop nginx by the PID in its pid file (a fast shutdown), and wait for it."""
+        if self.process.alive():
+            with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+        self.process.stop()
+
+
+def check_config(conf: Path, folder: Path) -> subprocess.CompletedProcess:
+    """Run `nginx -t` on a main config; return the result (nginx reports on stderr)."""
+    return subprocess.run(  # noqa: S603 (our own command line)
+        [nginx_binary() or "nginx", "-t", "-q", "-c", str(conf), "-p", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def start_nginx(
+    *,
+    upstream: str,
+    static_root: Path,
+    folder: Path | None = None,
+    workers: int | str = 1,
+    access_log: bool = False,
+    wait_path: str = "/nginx-health",
+) -> Nginx:
+    """Render the repository's config in front of `upstream`, start nginx, wait for it."""
+    binary = nginx_binary()
+    if binary is None:
+        raise RuntimeError(
+            "nginx is not installed: `make test` installs it (apt-get install nginx)"
+        )
+    folder = Path(folder or tempfile.mkdtemp(prefix="nginx-"))
+    for sub in ("tmp", "cache"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    render_templates(
+        local_values(folder, upstream=upstream, static_root=static_root, port=port),
+        folder / "conf.d",
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        MAIN_CONF.format(
+            # As root, workers would otherwise run as `nobody`, who cannot enter our folder.
+            user="user root;\n" if os.geteuid() == 0 else "",
+            folder=folder,
+            workers=workers,
+            mime_types="/etc/nginx/mime.types",
+            access_log=f"{folder}/access.log" if access_log else "off",
+        )
+    )
+    checked = check_config(conf, folder)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx refused its config:\n{checked.stderr}")
+    process = spawn("nginx", [binary, "-c", str(conf), "-p", str(folder)], dict(os.environ))
+    process.url = f"http://127.0.0.1:{port}"
+    proxy = Nginx(process, folder)
+    try:
+        wait_until_ready(process, wait_path, timeout=20)
+        # The pid file appears once the master has bound its ports.
+        deadline = time.monotonic() + 5
+        while not (folder / "nginx.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    except BaseException:
+        proxy.stop()
+        raise
+    return proxy
+
+
+@contextlib.contextmanager
+def nginx(**options):
+    """Run nginx in front of a gunicorn for the `with` block."""
+    proxy = start_nginx(**options)
+    try:
+        yield proxy
+    finally:
+        proxy.stop()

@@ -1,0 +1,45 @@
+"""A real gunicorn on the test database, behind the repository's nginx config (Debian's nginx)."""
+
+import pytest
+from django.db import connection
+
+from harness.nginx import nginx, nginx_binary
+from harness.stack import database_url_for, gunicorn, stack_env
+
+# Small lockout limits, so the lockout tests need few requests.
+PAIR_LIMIT, USERNAME_LIMIT = 3, 6
+
+
+@pytest.fixture(scope="module")
+def web(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Serve the site as production does behind its proxy (one trusted hop)."""
+    if nginx_binary() is None:
+        pytest.skip("nginx is missing: `make test` installs it as root (apt-get install nginx)")
+    with django_db_blocker.unblock():
+        db_url = database_url_for(connection)
+    env = stack_env(
+        db_url,
+        TRUSTED_PROXY_HOPS=1,
+        COMMENTS_MIN_FORM_SECONDS=0,
+        AXES_FAILURE_LIMIT=PAIR_LIMIT,
+        AXES_USERNAME_FAILURE_LIMIT=USERNAME_LIMIT,
+        LIVE_STACK_LOGS=tmp_path_factory.mktemp("proxy-logs"),
+    )
+    with gunicorn(env, workers=2) as process:
+        yield process
+
+
+@pytest.fixture
+def static_root(tmp_path):
+    folder = tmp_path / "static"
+    (folder / "blog").mkdir(parents=True)
+    (folder / "blog" / "site.0123456789ab.css").write_text("body { color: black; }\n")
+    (folder / "robots.txt").write_text("User-agent: *\n")
+    return folder
+
+
+@pytest.fixture
+def proxy(web, static_root, tmp_path):
+    """Start nginx with a cache of its own for each test."""
+    with nginx(upstream=web.url, static_root=static_root, folder=tmp_path / "nginx") as running:
+        yield running

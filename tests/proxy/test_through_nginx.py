@@ -1,0 +1,190 @@
+"""What readers and editors get through the real proxy: nginx with deploy/nginx/ in front of
+gunicorn, as docker compose runs them."""
+
+import functools
+import re
+import time
+
+import httpx
+import pytest
+
+from comments.models import Comment, CommentEvent, Status
+from harness.stack import comment_form
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FRESHNESS_LIMIT = 1.0
+POLL = 0.02
+
+
+@functools.cache
+def readers() -> httpx.Client:
+    """Return one HTTP client for every cookieless read: building one costs tens of ms."""
+    return httpx.Client(timeout=10)
+
+
+def cookieless_get(proxy, path: str) -> httpx.Response:
+    """GET as a reader without cookies: nothing the last answer set is sent back."""
+    client = readers()
+    client.cookies.clear()
+    return client.get(proxy.url + path)
+
+
+def warm(proxy, path: str) -> httpx.Response:
+    """Read until nginx answers from its cache; return that answer."""
+    for _ in range(20):
+        answer = cookieless_get(proxy, path)
+        if answer.headers.get("X-Cache-Status") == "HIT":
+            return answer
+        time.sleep(0.05)
+    raise AssertionError(
+        f"nginx never served {path} from its cache: last answer "
+        f"{answer.status_code}, X-Cache-Status {answer.headers.get('X-Cache-Status')!r}, "
+        f"Cache-Control {answer.headers.get('Cache-Control')!r}, "
+        f"Set-Cookie {answer.headers.get('Set-Cookie')!r}"
+    )
+
+
+def post_comment(proxy, post, text: str, headers: dict | None = None) -> httpx.Response:
+    """Post a comment through nginx as a reader's browser does, from the article's form."""
+    with httpx.Client(base_url=proxy.url, timeout=10) as browser:
+        page = browser.get(post.get_absolute_url())
+        action, hidden = comment_form(page.text)
+        return browser.post(
+            action,
+            data={
+                **hidden,
+                "author": "Reader Through Proxy",
+                "email": "proxy-reader@example.com",
+                "url": "",
+                "comment": text,
+            },
+            headers={"Sec-Fetch-Site": "same-origin", "Origin": proxy.url, **(headers or {})},
+        )
+
+
+def log_in(proxy, username: str, password: str) -> httpx.Client:
+    """Sign in at /admin/ through nginx; return the signed-in browser."""
+    browser = httpx.Client(base_url=proxy.url, timeout=10)
+    form = browser.get("/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    answer = browser.post(
+        "/admin/login/?next=/admin/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+    )
+    assert answer.status_code == 302, answer.text[:500]
+    return browser
+
+
+def test_a_reader_without_cookies_gets_the_article_from_the_proxy_cache(proxy, seed_post):
+    first = cookieless_get(proxy, seed_post.get_absolute_url())
+    assert first.status_code == 200
+    assert "set-cookie" not in first.headers
+
+    cached = warm(proxy, seed_post.get_absolute_url())
+
+    assert cached.text == first.text
+    assert "public" in cached.headers["Cache-Control"]
+
+
+def test_an_approval_reaches_readers_without_cookies_within_a_second(proxy, seed_post):
+    comment = CommentFactory(
+        post=seed_post, status=Status.PENDING, content="Approved while the page was cached."
+    )
+    path = seed_post.get_absolute_url()
+    assert comment.content not in warm(proxy, path).text
+
+    approved = time.monotonic()
+    comment.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, reason="test")
+    while comment.content not in cookieless_get(proxy, path).text:
+        assert time.monotonic() - approved < 5, "the approval never reached cookieless readers"
+        time.sleep(POLL)
+    delay = time.monotonic() - approved
+
+    # One polling interval of slack: the test cannot see sooner than it looks.
+    assert delay <= FRESHNESS_LIMIT + POLL, f"readers saw the approval after {delay:.2f} s"
+
+
+def test_a_pending_comment_shows_to_its_author_at_once(proxy, seed_post):
+    path = seed_post.get_absolute_url()
+    warm(proxy, path)
+
+    with httpx.Client(base_url=proxy.url, timeout=10) as author:
+        action, hidden = comment_form(author.get(path).text)
+        sent = author.post(
+            action,
+            data={
+                **hidden,
+                "author": "Patient Reader",
+                "email": "patient@example.com",
+                "url": "",
+                "comment": "Waiting for an editor, and I can see it already.",
+            },
+            headers={"Sec-Fetch-Site": "same-origin", "Origin": proxy.url},
+        )
+        assert sent.status_code == 302, sent.text[:500]
+        own = author.get(path)
+
+    assert own.headers.get("X-Cache-Status") == "BYPASS"
+    assert "Waiting for an editor, and I can see it already." in own.text
+    assert "Your comment is awaiting moderation." in own.text
+    others = cookieless_get(proxy, path)
+    assert "Waiting for an editor" not in others.text
+
+
+def test_a_signed_in_editor_never_gets_a_cached_page(proxy, seed_post):
+    UserFactory(username="proxy-editor", is_staff=True, is_superuser=True)
+    path = seed_post.get_absolute_url()
+    warm(proxy, path)
+
+    editor = log_in(proxy, "proxy-editor", "correct horse battery")
+    try:
+        answers = [editor.get(path) for _ in range(3)]
+    finally:
+        editor.close()
+
+    assert [a.headers.get("X-Cache-Status") for a in answers] == ["BYPASS"] * 3
+    assert all("public" not in a.headers.get("Cache-Control", "") for a in answers)
+
+
+def test_a_readers_own_x_forwarded_for_never_reaches_django_as_their_address(proxy, seed_post):
+    answer = post_comment(
+        proxy,
+        seed_post,
+        "Where am I really?",
+        headers={"X-Forwarded-For": "203.0.113.66, 198.51.100.7"},
+    )
+
+    assert answer.status_code == 302, answer.text[:500]
+    stored = Comment.objects.get(content="Where am I really?")
+    assert stored.ip_address == "127.0.0.1"
+
+
+def test_the_admin_is_never_cached(proxy, seed_post):
+    answers = [cookieless_get(proxy, "/admin/login/") for _ in range(3)]
+
+    assert all(a.status_code == 200 for a in answers)
+    assert all("X-Cache-Status" not in a.headers for a in answers)
+    # Each answer came from Django: each carries a CSRF cookie of its own.
+    tokens = {a.cookies.get("csrftoken") for a in answers}
+    assert len(tokens) == 3
+    assert None not in tokens
+
+
+def test_a_comment_post_is_never_cached(proxy, seed_post):
+    answer = post_comment(proxy, seed_post, "Posted once, answered once.")
+
+    assert answer.status_code == 302, answer.text[:500]
+    assert answer.headers.get("X-Cache-Status") in (None, "BYPASS")
+    assert Comment.objects.filter(content="Posted once, answered once.").count() == 1
+
+
+def test_static_files_with_a_content_hash_are_kept_for_a_year(proxy):
+    hashed = httpx.get(proxy.url + "/static/blog/site.0123456789ab.css")
+    plain = httpx.get(proxy.url + "/static/robots.txt")
+
+    assert hashed.status_code == 200
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert plain.status_code == 200
+    assert plain.headers["Cache-Control"] == "public, max-age=3600"
