@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, views
+from . import archives, feeds, views
 
 app_name = "blog"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    # Date archives at WordPress's addresses: /2007/ and /2007/05/.
+    re_path(r"^(?P<year>[0-9]{4})/$", archives.PostYearArchiveView.as_view(), name="archive_year"),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        archives.PostMonthArchiveView.as_view(),
+        name="archive_month",
+    ),
     path(
         "<int:year>/<str:month>/<slug:slug>/",
         views.PostDetailView.as_view(),

@@ -189,6 +189,8 @@ COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=5)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# Seconds a shared cache (proxy, CDN) may serve date archives and comment feeds without asking.
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,
