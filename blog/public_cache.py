@@ -8,14 +8,15 @@ from django.utils.http import http_date
 from .views import RELEASE, RELEASE_STARTED, _digest
 
 
-def public_conditional_response(request, *, last_modified: datetime, etag_parts, render):
+def public_conditional_response(request, *, last_modified: datetime | None, etag_parts, render):
     """Answer 304 if the reader's copy is current, else `render()`, with shared-cache headers.
 
     For pages that are the same for every reader (archives, comment feeds): a proxy may keep
     them for SHARED_CACHE_SECONDS, browsers revalidate every time. The validators also carry
     this release, so a deploy that changes the markup is never answered with 304.
     """
-    last_modified = max(last_modified, datetime.fromtimestamp(RELEASE_STARTED, tz=UTC))
+    release = datetime.fromtimestamp(RELEASE_STARTED, tz=UTC)
+    last_modified = max(last_modified or release, release)
     validators = HttpResponse()
     validators["ETag"] = quote_etag(_digest(RELEASE, *etag_parts))
     validators["Last-Modified"] = http_date(int(last_modified.timestamp()))
