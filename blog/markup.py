@@ -92,10 +92,21 @@ _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 
 def plain_text_as_markdown(text: str) -> str:
     """Escape a plain-text body so that, read as Markdown, it shows exactly its own text."""
-    lines = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        # Leading spaces make code blocks in Markdown; in HTML they never showed.
-        line = _INLINE_SPECIALS.sub(r"\\\1", line.lstrip(" \t"))
-        line = _BLOCK_START.sub(r"\\\1", line)
-        lines.append(_ORDERED_START.sub(r"\1\\\2", line))
-    return "\n".join(lines)
+    # The plain-text rule: a blank line separates paragraphs, every other newline is a break.
+    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
+    return "\n\n".join(
+        "\n".join(_escape_line(line) for line in re.split(r"\r\n|\r|\n", paragraph))
+        for paragraph in paragraphs
+        if paragraph
+    )
+
+
+def _escape_line(line: str) -> str:
+    # Spaces around a line never showed in HTML; in Markdown they make code blocks and breaks.
+    line = line.strip(" \t")
+    if not line:
+        # An empty line inside a paragraph was a second line break: a Markdown hard break.
+        return "\\"
+    line = _INLINE_SPECIALS.sub(r"\\\1", line)
+    line = _BLOCK_START.sub(r"\\\1", line)
+    return _ORDERED_START.sub(r"\1\\\2", line)

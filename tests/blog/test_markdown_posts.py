@@ -1,12 +1,20 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import hypothesis
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import escape
+from hypothesis import strategies as st
 
-from blog.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, plain_text_as_markdown, sanitize_html
+from blog.markup import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    plain_text_as_markdown,
+    render_markdown,
+    sanitize_html,
+)
 from blog.models import Post
 from tests.factories import PostFactory
 
@@ -182,6 +190,21 @@ def test_raw_html_in_markdown_is_shown_as_text(client):
     assert body.find_all(True) == [body.p]
 
 
+def as_read(html: str):
+    """Return what a reader sees: each paragraph's words with its line breaks, and the tags."""
+    soup = BeautifulSoup(html, "html.parser")
+    tags = {element.name for element in soup.find_all(True)}
+    for br in soup.find_all("br"):
+        br.replace_with(" ⏎ ")
+    return [" ".join(p.get_text().split()) for p in soup.find_all("p")], tags
+
+
+def as_plain_text_showed_it(text: str) -> str:
+    """Render a body the way the site did before Markdown (paragraphs, then linebreaksbr)."""
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(f"<p>{linebreaksbr(escape(p))}</p>" for p in paragraphs if p)
+
+
 OLD_PLAIN_TEXT = [
     "1. Not a list, a year: 2007. Then more.",
     "# not a heading\n> not a quote\n- not a list\n+ nor this\n* nor this",
@@ -192,19 +215,30 @@ OLD_PLAIN_TEXT = [
     "![not an image](https://example.com/x.png) and <https://example.com>",
     "~~~\nnot a fence\n~~~",
     "3) parenthesised\n10. ten",
+    "a line\n\t\nafter a blank-looking line\r\rand old Mac breaks",
 ]
 
 
 @pytest.mark.parametrize("text", OLD_PLAIN_TEXT)
 def test_plain_text_bodies_read_the_same_after_conversion_to_markdown(text):
-    before = "".join(
-        f"<p>{linebreaksbr(escape(p.strip()))}</p>" for p in text.split("\n\n") if p.strip()
-    )
     post = PostFactory(body=plain_text_as_markdown(text))
-    after = BeautifulSoup(post.body_html, "html.parser")
-    before = BeautifulSoup(before, "html.parser")
-    assert [p.get_text(" ", strip=True) for p in after.find_all("p")] == [
-        p.get_text(" ", strip=True) for p in before.find_all("p")
+    paragraphs, tags = as_read(post.body_html)
+    assert paragraphs == as_read(as_plain_text_showed_it(text))[0]
+    assert tags <= {"p", "br"}
+
+
+PLAIN_TEXT_PIECES = st.sampled_from(
+    [
+        *"ab 1.)#>*-_+=~`[]()<>!&;\\\n\t|:/",
+        *["\n\n", "\r", "\r\n", "\x0c", "\u00a0", "é", "&amp;", "&#106;", "http://x.y"],
+        *["    ", "***", "1986\\. "],
     ]
-    assert len(after.find_all("br")) == len(before.find_all("br"))
-    assert {element.name for element in after.find_all(True)} <= {"p", "br"}
+)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.lists(PLAIN_TEXT_PIECES, max_size=40).map("".join))
+def test_any_plain_text_body_reads_the_same_as_markdown(text):
+    paragraphs, tags = as_read(render_markdown(plain_text_as_markdown(text)))
+    assert paragraphs == as_read(as_plain_text_showed_it(text))[0]
+    assert tags <= {"p", "br"}
