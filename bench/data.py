@@ -7,6 +7,7 @@ threaded up to depth 5, grown in stages (10, then 200, then 2,000).
 
 from django.db import connection
 
+from blog.markup import render_markdown
 from blog.models import Post
 from comments.models import Comment, CommentEvent, tell_posts_comments_changed
 
@@ -83,6 +84,8 @@ def load_posts(seed: Post) -> None:
             "slug": "'bench-post-' || i",
             "author": str(int(seed.author_id)),
             "body": [BODY],
+            # What Post.save() would store: the bench pages render the body like real ones.
+            "body_html": [render_markdown(BODY)],
             "copyright_notice": "''",
             "status": "'published'",
             "published_at": "now() - i * interval '1 day'",

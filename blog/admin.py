@@ -1,11 +1,26 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
+from .markup import render_markdown
 from .models import AuthorProfile, Post
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "comments_open", "comment_count"]
+    list_display = [
+        "title",
+        "author",
+        "publication_state",
+        "published_at",
+        "comments_open",
+        "comment_count",
+    ]
     list_filter = ["status", "comments_open", "published_at", "author"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -17,6 +32,50 @@ class PostAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
         ("Comments", {"fields": ["comment_count", "comments_changed_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication_state(self, post):
+        if post.status == Post.Status.PUBLISHED and post.published_at > timezone.now():
+            return _("Scheduled")
+        return post.get_status_display()
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("preview/", preview, name="blog_post_preview_new"),
+            path("<path:object_id>/preview/", preview, name="blog_post_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """Show the post as typed in the change form, as readers will see it, without saving."""
+        post = self.get_object(request, object_id) if object_id else None
+        allowed = (
+            self.has_change_permission(request, post)
+            if object_id
+            else self.has_add_permission(request)
+        )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if (object_id and post is None) or not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, post)(request.POST, request.FILES, instance=post)
+        # Only what the article shows must be valid; a taken slug still previews.
+        shown = ["title", "body", "copyright_notice", "author", "published_at", "status"]
+        form.is_valid()
+        errors = [(form[name].label, form.errors[name]) for name in shown if name in form.errors]
+        preview = None
+        if not errors:
+            preview = Post(**{name: form.cleaned_data[name] for name in shown})
+            preview.body_html = render_markdown(preview.body)
+        response = TemplateResponse(
+            request,
+            "blog/preview.html",
+            {"post": preview, "errors": errors},
+            status=400 if errors else 200,
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 @admin.register(AuthorProfile)

@@ -17,7 +17,7 @@ class LatestPostsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.paragraphs[0] if item.paragraphs else ""
+        return item.excerpt
 
     def item_pubdate(self, item):
         return item.published_at

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .markup import first_paragraph_text, render_markdown
+
 
 class AuthorProfile(models.Model):
     user = models.OneToOneField(
@@ -50,8 +52,14 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
     )
     body = models.TextField(
-        _("body"), help_text=_("Plain text. Separate paragraphs with a blank line.")
+        _("body"),
+        help_text=_(
+            "Markdown: headings, links, *emphasis*, lists, > quotes, `code` and images from "
+            "this site or https. A blank line starts a new paragraph. HTML is shown as text."
+        ),
     )
+    # The body as readers see it, rendered and sanitised once per version in `save()`.
+    body_html = models.TextField(editable=False, blank=True)
     copyright_notice = models.CharField(_("copyright line"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -82,6 +90,10 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         # Title weighs more than body in search ranking.
         Post.objects.filter(pk=self.pk).update(
@@ -106,8 +118,9 @@ class Post(models.Model):
         return max(filter(None, [self.updated_at, self.comments_changed_at]))
 
     @property
-    def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    def excerpt(self) -> str:
+        """Return the text of the body's first paragraph, the summary in lists and feeds."""
+        return first_paragraph_text(self.body_html)
 
     def comments_changed(self, visible_count: int) -> None:
         """Record that the comments readers can see changed (called by the comments app)."""

@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("comments/", include("comments.urls")),
+    # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
+    path("", include("comments.feed_urls")),
     path("", include("blog.urls")),
 ]
 

@@ -21,10 +21,10 @@ def test_seed_loads_the_article_once(seed_post):
     assert (get_user_model().objects.count(), AuthorProfile.objects.count()) == before
     assert seed_post.title == "Selling vs. Marketing"
     assert seed_post.copyright_notice == "© Copyright 2007 All rights reserved."
-    assert seed_post.paragraphs[0] == (
+    assert seed_post.excerpt == (
         "I am frequently asked about the difference between selling and marketing."
     )
-    assert len(seed_post.paragraphs) == 6
+    assert seed_post.body_html.count("<p>") == 6
 
 
 def test_seed_article_is_at_its_wordpress_permalink(client, seed_post):

@@ -1,0 +1,123 @@
+"""RSS and Atom feeds of approved comments, at WordPress's addresses.
+
+The whole site's at /comments/feed/ and each post's at <permalink>feed/ (add atom/ for Atom).
+Items carry the post's title, the commenter's name (never their email), the text as the page
+shows it, and the comment's permalink.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from blog.models import Post
+from blog.public_cache import public_conditional_response
+
+from .models import Comment
+from .templatetags.comments import comment_html
+
+FEED_LENGTH = 20
+
+
+class CommentsFeed(Feed):
+    """The latest approved comments on published posts, or on one post."""
+
+    def get_object(self, request, post=None):
+        return post
+
+    def title(self, post):
+        if post is None:
+            return _("Comments for %(site)s") % {"site": settings.SITE_NAME}
+        return _("Comments on: %(post)s") % {"post": post.title}
+
+    def link(self, post):
+        return post.get_absolute_url() if post else "/"
+
+    def description(self, post):
+        if post is None:
+            return _("The latest comments on %(site)s.") % {"site": settings.SITE_NAME}
+        return _("The latest comments on “%(post)s”.") % {"post": post.title}
+
+    def subtitle(self, post):
+        return self.description(post)
+
+    def items(self, post):
+        comments = Comment.objects.approved().filter(post__in=Post.objects.published())
+        if post is not None:
+            comments = comments.filter(post=post)
+        # Only what a feed shows is read: the email stays in the database.
+        return (
+            comments.select_related("post")
+            .only(
+                "pk",
+                "author_name",
+                "content",
+                "submitted_at",
+                "post__title",
+                "post__slug",
+                "post__published_at",
+            )
+            .order_by("-submitted_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, comment):
+        return _("Comment on %(post)s by %(author)s") % {
+            "post": comment.post.title,
+            "author": comment.author_name,
+        }
+
+    def item_description(self, comment):
+        return comment_html(comment.content)
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_pubdate(self, comment):
+        return comment.submitted_at
+
+    def item_updateddate(self, comment):
+        # Atom requires <updated> on every entry; Django writes it only from this.
+        return comment.submitted_at
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+
+class CommentsAtomFeed(CommentsFeed):
+    feed_type = Atom1Feed
+
+
+rss_feed, atom_feed = CommentsFeed(), CommentsAtomFeed()
+
+
+@require_safe
+def site_comments_feed(request, feed=rss_feed):
+    """Serve the site's comment feed; it changes when any post's visible comments change."""
+    state = Post.objects.published().aggregate(
+        comments=Max("comments_changed_at"), posts=Max("updated_at"), count=Count("pk")
+    )
+    changed = [state["comments"], state["posts"]]
+    return public_conditional_response(
+        request,
+        last_modified=max(filter(None, changed), default=None),
+        etag_parts=[request.path, *state.values()],
+        render=lambda: feed(request),
+    )
+
+
+@require_safe
+def post_comments_feed(request, year, month, slug, feed=rss_feed):
+    """Serve one post's comment feed at its permalink followed by feed/."""
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    if not request.path.startswith(f"{post.get_absolute_url()}feed/"):
+        raise Http404(_("No post at this address."))
+    return public_conditional_response(
+        request,
+        last_modified=post.last_modified,
+        etag_parts=[request.path, post.last_modified.timestamp(), post.comment_count],
+        render=lambda: feed(request, post=post),
+    )
