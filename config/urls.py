@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("comments/", include("comments.urls")),
+    path("comments/subscriptions/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "blog",
     "comments",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
