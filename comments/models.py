@@ -148,7 +148,17 @@ class Comment(models.Model):
         )
         if (from_status == Status.APPROVED) != (to_status == Status.APPROVED):
             tell_posts_comments_changed([self.post_id])
+        if to_status == Status.APPROVED and from_status != Status.APPROVED:
+            tell_subscribers_on_commit([self.pk])
         return event
+
+
+def tell_subscribers_on_commit(comment_ids) -> None:
+    """Once committed, queue the email readers asked for about these newly approved comments."""
+    from subscriptions import outbox
+
+    # Robust: the approval stands even if the email cannot be queued.
+    transaction.on_commit(lambda: outbox.comments_approved(comment_ids), robust=True)
 
 
 def tell_posts_comments_changed(post_ids) -> None:

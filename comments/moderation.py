@@ -38,6 +38,7 @@ from .models import (
     Status,
     Verdict,
     tell_posts_comments_changed,
+    tell_subscribers_on_commit,
 )
 
 BATCH_SIZE = 1000
@@ -162,7 +163,9 @@ WITH changed AS (
 SELECT (SELECT count(*) FROM moved),
        (SELECT count(*) FROM reports),
        ARRAY(SELECT DISTINCT post_id FROM changed
-             WHERE (from_status = 'approved') <> (to_status = 'approved'))
+             WHERE (from_status = 'approved') <> (to_status = 'approved')),
+       ARRAY(SELECT id FROM changed
+             WHERE to_status = 'approved' AND from_status <> 'approved')
 """
 
 
@@ -208,7 +211,9 @@ def apply_move(comments, move: Move, actor=None, *, reason="") -> Outcome:
     for batch in _id_batches(comments):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, {**params, "ids": batch, "now": timezone.now()})
-            changed, reports, post_ids = cursor.fetchone()
+            changed, reports, post_ids, approved_ids = cursor.fetchone()
+            if approved_ids:
+                tell_subscribers_on_commit(approved_ids)
         outcome.changed += changed
         outcome.reports += reports
         posts.update(post_ids)
