@@ -560,6 +560,8 @@ RECURRING = [
     ("comments.tasks.recheck_overdue", timedelta(minutes=10)),
     ("comments.moderation.send_akismet_reports", timedelta(hours=1)),
     ("comments.privacy.anonymise_old_comments_task", timedelta(days=1)),
+    ("subscriptions.outbox.send_due_deliveries", timedelta(minutes=5)),
+    ("subscriptions.outbox.prune_subscriptions", timedelta(days=1)),
 ]
 
 
