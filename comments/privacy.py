@@ -8,7 +8,8 @@ as long as spam fighting needs them:
   maintenance scheduler runs it daily as `anonymise_old_comments_task`; editors can run it
   as `manage.py anonymise_comments`.
 - `export_comments(email)` and `erase_comments(email)` serve data-subject requests
-  (`manage.py export_comments --email` / `erase_comments --email --yes`).
+  (`manage.py export_comments --email` / `erase_comments --email --yes`), with the email
+  subscriptions each comment asked for (`subscriptions.privacy`).
 
 Erasure deletes the person's comments. Replies that other readers wrote to them are kept and
 move up one level, as WordPress does when a comment is deleted. The erasure itself is
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.db.models import F, Func, JSONField, Q, Value
 from django.utils import timezone
 from django_tasks import task
+
+from subscriptions import privacy as subscription_privacy
 
 from .models import Comment, CommentEvent, Status, tell_posts_comments_changed
 
@@ -95,7 +98,11 @@ def comments_by_email(email: str):
 
 def export_comments(email: str) -> list[dict]:
     """Return everything stored about the comments written with `email`."""
-    comments = comments_by_email(email).select_related("post").prefetch_related("events")
+    comments = (
+        comments_by_email(email)
+        .select_related("post")
+        .prefetch_related("events", "subscriptions__post", "subscriptions__deliveries")
+    )
     return [
         {
             "id": comment.pk,
@@ -124,6 +131,10 @@ def export_comments(email: str) -> list[dict]:
                 }
                 for event in comment.events.all()
             ],
+            "subscriptions": [
+                subscription_privacy.export_subscription(subscription)
+                for subscription in comment.subscriptions.all()
+            ],
         }
         for comment in comments.order_by("submitted_at", "pk")
     ]
@@ -132,6 +143,8 @@ def export_comments(email: str) -> list[dict]:
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
+    # Subscriptions go first, also those of comments whose address an editor has changed.
+    subscription_privacy.erase_for_email(email)
     doomed = dict(comments_by_email(email).select_for_update().values_list("pk", "parent_id"))
     if not doomed:
         return 0
