@@ -42,17 +42,21 @@ class Inbox:
                 self._arrived.wait(left)
         return self.to(address)
 
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
 
-def body(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    def link(self, message, kind: str) -> str:
+        """Return the confirm or unsubscribe link written in a message's text."""
+        for match in LINK.finditer(self.body(message)):
+            if match.group(1) == kind:
+                return match.group(0)
+        raise AssertionError(f"no {kind} link in:\n{self.body(message)}")
 
-
-def link(message, kind: str) -> str:
-    """Return the confirm or unsubscribe link written in a message's text."""
-    for match in LINK.finditer(body(message)):
-        if match.group(1) == kind:
-            return match.group(0)
-    raise AssertionError(f"no {kind} link in:\n{body(message)}")
+    @staticmethod
+    def one_click(message) -> str:
+        """Return the URL of a message's List-Unsubscribe header (unfolded)."""
+        return "".join(str(message["List-Unsubscribe"]).split()).strip("<>")
 
 
 @pytest.fixture
