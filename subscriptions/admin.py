@@ -26,7 +26,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["state", "kind"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
-    exclude = ["comments"]
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.can_moderate")

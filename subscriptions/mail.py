@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comments.models import Status
+from comments.models import Comment, Status
 
 from . import opt_in
 from .models import CONFIRM_WITHIN, Delivery, Subscription
@@ -90,7 +90,7 @@ def _follow_up(delivery):
     if not Subscription.objects.confirmed().in_good_standing().filter(pk=subscription.pk).exists():
         return None
     comments = list(
-        delivery.comments.filter(status=Status.APPROVED)
+        Comment.objects.filter(pk__in=delivery.comment_ids, status=Status.APPROVED)
         .select_related("post")
         .order_by("submitted_at", "pk")
     )

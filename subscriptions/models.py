@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -117,8 +118,10 @@ class Delivery(models.Model):
     # The address it went to (confirmations are limited to one a day per address).
     email = models.EmailField(_("to"), max_length=100)
     # Follow-ups: the approved comments this email tells about (a digest after the first).
-    comments = models.ManyToManyField(
-        "comments.Comment", blank=True, related_name="+", verbose_name=_("comments")
+    # Plain ids, not a relation: deleting a comment never touches this record, and a comment
+    # that is gone or no longer approved by sending time is simply left out.
+    comment_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("comments")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Not before: follow-ups wait out FOLLOW_UP_EVERY, failures their backoff.

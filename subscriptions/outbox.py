@@ -82,18 +82,26 @@ def _follow_ups(comments) -> list[Delivery]:
         ]
         if not news:
             continue  # only their own comments
-        delivery = subscription.deliveries.filter(
-            kind=Delivery.Kind.FOLLOW_UP, state=Delivery.State.QUEUED
-        ).first()
+        # Locked: a worker claiming this email meanwhile either waits for the new comments,
+        # or has taken it and they start the next one.
+        delivery = (
+            subscription.deliveries.select_for_update()
+            .filter(kind=Delivery.Kind.FOLLOW_UP, state=Delivery.State.QUEUED)
+            .first()
+        )
         if delivery is None:
-            delivery = Delivery.objects.create(
-                kind=Delivery.Kind.FOLLOW_UP,
-                subscription=subscription,
-                email=subscription.email,
-                send_after=_next_follow_up_at(subscription),
+            new.append(
+                Delivery.objects.create(
+                    kind=Delivery.Kind.FOLLOW_UP,
+                    subscription=subscription,
+                    email=subscription.email,
+                    send_after=_next_follow_up_at(subscription),
+                    comment_ids=news,
+                )
             )
-            new.append(delivery)
-        delivery.comments.add(*news)
+        else:
+            delivery.comment_ids = sorted({*delivery.comment_ids, *news})
+            delivery.save(update_fields=["comment_ids"])
     return new
 
 

@@ -346,3 +346,22 @@ class RefusingBackend:
         import smtplib
 
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_a_held_digest_leaves_out_a_comment_deleted_meanwhile_and_keeps_the_rest(
+    client, send, post, approve, editor
+):
+    ask(send, post, subscribe_comments=True)
+    confirm(client, mails_to()[0])
+    approve(other_comment(post, author_name="Ada"))
+    kept, spam = other_comment(post, author_name="Bob"), other_comment(post, author_name="Cy")
+    approve(kept, spam)
+
+    approve(spam, move=moderation.SPAM)
+    assert moderation.delete_permanently([spam.pk], editor) == 1
+    Delivery.objects.filter(state=Delivery.State.QUEUED).update(send_after=timezone.now())
+    assert outbox.send_due_deliveries.call() == 1
+    digest = mails_to()[-1]
+    assert digest.subject == f"[John Bradley Jackson] New comment on “{post.title}”"
+    assert "Bob wrote:" in digest.body
+    assert "Cy wrote:" not in digest.body
