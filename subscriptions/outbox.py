@@ -80,8 +80,9 @@ def _follow_ups(comments) -> list[Delivery]:
             for c in by_post[subscription.post_id]
             if c["author_email"].strip().lower() != subscription.email
         ]
+        news = _not_yet_told(subscription, news)
         if not news:
-            continue  # only their own comments
+            continue  # only their own comments, or ones they were already told about
         # Locked: a worker claiming this email meanwhile either waits for the new comments,
         # or has taken it and they start the next one.
         delivery = (
@@ -103,6 +104,20 @@ def _follow_ups(comments) -> list[Delivery]:
             delivery.comment_ids = sorted({*delivery.comment_ids, *news})
             delivery.save(update_fields=["comment_ids"])
     return new
+
+
+def _not_yet_told(subscription, comment_ids) -> list[int]:
+    # A repeated call, or a comment approved again after an unapprove, is not news twice.
+    told = set()
+    for ids in (
+        subscription.deliveries.filter(
+            kind=Delivery.Kind.FOLLOW_UP, comment_ids__overlap=comment_ids
+        )
+        .exclude(state=Delivery.State.CANCELLED)
+        .values_list("comment_ids", flat=True)
+    ):
+        told.update(ids)
+    return [pk for pk in comment_ids if pk not in told]
 
 
 def _next_follow_up_at(subscription):
@@ -149,17 +164,24 @@ def send_delivery(delivery_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    delivery = Delivery.objects.select_related("subscription__post", "subscription__comment").get(
-        pk=delivery_id
+    delivery = (
+        Delivery.objects.select_related("subscription__post", "subscription__comment")
+        .filter(pk=delivery_id)
+        .first()
     )
-    message = mail.message_for(delivery)
+    if delivery is None:
+        return "gone"  # unsubscribed or erased meanwhile
+    try:
+        message = mail.message_for(delivery)
+        if message is not None:
+            message.send()
+    except Exception as error:
+        # Whatever went wrong (the mail server, or building the email), it is retried and the
+        # admin shows the error.
+        return _failed(delivery, error)
     if message is None:
         _finish(delivery, Delivery.State.CANCELLED)
         return "cancelled"
-    try:
-        message.send()
-    except Exception as error:
-        return _failed(delivery, error)
     _finish(delivery, Delivery.State.SENT, sent_at=timezone.now())
     return "sent"
 

@@ -365,3 +365,19 @@ def test_a_held_digest_leaves_out_a_comment_deleted_meanwhile_and_keeps_the_rest
     assert digest.subject == f"[John Bradley Jackson] New comment on “{post.title}”"
     assert "Bob wrote:" in digest.body
     assert "Cy wrote:" not in digest.body
+
+
+def test_an_approval_told_twice_or_approved_again_is_news_once(client, send, post, approve):
+    comment = ask(send, post, subscribe_comments=True, notify_approval=True)
+    confirm(client, mails_to()[0])
+    approve(comment)
+    answer = other_comment(post)
+    approve(answer)
+    assert len(mails_to()) == 3
+
+    outbox.comments_approved([comment.pk, answer.pk])
+    approve(answer, move=moderation.UNAPPROVE)
+    approve(answer)
+    Delivery.objects.filter(state=Delivery.State.QUEUED).update(send_after=timezone.now())
+    outbox.send_due_deliveries.call()
+    assert len(mails_to()) == 3
