@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 # At most one follow-up email per reader and post this often; later comments wait for the next.
 FOLLOW_UP_EVERY = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
+# A confirmation waits this long at most for Akismet to judge its comment, asking this often.
+SPAM_CHECK_WAIT = timedelta(minutes=10)
+SPAM_CHECK_POLL = timedelta(minutes=1)
 # A claim older than this was lost with its worker: the sweep sends it again.
 STALE_CLAIM = timedelta(minutes=10)
 # Sent, cancelled and abandoned emails, and approval requests already answered, are kept this
@@ -171,6 +174,8 @@ def send_delivery(delivery_id: int) -> str:
     )
     if delivery is None:
         return "gone"  # unsubscribed or erased meanwhile
+    if _awaits_spam_check(delivery):
+        return _hold(delivery, SPAM_CHECK_POLL)
     try:
         message = mail.message_for(delivery)
         if message is not None:
@@ -184,6 +189,28 @@ def send_delivery(delivery_id: int) -> str:
         return "cancelled"
     _finish(delivery, Delivery.State.SENT, sent_at=timezone.now())
     return "sent"
+
+
+def _awaits_spam_check(delivery) -> bool:
+    # A confirmation waits (a while) for its comment's spam check: the form of a comment that
+    # Akismet catches must not be a way to send email to someone else's address.
+    comment = delivery.subscription.comment
+    return (
+        delivery.kind == Delivery.Kind.CONFIRMATION
+        and comment.status == Status.AWAITING_CHECK
+        and timezone.now() - comment.submitted_at < SPAM_CHECK_WAIT
+    )
+
+
+def _hold(delivery, wait) -> str:
+    send_at = timezone.now() + wait
+    # Not a failed attempt: give back the attempt the claim counted.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.QUEUED, send_after=send_at, attempts=F("attempts") - 1
+    )
+    if send_delivery.get_backend().supports_defer:
+        send_delivery.using(run_after=send_at).enqueue(delivery.pk)
+    return "waiting for the spam check"
 
 
 def _finish(delivery, state, **fields) -> None:

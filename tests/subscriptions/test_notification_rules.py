@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from comments import moderation
+from comments import moderation, spam
 from comments.models import Comment, DiscussionSettings, Status
 from subscriptions import outbox
 from subscriptions.models import Delivery, Subscription
@@ -381,3 +381,38 @@ def test_an_approval_told_twice_or_approved_again_is_news_once(client, send, pos
     Delivery.objects.filter(state=Delivery.State.QUEUED).update(send_after=timezone.now())
     outbox.send_due_deliveries.call()
     assert len(mails_to()) == 3
+
+
+def akismet_unreachable(payload):
+    raise spam.AkismetUnavailable("Akismet timed out.")
+
+
+def test_a_confirmation_waits_for_the_spam_check_and_is_never_sent_for_spam(
+    send, post, akismet_answers, monkeypatch
+):
+    monkeypatch.setattr(spam, "comment_check", akismet_unreachable)
+    comment = ask(send, post, subscribe_comments=True)
+    assert Comment.objects.get(pk=comment.pk).status == Status.AWAITING_CHECK
+    waiting = Delivery.objects.get()
+    assert waiting.state == Delivery.State.QUEUED
+    assert waiting.send_after > timezone.now()
+    assert mails_to() == []
+
+    Comment.objects.filter(pk=comment.pk).update(status=Status.SPAM)
+    Delivery.objects.update(send_after=timezone.now())
+    assert outbox.send_due_deliveries.call() == 0
+    assert Delivery.objects.get().state == Delivery.State.CANCELLED
+    assert mails_to() == []
+
+
+def test_a_confirmation_goes_once_the_spam_check_clears_the_comment(
+    send, post, akismet_answers, monkeypatch
+):
+    monkeypatch.setattr(spam, "comment_check", akismet_unreachable)
+    comment = ask(send, post, subscribe_comments=True)
+    assert mails_to() == []
+
+    Comment.objects.filter(pk=comment.pk).update(status=Status.PENDING)
+    Delivery.objects.update(send_after=timezone.now())
+    assert outbox.send_due_deliveries.call() == 1
+    assert "Please confirm" in mails_to()[0].subject
