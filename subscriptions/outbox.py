@@ -49,6 +49,15 @@ def comments_approved(comment_ids) -> list[Delivery]:
     return queued
 
 
+def on_comments_approved(sender, ids, **kwargs) -> None:
+    """Receive a "these comments became approved" signal (sent after commit)."""
+    try:
+        comments_approved(ids)
+    except Exception:
+        # The approval is committed and stands; the readers' email must not undo or fail it.
+        logger.exception("Could not queue subscriber email for comments %s", ids)
+
+
 def _approval_notices(comment_ids) -> list[Delivery]:
     # Claimed under a lock and marked at once: the notice goes the first time only.
     now = timezone.now()

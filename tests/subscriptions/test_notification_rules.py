@@ -416,3 +416,18 @@ def test_a_confirmation_goes_once_the_spam_check_clears_the_comment(
     Delivery.objects.update(send_after=timezone.now())
     assert outbox.send_due_deliveries.call() == 1
     assert "Please confirm" in mails_to()[0].subject
+
+
+def test_a_comments_approved_signal_brings_the_approval_notice(send, post):
+    # The status writer of issue 10 announces first approvals with a signal after commit.
+    from django.dispatch import Signal
+
+    comments_approved = Signal()
+    comments_approved.connect(outbox.on_comments_approved)
+    comment = ask(send, post, notify_approval=True)
+    Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
+
+    comments_approved.send(sender=Comment, ids=[comment.pk])
+
+    [notice] = mails_to()
+    assert "is approved" in notice.subject
