@@ -418,7 +418,9 @@ def test_a_confirmation_goes_once_the_spam_check_clears_the_comment(
     assert "Please confirm" in mails_to()[0].subject
 
 
-def test_a_comments_approved_signal_brings_the_approval_notice(send, post):
+def test_a_comments_approved_signal_brings_the_approval_notice(
+    send, post, django_capture_on_commit_callbacks
+):
     # The status writer of issue 10 announces first approvals with a signal after commit.
     from django.dispatch import Signal
 
@@ -427,7 +429,8 @@ def test_a_comments_approved_signal_brings_the_approval_notice(send, post):
     comment = ask(send, post, notify_approval=True)
     Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
 
-    comments_approved.send(sender=Comment, ids=[comment.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_approved.send(sender=Comment, ids=[comment.pk])
 
     [notice] = mails_to()
     assert "is approved" in notice.subject
