@@ -77,6 +77,9 @@ class CommentForm(forms.Form):
         min_value=1,
         error_messages={"invalid": "The comment you are replying to is not valid."},
     )
+    # Email the reader may ask for (subscriptions/): unticked unless they tick them.
+    subscribe_comments = forms.BooleanField(required=False)
+    notify_approval = forms.BooleanField(required=False)
     form_ts = forms.CharField(required=False, strip=False)
     ak_hp_textarea = forms.CharField(required=False, strip=False)
 

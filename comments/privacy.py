@@ -8,7 +8,8 @@ as long as spam fighting needs them:
   maintenance scheduler runs it daily (`comments.tasks.anonymise_old_comments`); editors can run it
   as `manage.py anonymise_comments`.
 - `export_comments(email)` and `erase_comments(email)` serve data-subject requests
-  (`manage.py export_comments --email` / `erase_comments --email --yes`).
+  (`manage.py export_comments --email` / `erase_comments --email --yes`), with the email
+  subscriptions each comment asked for (`subscriptions.privacy`).
 
 Erasure deletes the person's comments through `comments.deletion`: replies that other readers
 wrote to them are kept and move to their nearest surviving ancestor. The erasure itself is
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.db.models import F, Func, JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import ngettext
+
+from subscriptions import privacy as subscription_privacy
 
 from .deletion import delete_comments
 from .models import Comment, CommentEvent
@@ -90,7 +93,11 @@ def comments_by_email(email: str):
 
 def export_comments(email: str) -> list[dict]:
     """Return everything stored about the comments written with `email`."""
-    comments = comments_by_email(email).select_related("post").prefetch_related("events")
+    comments = (
+        comments_by_email(email)
+        .select_related("post")
+        .prefetch_related("events", "subscriptions__post", "subscriptions__deliveries")
+    )
     return [
         {
             "id": comment.pk,
@@ -119,6 +126,10 @@ def export_comments(email: str) -> list[dict]:
                 }
                 for event in comment.events.all()
             ],
+            "subscriptions": [
+                subscription_privacy.export_subscription(subscription)
+                for subscription in comment.subscriptions.all()
+            ],
         }
         for comment in comments.order_by("submitted_at", "pk")
     ]
@@ -127,6 +138,8 @@ def export_comments(email: str) -> list[dict]:
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
+    # Subscriptions go first, also those of comments whose address an editor has changed.
+    subscription_privacy.erase_for_email(email)
     return delete_comments(
         comments_by_email(email),
         actor_label=ERASURE_ACTOR,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
     path("", include("comments.feed_urls")),
+    path("comments/subscriptions/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]
 

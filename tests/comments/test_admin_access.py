@@ -31,6 +31,8 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "comments.change_discussionsettings",
         "comments.view_commentevent",
         "comments.view_akismetreport",
+        "subscriptions.view_subscription",
+        "subscriptions.view_delivery",
     }
 
 

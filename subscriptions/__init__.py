@@ -1,0 +1,23 @@
+"""Email a reader asked for under their comment, and nothing else.
+
+Two boxes under the comment form (`comments.forms.CommentForm`) ask for it:
+
+- "Notify me when my comment is approved.": one notice, the first time that comment is
+  approved; never for spam, trash or a deleted comment.
+- "Notify me of follow-up comments by email.": double opt-in. One confirmation email with a
+  signed link (at most one a day per address); nothing else is sent until it is clicked, and
+  an unconfirmed request expires after `CONFIRM_WITHIN` (7 days). Then every newly approved
+  comment on the post that is not the reader's own, at most one email per reader and post
+  every `FOLLOW_UP_EVERY` (15 minutes): a later one is a digest.
+
+The comments app calls two functions and nothing else:
+
+- `opt_in.request_from_form(comment, form)` when a comment is stored for review (never for
+  a refused, honeypot or disallowed-word comment);
+- `outbox.comments_approved(comment_ids)` with the ids that just became approved.
+
+Every email is a `Delivery` sent by the task worker (`outbox.send_delivery`, retried with
+backoff, swept every few minutes by `outbox.send_due_deliveries`), listed in the admin with
+its failures, and carries a signed one-click unsubscribe link with RFC 8058's
+`List-Unsubscribe` and `List-Unsubscribe-Post` headers.
+"""

@@ -1,0 +1,139 @@
+"""What a reader asks for, confirms and cancels: the form's boxes and the signed links."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CONFIRM_WITHIN, Delivery, Subscription
+
+# The comment form's boxes (Jetpack's name for the follow-up box).
+FOLLOW_UPS_FIELD = "subscribe_comments"
+APPROVAL_FIELD = "notify_approval"
+# At most one confirmation email per address in this long, however often it is asked for.
+CONFIRMATION_EVERY = timedelta(days=1)
+
+_CONFIRM_SALT = "subscriptions.confirm"
+_UNSUBSCRIBE_SALT = "subscriptions.unsubscribe"
+
+
+def normalise(email: str) -> str:
+    return email.strip().lower()
+
+
+def request_from_form(comment, form) -> list[Subscription]:
+    """Record what the reader ticked under their stored comment; queue the confirmation."""
+    data = form.cleaned_data
+    email = normalise(comment.author_email)
+    made = []
+    if data.get(APPROVAL_FIELD):
+        made.append(
+            Subscription.objects.create(
+                kind=Subscription.Kind.APPROVAL, email=email, post=comment.post, comment=comment
+            )
+        )
+    if data.get(FOLLOW_UPS_FIELD):
+        made.append(_request_follow_ups(comment, email))
+    return made
+
+
+def _request_follow_ups(comment, email: str) -> Subscription:
+    # The comment path holds the author's advisory lock, so this read-then-write is not racing
+    # another comment from the same address.
+    subscription, created = Subscription.objects.get_or_create(
+        kind=Subscription.Kind.FOLLOW_UPS,
+        post=comment.post,
+        email=email,
+        defaults={"comment": comment},
+    )
+    if subscription.confirmed_at is not None:
+        return subscription  # already confirmed: nothing to ask
+    if not created:
+        # Asking again starts a fresh week to confirm, tied to the newest comment.
+        subscription.comment, subscription.requested_at = comment, timezone.now()
+        subscription.save(update_fields=["comment", "requested_at"])
+    _queue_confirmation(subscription)
+    return subscription
+
+
+def _queue_confirmation(subscription) -> None:
+    from .outbox import enqueue
+
+    recent = Delivery.objects.filter(
+        kind=Delivery.Kind.CONFIRMATION,
+        email=subscription.email,
+        created_at__gt=timezone.now() - CONFIRMATION_EVERY,
+    ).exclude(state=Delivery.State.CANCELLED)
+    if recent.exists():
+        # The link in that email confirms every request this address has open, this one too.
+        return
+    delivery = Delivery.objects.create(
+        kind=Delivery.Kind.CONFIRMATION, subscription=subscription, email=subscription.email
+    )
+    enqueue(delivery)
+
+
+# Signed links ---------------------------------------------------------------------------------
+
+
+def confirm_token(email: str) -> str:
+    return signing.dumps({"e": normalise(email)}, salt=_CONFIRM_SALT, compress=True)
+
+
+def email_from_confirm_token(token: str) -> str:
+    """Return the address a confirmation link was made for; raise BadSignature if forged or old."""
+    data = signing.loads(token, salt=_CONFIRM_SALT, max_age=CONFIRM_WITHIN)
+    return _email_in(data)
+
+
+def unsubscribe_token(email: str, post_id: int | None) -> str:
+    """Sign an address and a post (None: every post) for a one-click unsubscribe link."""
+    return signing.dumps({"e": normalise(email), "p": post_id}, salt=_UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, int | None]:
+    data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    post_id = data.get("p") if isinstance(data, dict) else None
+    if post_id is not None and not isinstance(post_id, int):
+        raise signing.BadSignature("Not an unsubscribe link.")
+    return _email_in(data), post_id
+
+
+def _email_in(data) -> str:
+    email = data.get("e") if isinstance(data, dict) else None
+    if not isinstance(email, str) or not email:
+        raise signing.BadSignature("Not a subscription link.")
+    return email
+
+
+# What the links do ----------------------------------------------------------------------------
+
+
+def open_requests(email: str):
+    """Return the address's follow-up requests that its confirmation link would confirm."""
+    return (
+        Subscription.objects.for_email(email)
+        .awaiting_confirmation()
+        .in_good_standing()
+        .select_related("post")
+        .order_by("requested_at")
+    )
+
+
+def confirm(email: str) -> int:
+    """Confirm every open follow-up request of the address; return how many."""
+    return open_requests(email).update(confirmed_at=timezone.now())
+
+
+@transaction.atomic
+def unsubscribe(email: str, post_id: int | None) -> int:
+    """Stop every email to the address about the post (or every post); return what stopped."""
+    subscriptions = Subscription.objects.for_email(email)
+    if post_id is not None:
+        subscriptions = subscriptions.filter(post_id=post_id)
+    # An approval notice already sent stays on record until retention removes it.
+    stopped = subscriptions.exclude(
+        kind=Subscription.Kind.APPROVAL, notified_at__isnull=False
+    ).delete()[1]
+    return stopped.get(Subscription._meta.label, 0)

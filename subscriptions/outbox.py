@@ -1,0 +1,274 @@
+"""The subscribers' outbox: what an approval owes them, and the worker that sends it."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+from comments.models import Comment, Status
+
+from . import mail
+from .models import CONFIRM_WITHIN, Delivery, Subscription
+
+logger = logging.getLogger(__name__)
+
+# At most one follow-up email per reader and post this often; later comments wait for the next.
+FOLLOW_UP_EVERY = timedelta(minutes=15)
+MAX_ATTEMPTS = 8
+# A confirmation waits this long at most for Akismet to judge its comment, asking this often.
+SPAM_CHECK_WAIT = timedelta(minutes=10)
+SPAM_CHECK_POLL = timedelta(minutes=1)
+# A claim older than this was lost with its worker: the sweep sends it again.
+STALE_CLAIM = timedelta(minutes=10)
+# Sent, cancelled and abandoned emails, and approval requests already answered, are kept this
+# long for the admin, then deleted.
+KEEP_RECORDS = timedelta(days=30)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Return the wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most 2 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def comments_approved(comment_ids) -> list[Delivery]:
+    """Queue what readers asked for about comments that just became approved."""
+    comments = list(
+        Comment.objects.filter(pk__in=list(comment_ids), status=Status.APPROVED).values(
+            "pk", "post_id", "author_email"
+        )
+    )
+    if not comments:
+        return []
+    with transaction.atomic():
+        queued = _approval_notices([c["pk"] for c in comments]) + _follow_ups(comments)
+    for delivery in queued:
+        enqueue(delivery)
+    return queued
+
+
+def on_comments_approved(sender, ids, **kwargs) -> None:
+    """Receive a "these comments became approved" signal (sent after commit)."""
+    try:
+        comments_approved(ids)
+    except Exception:
+        # The approval is committed and stands; the readers' email must not undo or fail it.
+        logger.exception("Could not queue subscriber email for comments %s", ids)
+
+
+def _approval_notices(comment_ids) -> list[Delivery]:
+    # Claimed under a lock and marked at once: the notice goes the first time only.
+    now = timezone.now()
+    requests = list(
+        Subscription.objects.select_for_update()
+        .filter(kind=Subscription.Kind.APPROVAL, comment_id__in=comment_ids, notified_at=None)
+        .order_by("pk")
+    )
+    Subscription.objects.filter(pk__in=[s.pk for s in requests]).update(notified_at=now)
+    return Delivery.objects.bulk_create(
+        Delivery(kind=Delivery.Kind.APPROVAL, subscription=s, email=s.email, send_after=now)
+        for s in requests
+    )
+
+
+def _follow_ups(comments) -> list[Delivery]:
+    """Add each comment to its post's subscribers' next email; return the new emails."""
+    by_post = {}
+    for comment in comments:
+        by_post.setdefault(comment["post_id"], []).append(comment)
+    subscribers = (
+        Subscription.objects.confirmed()
+        .in_good_standing()
+        .filter(post_id__in=by_post)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    new = []
+    for subscription in subscribers:
+        news = [
+            c["pk"]
+            for c in by_post[subscription.post_id]
+            if c["author_email"].strip().lower() != subscription.email
+        ]
+        news = _not_yet_told(subscription, news)
+        if not news:
+            continue  # only their own comments, or ones they were already told about
+        # Locked: a worker claiming this email meanwhile either waits for the new comments,
+        # or has taken it and they start the next one.
+        delivery = (
+            subscription.deliveries.select_for_update()
+            .filter(kind=Delivery.Kind.FOLLOW_UP, state=Delivery.State.QUEUED)
+            .first()
+        )
+        if delivery is None:
+            new.append(
+                Delivery.objects.create(
+                    kind=Delivery.Kind.FOLLOW_UP,
+                    subscription=subscription,
+                    email=subscription.email,
+                    send_after=_next_follow_up_at(subscription),
+                    comment_ids=news,
+                )
+            )
+        else:
+            delivery.comment_ids = sorted({*delivery.comment_ids, *news})
+            delivery.save(update_fields=["comment_ids"])
+    return new
+
+
+def _not_yet_told(subscription, comment_ids) -> list[int]:
+    # A repeated call, or a comment approved again after an unapprove, is not news twice.
+    told = set()
+    for ids in (
+        subscription.deliveries.filter(
+            kind=Delivery.Kind.FOLLOW_UP, comment_ids__overlap=comment_ids
+        )
+        .exclude(state=Delivery.State.CANCELLED)
+        .values_list("comment_ids", flat=True)
+    ):
+        told.update(ids)
+    return [pk for pk in comment_ids if pk not in told]
+
+
+def _next_follow_up_at(subscription):
+    previous = (
+        subscription.deliveries.filter(kind=Delivery.Kind.FOLLOW_UP)
+        .exclude(state=Delivery.State.CANCELLED)
+        .order_by("-send_after")
+        .values_list("send_after", flat=True)
+        .first()
+    )
+    now = timezone.now()
+    return now if previous is None else max(now, previous + FOLLOW_UP_EVERY)
+
+
+def enqueue(delivery) -> None:
+    """Hand the email to the worker once this transaction commits (the sweep is the net)."""
+
+    def hand_over():
+        if send_delivery.get_backend().supports_defer:
+            send_delivery.using(run_after=delivery.send_after).enqueue(delivery.pk)
+        elif delivery.send_after <= timezone.now():
+            send_delivery.enqueue(delivery.pk)
+
+    # Robust: a queue that cannot take it leaves the email to `send_due_deliveries`.
+    transaction.on_commit(hand_over, robust=True)
+
+
+def _due(now):
+    return Delivery.objects.filter(
+        Q(state__in=[Delivery.State.QUEUED, Delivery.State.FAILED], send_after__lte=now)
+        | Q(state=Delivery.State.SENDING, send_after__lte=now - STALE_CLAIM)
+    )
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    """Send one subscriber email if it is due; on failure, schedule a retry with backoff."""
+    now = timezone.now()
+    # Claimed in one UPDATE: a twin of this task, or the sweep, finds nothing left to send.
+    claimed = (
+        _due(now)
+        .filter(pk=delivery_id)
+        .update(state=Delivery.State.SENDING, send_after=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "skipped"
+    delivery = (
+        Delivery.objects.select_related("subscription__post", "subscription__comment")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        return "gone"  # unsubscribed or erased meanwhile
+    if _awaits_spam_check(delivery):
+        return _hold(delivery, SPAM_CHECK_POLL)
+    try:
+        message = mail.message_for(delivery)
+        if message is not None:
+            message.send()
+    except Exception as error:
+        # Whatever went wrong (the mail server, or building the email), it is retried and the
+        # admin shows the error.
+        return _failed(delivery, error)
+    if message is None:
+        _finish(delivery, Delivery.State.CANCELLED)
+        return "cancelled"
+    _finish(delivery, Delivery.State.SENT, sent_at=timezone.now())
+    return "sent"
+
+
+def _awaits_spam_check(delivery) -> bool:
+    # A confirmation waits (a while) for its comment's spam check: the form of a comment that
+    # Akismet catches must not be a way to send email to someone else's address.
+    comment = delivery.subscription.comment
+    return (
+        delivery.kind == Delivery.Kind.CONFIRMATION
+        and comment.status == Status.AWAITING_CHECK
+        and timezone.now() - comment.submitted_at < SPAM_CHECK_WAIT
+    )
+
+
+def _hold(delivery, wait) -> str:
+    send_at = timezone.now() + wait
+    # Not a failed attempt: give back the attempt the claim counted.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.QUEUED, send_after=send_at, attempts=F("attempts") - 1
+    )
+    if send_delivery.get_backend().supports_defer:
+        send_delivery.using(run_after=send_at).enqueue(delivery.pk)
+    return "waiting for the spam check"
+
+
+def _finish(delivery, state, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(state=state, last_error="", **fields)
+
+
+def _failed(delivery, error) -> str:
+    logger.warning("Could not send %s %s: %s", delivery.kind, delivery.pk, error)
+    gave_up = delivery.attempts >= MAX_ATTEMPTS
+    retry_at = timezone.now() + retry_delay(delivery.attempts)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.GAVE_UP if gave_up else Delivery.State.FAILED,
+        last_error=f"{type(error).__name__}: {error}"[:1000],
+        send_after=retry_at,
+    )
+    if gave_up:
+        return "gave up"
+    if send_delivery.get_backend().supports_defer:
+        transaction.on_commit(
+            lambda: send_delivery.using(run_after=retry_at).enqueue(delivery.pk), robust=True
+        )
+    return "failed: will retry"
+
+
+@task()
+def send_due_deliveries(limit: int = 500) -> int:
+    """Send every due subscriber email: held follow-ups, retries, and lost tasks."""
+    due = list(_due(timezone.now()).order_by("send_after").values_list("pk", flat=True)[:limit])
+    return sum(send_delivery.call(pk) == "sent" for pk in due)
+
+
+@task()
+def prune_subscriptions() -> dict:
+    """Forget expired requests, answered approval requests and old email records."""
+    now = timezone.now()
+    expired = Subscription.objects.expired(now).delete()[1].get(Subscription._meta.label, 0)
+    answered = (
+        Subscription.objects.filter(
+            kind=Subscription.Kind.APPROVAL, notified_at__lt=now - KEEP_RECORDS
+        )
+        .delete()[1]
+        .get(Subscription._meta.label, 0)
+    )
+    old = Delivery.objects.filter(
+        state__in=[Delivery.State.SENT, Delivery.State.CANCELLED, Delivery.State.GAVE_UP],
+        created_at__lt=now - max(KEEP_RECORDS, CONFIRM_WITHIN),
+    ).delete()[1]
+    return {
+        "expired_requests": expired,
+        "answered_approval_requests": answered,
+        "old_emails": old.get(Delivery._meta.label, 0),
+    }

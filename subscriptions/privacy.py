@@ -1,0 +1,49 @@
+"""Subscriptions are personal data: found, exported and erased with the reader's comments."""
+
+from django.conf import settings
+
+from .models import Subscription
+
+
+def for_email(email: str):
+    return Subscription.objects.for_email(email)
+
+
+def export_subscription(subscription) -> dict:
+    """Return what is stored about one subscription and the emails sent for it."""
+    return {
+        "kind": subscription.kind,
+        "email": subscription.email,
+        "post": subscription.post.title,
+        "post_url": f"{settings.SITE_URL}{subscription.post.get_absolute_url()}",
+        "requested_at": subscription.requested_at.isoformat(),
+        "confirmed_at": _iso(subscription.confirmed_at),
+        "approval_notice_queued_at": _iso(subscription.notified_at),
+        "emails": [
+            {
+                "kind": delivery.kind,
+                "to": delivery.email,
+                "state": delivery.state,
+                "created_at": delivery.created_at.isoformat(),
+                "sent_at": _iso(delivery.sent_at),
+            }
+            for delivery in subscription.deliveries.all()
+        ],
+    }
+
+
+def export_for_email(email: str) -> list[dict]:
+    """Return every subscription of the address, with its emails."""
+    subscriptions = (
+        for_email(email).select_related("post").prefetch_related("deliveries").order_by("pk")
+    )
+    return [export_subscription(subscription) for subscription in subscriptions]
+
+
+def erase_for_email(email: str) -> int:
+    """Delete every subscription of the address and its email records; return how many."""
+    return for_email(email).delete()[1].get(Subscription._meta.label, 0)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

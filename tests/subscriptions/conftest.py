@@ -1,0 +1,25 @@
+import pytest
+
+from comments import moderation
+from tests.comments.moderation_helpers import make_editor
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor(username="eddie", email="eddie@example.com")
+
+
+@pytest.fixture
+def approve(editor, django_capture_on_commit_callbacks):
+    """Approve comments as an editor's bulk action does, running what it queues on commit."""
+
+    def run(*comments, move=moderation.APPROVE):
+        with django_capture_on_commit_callbacks(execute=True):
+            return moderation.apply_move([c.pk for c in comments], move, editor)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "https://blog.example"

@@ -1,0 +1,77 @@
+"""A real SMTP server for the tests (aiosmtpd), and reading links out of what it receives."""
+
+import email
+import re
+import threading
+import time
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.live_stack import free_port
+
+LINK = re.compile(r"https?://\S+/comments/subscriptions/(confirm|unsubscribe)/[^/\s]+/")
+
+
+class Inbox:
+    """Collect every message the SMTP server accepts."""
+
+    def __init__(self):
+        self.messages = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+        """Return the messages to `address` once there are `count` of them."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.to(address)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{count} message(s) to {address} never arrived")
+                self._arrived.wait(left)
+        return self.to(address)
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, message, kind: str) -> str:
+        """Return the confirm or unsubscribe link written in a message's text."""
+        for match in LINK.finditer(self.body(message)):
+            if match.group(1) == kind:
+                return match.group(0)
+        raise AssertionError(f"no {kind} link in:\n{self.body(message)}")
+
+    @staticmethod
+    def one_click(message) -> str:
+        """Return the URL of a message's List-Unsubscribe header (unfolded)."""
+        return "".join(str(message["List-Unsubscribe"]).split()).strip("<>")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Start a real SMTP server on a free port and send the site's email to it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield inbox
+    finally:
+        controller.stop()
