@@ -18,7 +18,7 @@ from blog.models import Post
 from blog.public_cache import public_conditional_response
 
 from .models import Comment
-from .templatetags.comments import comment_html
+from .threads import comment_html
 
 FEED_LENGTH = 20
 
