@@ -147,7 +147,8 @@ def anonymise_old_comments() -> int:
     return privacy.anonymise_old_comments()
 
 
-# The recurring schedule: each task and how often it runs.
+# The recurring schedule: each task and how often it runs. Other apps add theirs from their
+# AppConfig.ready() with `add_recurring` (the subscriptions app's outbox does).
 RECURRING = {
     purge_comments: timedelta(days=1),
     recheck_overdue: timedelta(minutes=10),
@@ -156,6 +157,12 @@ RECURRING = {
 }
 _READY = TaskResultStatus.READY
 _BY_PATH = {recurring.module_path: recurring for recurring in RECURRING}
+
+
+def add_recurring(recurring, every: timedelta) -> None:
+    """Put another app's task on the recurring schedule."""
+    RECURRING[recurring] = every
+    _BY_PATH[recurring.module_path] = recurring
 
 
 @task()

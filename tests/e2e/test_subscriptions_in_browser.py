@@ -10,7 +10,6 @@ from tests.e2e.test_moderation_in_browser import editor_page, run_action_on
 from tests.factories import CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-pytest_plugins = ["tests.subscriptions.mailbox"]
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 READER = "grace@example.com"

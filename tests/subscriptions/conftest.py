@@ -1,6 +1,6 @@
 import pytest
 
-from comments import moderation
+from comments import moves, workflow
 from tests.comments.moderation_helpers import make_editor
 
 
@@ -13,9 +13,9 @@ def editor(db):
 def approve(editor, django_capture_on_commit_callbacks):
     """Approve comments as an editor's bulk action does, running what it queues on commit."""
 
-    def run(*comments, move=moderation.APPROVE):
+    def run(*comments, move=moves.APPROVE):
         with django_capture_on_commit_callbacks(execute=True):
-            return moderation.apply_move([c.pk for c in comments], move, editor)
+            return workflow.apply_move([c.pk for c in comments], move, editor)
 
     return run
 

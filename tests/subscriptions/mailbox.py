@@ -6,10 +6,9 @@ import threading
 import time
 from email import policy
 
-import pytest
 from aiosmtpd.controller import Controller
 
-from tests.live_stack import free_port
+from harness.stack import free_port
 
 LINK = re.compile(r"https?://\S+/comments/subscriptions/(confirm|unsubscribe)/[^/\s]+/")
 
@@ -59,19 +58,9 @@ class Inbox:
         return "".join(str(message["List-Unsubscribe"]).split()).strip("<>")
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """Start a real SMTP server on a free port and send the site's email to it."""
+def start_smtp_server():
+    """Start a real SMTP server on a free port; return its inbox and its controller."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+    return inbox, controller

@@ -10,14 +10,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from comments import moderation, spam
+from comments import moves, purge, spam
 from comments.models import Comment, DiscussionSettings, Status
 from subscriptions import outbox
 from subscriptions.models import Delivery, Subscription
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 READER = "grace@example.com"
 LINK = re.compile(r"https://blog\.example(/comments/subscriptions/(confirm|unsubscribe)/[^/\s]+/)")
@@ -153,7 +152,7 @@ def test_the_approval_notice_goes_once_when_the_comment_is_first_approved(send, 
     assert notice.subject == f"[John Bradley Jackson] Your comment on “{post.title}” is approved"
     assert f"https://blog.example{post.get_absolute_url()}#comment-{comment.pk}" in notice.body
 
-    approve(comment, move=moderation.UNAPPROVE)
+    approve(comment, move=moves.UNAPPROVE)
     approve(comment)
     assert len(mails_to()) == 1
 
@@ -180,7 +179,7 @@ def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
     spam = ask(send, post, notify_approval=True, comment="Cheap pills.")
     akismet_answers(akismet.CheckResponse.HAM)
     trashed = ask(send, post, notify_approval=True, comment="Second thoughts.")
-    approve(trashed, move=moderation.TRASH)
+    approve(trashed, move=moves.TRASH)
     approve(spam, trashed)
     assert Comment.objects.get(pk=spam.pk).status == Status.SPAM
     assert Comment.objects.get(pk=trashed.pk).status == Status.TRASH
@@ -189,9 +188,9 @@ def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
     late = ask(send, post, notify_approval=True, comment="Third thoughts.")
     Comment.objects.filter(pk=late.pk).update(status=Status.APPROVED)
     [delivery] = outbox.comments_approved([late.pk])
-    approve(late, move=moderation.TRASH)
+    approve(late, move=moves.TRASH)
     assert outbox.send_delivery.call(delivery.pk) == "cancelled"
-    moderation.delete_permanently([late.pk], editor)
+    purge.delete_permanently([late.pk], editor)
     assert outbox.comments_approved([late.pk]) == []
     assert mails_to() == []
 
@@ -357,8 +356,8 @@ def test_a_held_digest_leaves_out_a_comment_deleted_meanwhile_and_keeps_the_rest
     kept, spam = other_comment(post, author_name="Bob"), other_comment(post, author_name="Cy")
     approve(kept, spam)
 
-    approve(spam, move=moderation.SPAM)
-    assert moderation.delete_permanently([spam.pk], editor) == 1
+    approve(spam, move=moves.SPAM)
+    assert purge.delete_permanently([spam.pk], editor) == 1
     Delivery.objects.filter(state=Delivery.State.QUEUED).update(send_after=timezone.now())
     assert outbox.send_due_deliveries.call() == 1
     digest = mails_to()[-1]
@@ -376,7 +375,7 @@ def test_an_approval_told_twice_or_approved_again_is_news_once(client, send, pos
     assert len(mails_to()) == 3
 
     outbox.comments_approved([comment.pk, answer.pk])
-    approve(answer, move=moderation.UNAPPROVE)
+    approve(answer, move=moves.UNAPPROVE)
     approve(answer)
     Delivery.objects.filter(state=Delivery.State.QUEUED).update(send_after=timezone.now())
     outbox.send_due_deliveries.call()
@@ -433,3 +432,10 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
 
     [notice] = mails_to()
     assert "is approved" in notice.subject
+
+
+def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_daily():
+    from comments import tasks
+
+    assert tasks.RECURRING[outbox.send_due_deliveries] == timedelta(minutes=5)
+    assert tasks.RECURRING[outbox.prune_subscriptions] == timedelta(days=1)

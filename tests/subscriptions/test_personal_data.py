@@ -13,7 +13,6 @@ from subscriptions import outbox, privacy
 from subscriptions.models import Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 READER = "Grace@Example.com"
 

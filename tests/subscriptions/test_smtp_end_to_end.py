@@ -9,7 +9,6 @@ from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting", "tests.subscriptions.mailbox"]
 
 READER = "grace@example.com"
 
