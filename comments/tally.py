@@ -59,3 +59,26 @@ def _apply(deltas: Counter) -> None:
             output_field=IntegerField(),
         )
     )
+
+
+@transaction.atomic
+def recount() -> None:
+    """Count every stored comment afresh (after a bulk load that bypassed the workflow)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from .models import Comment
+
+    rows = (
+        Comment.objects.annotate(
+            day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
+        )
+        .order_by()
+        .values("day", "status", "spam_verdict")
+        .annotate(n=Count("pk"))
+    )
+    DailyCount.objects.all().delete()
+    DailyCount.objects.bulk_create(
+        DailyCount(day=r["day"], status=r["status"], verdict=r["spam_verdict"], count=r["n"])
+        for r in rows
+    )

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one: it reads the Cache-Control every other layer has set.
-    "config.proxy.ProxyFreshnessMiddleware",
+    "core.proxy.ProxyFreshnessMiddleware",
     "core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,12 +118,12 @@ STORAGES = {
 }
 
 # django-axes counts failed admin logins per user name and IP, and locks that pair out;
-# config/lockout.py also locks a user name after more failures from any addresses.
+# core/lockout.py also locks a user name after more failures from any addresses.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "config.lockout.UserNameLockoutHandler"
+AXES_HANDLER = "core.lockout.UserNameLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

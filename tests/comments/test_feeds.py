@@ -7,7 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from blog.models import Post
-from comments.models import CommentEvent, Status
+from comments import moves, workflow
+from comments.models import Status
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def approve(comment):
-    comment.transition(Status.APPROVED, action=CommentEvent.Action.APPROVED, reason="test")
+    workflow.apply_move([comment.pk], moves.APPROVE)
 
 
 @pytest.fixture
@@ -197,9 +198,7 @@ def test_approving_a_comment_changes_the_feed_on_the_next_request(client, discus
 def test_unapproving_a_comment_removes_it_from_the_feed(client, discussion):
     address = f"{discussion['post'].get_absolute_url()}feed/"
     first = feed_of(client, address)
-    discussion["approved"].transition(
-        Status.SPAM, action=CommentEvent.Action.MARKED_SPAM, reason="test"
-    )
+    workflow.apply_move([discussion["approved"].pk], moves.SPAM)
     again = client.get(address, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200
     assert "I agree." not in again.content.decode()
