@@ -36,7 +36,7 @@ def installed_recurring():
 
 def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, capsys):
     call_command("schedule_maintenance")
-    call_command("schedule_maintenance")
+    call_command("schedule_maintenance", verbosity=2)
 
     assert queued_paths() == installed_recurring()
     assert "comments.moderation.purge_comments_task" in queued_paths()

@@ -22,7 +22,10 @@ class Command(BaseCommand):
         if group:
             user.groups.add(group)
         if not created:
-            self.stdout.write(f"Editor account '{username}' exists.")
+            self.stdout.write(
+                f"Sign in at /admin/ as '{username}' "
+                f"(`manage.py changepassword {username}` sets a new password)."
+            )
             return
         password = secrets.token_urlsafe(12)
         user.set_password(password)
