@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",
     "blog.middleware.MethodNotAllowedPageMiddleware",
+    "blog.middleware.AdminQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
