@@ -35,6 +35,30 @@ def test_a_fresh_manage_py_check_prints_only_its_result():
     assert result.stderr == ""
 
 
+def test_manage_py_without_a_secret_key_says_so_in_one_line():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        "SECRET_KEY": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "SECRET_KEY is not set: `make run` writes one into .env (or set it yourself).\n"
+    )
+    assert result.stdout == ""
+
+
 def test_the_task_workers_make_run_starts_keep_errors_but_not_a_line_per_task(monkeypatch):
     # A fresh clone has no .env, and the local settings refuse to load without a key.
     monkeypatch.setattr("config.settings.base.SECRET_KEY", "not-empty")

@@ -1,14 +1,14 @@
 """Settings for `make run`: production-like (DEBUG off, whitenoise), on plain HTTP at localhost."""
 
 import logging
-
-from django.core.exceptions import ImproperlyConfigured
+import sys
 
 from .base import *  # noqa: F403
 from .base import LOGGING, SECRET_KEY
 
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY is not set: `make run` writes one into .env.")
+    # One line a person can act on, not a traceback through the settings loader.
+    sys.exit("SECRET_KEY is not set: `make run` writes one into .env (or set it yourself).")
 
 
 def _worth_showing(record: logging.LogRecord) -> bool:
