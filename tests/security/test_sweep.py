@@ -26,7 +26,7 @@ from comments.models import AkismetReport, CommentEvent, DiscussionSettings, Sta
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, PostFactory
 from tests.security import sweep
-from tests.security.sweep import CORPUS, HEADERS, PROBES, SHORT_CORPUS, TINY_CORPUS, Endpoint
+from tests.security.sweep import CORPUS, HEADERS, PROBES, SHORT_CORPUS, Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -34,18 +34,15 @@ ENDPOINTS = sweep.site_endpoints()
 # Patterns this sweep does not visit, each with the reason. Keep it short.
 SKIPPED: dict[str, str] = {}
 # Pages sent every hostile header; the others get one of each kind.
-HEADER_TARGETS = {
-    "blog:post_detail",
-    "blog:post_list",
-    "blog:search",
-    "comments:post",
-    "admin:login",
-    "admin:comments_comment_changelist",
-}
+HEADER_TARGETS = {"blog:post_detail", "comments:post"}
+# Admin pages that get one of each kind too; other admin pages get none.
+ADMIN_HEADER_TARGETS = {"admin:login", "admin:comments_comment_changelist"}
 HEADER_KINDS = ["inm-huge", "ims-malformed", "range", "accept-language", "host-evil"]
 HEADER_KINDS += ["xff-scoped-ipv6", "fetch-cross-site", "cookie-garbage"]
-# Our own admin pages (the queue, one-click moderation) get more than Django's generic ones.
+# Our own admin pages (the queue, one-click moderation) get more than Django's generic ones,
+# and so do the parameters our own code reads.
 OWN_ADMIN = "admin:comments_comment_"
+OWN_PARAMETERS = {"q", "cpage", "replytocom", "page", "p", "status", "status__exact", "o"}
 # Where a form that posts to an address is found, for addresses that only take POST.
 FORM_PAGES = {
     "comments:post": lambda data: data.post.get_absolute_url(),
@@ -142,7 +139,7 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
 
 def admin_parameters(endpoint: Endpoint) -> set[str]:
     """Return the query parameters an admin page takes: its filters, search, sort, page."""
-    params = {"_changelist_filters", "_to_field", "_popup", "next"}
+    params = {"_changelist_filters", "_to_field"}
     parts = endpoint.route.split("/")
     if not endpoint.name.endswith("_changelist") or len(parts) < 3:
         return params
@@ -153,12 +150,11 @@ def admin_parameters(endpoint: Endpoint) -> set[str]:
     for spec in model_admin.list_filter:
         if isinstance(spec, str | tuple):
             name = spec if isinstance(spec, str) else spec[0]
-            params |= {f"{name}__exact", f"{name}__gte", f"{name}__lt", f"{name}__isnull"}
-            params |= {f"{name}__id__exact"}
+            params |= {f"{name}__exact", f"{name}__gte", f"{name}__id__exact"}
         else:
             params.add(spec.parameter_name)
     if model_admin.date_hierarchy:
-        params |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        params |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month")}
     return params
 
 
@@ -218,8 +214,7 @@ class Case:
         for name in sorted(params):
             for label, value in corpus:
                 self.send(f"query:{name}", label, f"{self.url}?{quote(name)}={value}")
-            self.send(f"query:{name}", "array", f"{self.url}?{quote(name)}=1&{quote(name)}=2")
-            self.send(f"query:{name}", "array-hostile", f"{self.url}?{name}=1&{name}=%00")
+            self.send(f"query:{name}", "array", f"{self.url}?{quote(name)}=1&{quote(name)}=%00")
 
     def forms(self, page_url, corpus):
         page = self.client.get(page_url)
@@ -228,7 +223,8 @@ class Case:
         target = self.url.split("?")[0]
         forms = [f for f in sweep.forms_on(page.text, page_url) if f[0].split("?")[0] == target]
         for action, fields in forms:
-            for name in {name for name, _value in fields}:
+            # The test client does not check CSRF tokens; the CSRF tests check them.
+            for name in {name for name, _value in fields} - {"csrfmiddlewaretoken"}:
                 for label, value in corpus:
                     body = sweep.encode_form(fields, name, value)
                     self.send(f"form:{name}", label, action, method="POST", body=body)
@@ -274,24 +270,29 @@ def run_case(endpoint, data, cache_folder, monkeypatch, only="") -> list:
         return not only or only.startswith(parts)
 
     baseline = case.baseline()
-    own = not endpoint.is_admin or endpoint.name.startswith(OWN_ADMIN)
+    reader = not endpoint.is_admin
+    own = reader or endpoint.name.startswith(OWN_ADMIN)
     allowed = baseline is not None and baseline.status_code != 403
     if wants("path"):
-        case.path_parts(CORPUS if own else TINY_CORPUS if allowed else PROBES)
+        case.path_parts(CORPUS if reader else SHORT_CORPUS if own and allowed else PROBES)
     if case.method == "GET" and wants("query", "cache"):
         read = parameters_read(case.client, case.url, monkeypatch) - {"csrfmiddlewaretoken"}
         if wants("query"):
-            case.query(read, CORPUS if not endpoint.is_admin else SHORT_CORPUS if own else PROBES)
+            ours = read & OWN_PARAMETERS if own else set()
+            case.query(ours, CORPUS if reader else SHORT_CORPUS)
+            case.query(read - ours, PROBES)
             if endpoint.is_admin:
-                case.query(admin_parameters(endpoint) - read, PROBES)
+                # Pages the editor may not open still read `_to_field` before saying so.
+                generic = admin_parameters(endpoint) - read
+                case.query(generic if allowed else generic & {"_to_field"}, PROBES)
             else:
-                case.query({"utm_source"}, TINY_CORPUS)
+                case.query({"utm_source"}, PROBES)
         if not endpoint.is_admin and wants("cache"):
             case.cache_bursts(read)
     if allowed and wants("form"):
         page_url = FORM_PAGES.get(endpoint.name, lambda _data: case.url)(data)
-        case.forms(page_url, SHORT_CORPUS if own else TINY_CORPUS)
-    if wants("header") and (not endpoint.is_admin or endpoint.name in HEADER_TARGETS):
+        case.forms(page_url, SHORT_CORPUS if own else PROBES)
+    if wants("header") and (not endpoint.is_admin or endpoint.name in ADMIN_HEADER_TARGETS):
         case.headers(None if endpoint.name in HEADER_TARGETS else HEADER_KINDS)
     return case.findings
 
