@@ -41,7 +41,7 @@ run: install .env
 	$(MANAGE) collectstatic --noinput -v0; \
 	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
-	PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+	PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py --log-level warning config.wsgi
 
 # Browser tests need Debian's chromium; install it when we may (CI runs as root).
 browser:

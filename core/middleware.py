@@ -3,7 +3,7 @@ import ipaddress
 
 from django.conf import settings
 
-from .errors import database_unavailable, is_database_unavailable, method_not_allowed
+from .errors import bad_request, database_unavailable, is_database_unavailable, method_not_allowed
 
 
 class ClientAddressMiddleware:
@@ -28,6 +28,35 @@ class ClientAddressMiddleware:
                 with contextlib.suppress(ValueError):
                     request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(addresses[-hops]))
         return self.get_response(request)
+
+
+class AdminQueryMiddleware:
+    """Answer 400 to admin queries Django's admin would turn into a 500.
+
+    PostgreSQL refuses NUL in text (a filter like `?status__exact=%00`), a date filter's year
+    must fit a date (`?submitted_at__year=99999999999`), and an empty `_to_field` makes the
+    change and delete pages look up a field named "". The search box (`q`) is left to the
+    admin, which answers a NUL with the page and a message.
+    """
+
+    DATE_PARTS = ("__year", "__month", "__day")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/admin/") and self._unreadable(request.GET):
+            return bad_request(request)
+        return self.get_response(request)
+
+    def _unreadable(self, query) -> bool:
+        for name, values in query.lists():
+            for value in values:
+                if ("\x00" in value and name != "q") or (name == "_to_field" and not value):
+                    return True
+                if name.endswith(self.DATE_PARTS) and not (value.isdigit() and len(value) <= 4):
+                    return True
+        return False
 
 
 class DatabaseUnavailableMiddleware:

@@ -28,7 +28,7 @@ def recurring_paths():
 
 def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, capsys):
     call_command("schedule_maintenance")
-    call_command("schedule_maintenance")
+    call_command("schedule_maintenance", verbosity=2)
 
     assert queued_paths() == recurring_paths()
     assert PURGE in queued_paths()

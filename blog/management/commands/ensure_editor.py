@@ -32,7 +32,10 @@ class Command(BaseCommand):
         if group:
             user.groups.add(group)
         if not created:
-            self.stdout.write(f"Editor account '{username}' exists.")
+            self.stdout.write(
+                f"Sign in at /admin/ as '{username}' "
+                f"(`manage.py changepassword {username}` sets a new password)."
+            )
             return
         if password_from_env:
             user.set_password(password)

@@ -31,7 +31,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         if Post.objects.filter(slug=SLUG).exists():
-            self.stdout.write("Seed article already present.")
+            # `make run` calls this on every start: nothing to say when nothing was done.
+            if options["verbosity"] >= 2:
+                self.stdout.write("Seed article already present.")
             return
         User = get_user_model()
         author, created = User.objects.get_or_create(

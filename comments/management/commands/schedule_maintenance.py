@@ -11,4 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for line in schedule_maintenance():
-            self.stdout.write(line)
+            # `make run` calls this on every start: say only what changed, unless asked (-v2).
+            if options["verbosity"] >= 2 or not line.endswith("already queued"):
+                self.stdout.write(line)
