@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "taggit",
     "blog",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
