@@ -97,3 +97,18 @@ def comment_text(value: str) -> str:
     text = _PARAGRAPH_END.sub("\n\n", text)
     text = plain_text(text)
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+_HREF = re.compile(r'href="(https?://([^/"]+)([^"]*))"', re.IGNORECASE)
+
+
+def rewrite_links(body: str, host: str, new_address) -> str:
+    """Point links at the old site's posts to their new addresses (`new_address(path)`)."""
+
+    def replace(match):
+        if match.group(2).lower() != host.lower():
+            return match.group(0)
+        target = new_address(html.unescape(match.group(3)) or "/")
+        return f'href="{html.escape(target)}"' if target else match.group(0)
+
+    return _HREF.sub(replace, body)

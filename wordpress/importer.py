@@ -6,8 +6,6 @@ of the same file, or of a later export of the same site, adds only what is new. 
 comments are written in their WordPress status: no Akismet call, no email, no event.
 """
 
-import ipaddress
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
@@ -21,9 +19,10 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from blog.models import AuthorProfile, Category, Post
-from comments.models import Comment, Status, Verdict, tell_posts_comments_changed
+from comments.models import Comment
 
 from . import content, wxr
+from .comment_import import CommentWriter
 from .models import ImportedItem, OldLink
 from .summary import Summary
 
@@ -38,10 +37,7 @@ POST_STATUSES = {
     "private": Post.Status.DRAFT,
     "auto-draft": Post.Status.DRAFT,
 }
-COMMENT_STATUSES = {"1": Status.APPROVED, "0": Status.PENDING, "spam": Status.SPAM}
-COMMENT_STATUSES["trash"] = Status.TRASH
 NOT_CONTENT = {"attachment": "attachment", "nav_menu_item": "menu item"}
-ZERO_DATE = "0000-00-00 00:00:00"
 
 
 def import_wxr(source, *, author_map=None, progress=None) -> Summary:
@@ -50,18 +46,6 @@ def import_wxr(source, *, author_map=None, progress=None) -> Summary:
     with transaction.atomic():
         importer.run(source)
     return importer.summary
-
-
-def parse_date(gmt: str, local: str) -> datetime | None:
-    """Return the moment from the *_gmt field, or from the local one in the site's zone."""
-    for value, zone in ((gmt, UTC), (local, timezone.get_default_timezone())):
-        if value and value != ZERO_DATE:
-            try:
-                naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
-            except ValueError:
-                continue
-            return naive.replace(tzinfo=zone)
-    return None
 
 
 def old_path(link: str) -> str:
@@ -82,11 +66,7 @@ class Importer:
                 "wp_id", "object_id"
             )
         )
-        self.comments = dict(
-            ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT).values_list(
-                "wp_id", "object_id"
-            )
-        )
+        self.comment_writer = CommentWriter(self.summary, self.tick)
         self.slugs = set(Post.objects.values_list("slug", flat=True))
         self.categories = {c.slug: c for c in Category.objects.select_related("parent")}
         self.tags = {tag.slug: tag for tag in Tag.objects.all()}
@@ -95,7 +75,7 @@ class Importer:
         self.batch: list[tuple[Post | None, wxr.Item]] = []
         self.page_parents: list[tuple[int, int, int]] = []  # (post pk, own wp id, parent wp id)
         self.post_type = ContentType.objects.get_for_model(Post)
-        self.used_explicit_ids = False
+        self.created_posts: list[int] = []
         self.count = 0
 
     # --- The stream ---------------------------------------------------------------------
@@ -239,7 +219,7 @@ class Importer:
         if item.password:
             status = Post.Status.DRAFT
             self.summary.protected.append(f"{item.wp_id} “{title}”")
-        published_at = parse_date(item.date_gmt, item.date)
+        published_at = wxr.parse_date(item.date_gmt, item.date)
         if published_at is None:
             published_at = timezone.now()
             self.summary.warn(kind, item.wp_id, "no date; dated now")
@@ -296,6 +276,7 @@ class Importer:
         batch, self.batch = self.batch, []
         new = [(post, item) for post, item in batch if post is not None]
         Post.objects.bulk_create([post for post, _ in new])
+        self.created_posts += [post.pk for post, _ in new]
         Post.objects.filter(pk__in=[post.pk for post, _ in new]).update(
             search_vector=Post.search_vector_expression()
         )
@@ -327,90 +308,7 @@ class Importer:
         self.summary.created["old link"] += len(
             OldLink.objects.bulk_create(links, ignore_conflicts=True)
         )
-        self.write_comments(batch)
-
-    # --- Comments ----------------------------------------------------------------------
-
-    def write_comments(self, batch) -> None:
-        rows, replies = [], []
-        for _post, item in batch:
-            post_pk = self.posts[item.wp_id]
-            for record in item.comments:
-                self.tick()
-                if record.wp_id in self.comments:
-                    self.summary.present["comment"] += 1
-                    continue
-                rows.append((self.comment(record, post_pk), record))
-        if not rows:
-            return
-        # Keep WordPress's comment ids where they are free, so an old #comment-N still lands.
-        wanted = [record.wp_id for _c, record in rows]
-        taken = set(Comment.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        for comment, record in rows:
-            if record.wp_id not in taken and record.wp_id > 0:
-                comment.pk = record.wp_id
-                self.used_explicit_ids = True
-            else:
-                self.summary.warn("comment", record.wp_id, "its old #comment anchor is now taken")
-        Comment.objects.bulk_create([comment for comment, _ in rows])
-        for comment, record in rows:
-            self.comments[record.wp_id] = comment.pk
-        for comment, record in rows:
-            if record.parent:
-                parent = self.comments.get(record.parent)
-                if parent is None:
-                    self.summary.warn(
-                        "comment", record.wp_id, "its parent is missing; shown at the top level"
-                    )
-                    continue
-                comment.parent_id = parent
-                replies.append(comment)
-        Comment.objects.bulk_update(replies, ["parent"], batch_size=1000)
-        ImportedItem.objects.bulk_create(
-            [
-                ImportedItem(
-                    kind=ImportedItem.Kind.COMMENT,
-                    wp_id=record.wp_id,
-                    object_id=comment.pk,
-                    wp_type=record.type if record.type != "comment" else "",
-                )
-                for comment, record in rows
-            ]
-        )
-        self.summary.created["comment"] += len(rows)
-        tell_posts_comments_changed({comment.post_id for comment, _ in rows})
-
-    def comment(self, record: wxr.ItemComment, post_pk: int) -> Comment:
-        status = COMMENT_STATUSES.get(record.approved or "")
-        if status is None:
-            status = Status.PENDING
-            self.summary.warn(
-                "comment",
-                record.wp_id,
-                f"approval {record.approved!r} unknown; imported as pending"
-                if record.approved
-                else "no approval status; imported as pending",
-            )
-        submitted_at = parse_date(record.date_gmt, record.date) or timezone.now()
-        now = timezone.now()
-        url = record.url if len(record.url) <= 200 else ""
-        return Comment(
-            post_id=post_pk,
-            author_name=content.plain_text(record.author)[:245] or "Anonymous",
-            author_email=record.email[:100],
-            author_url=url if url.startswith(("http://", "https://")) else "",
-            content=content.comment_text(record.content),
-            ip_address=_ip(record.ip),
-            user_agent=record.user_agent[:1000],
-            submitted_at=submitted_at,
-            status=status,
-            hold_reason="" if status == Status.APPROVED else "imported from WordPress",
-            # Purges count from when it arrived here, not from when it was written.
-            status_changed_at=now,
-            spam_verdict=Verdict.SKIPPED,
-            # Editors are never emailed about imported comments.
-            notified_at=now,
-        )
+        self.comment_writer.write([(self.posts[item.wp_id], item) for _post, item in batch])
 
     # --- The end -----------------------------------------------------------------------
 
@@ -421,7 +319,8 @@ class Importer:
                 self.summary.warn("page", wp_id, "its parent page is missing; kept at the top")
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
-        if self.used_explicit_ids:
+        self.rewrite_links()
+        if self.comment_writer.used_explicit_ids:
             # Ids were given explicitly: move the sequence past them (as loaddata does).
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
@@ -429,13 +328,23 @@ class Importer:
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
 
+    def rewrite_links(self) -> None:
+        """Point links in the new posts at the old site's posts to where those are now."""
+        base = self.channel.base_blog_url or self.channel.link if self.channel else ""
+        host = urlsplit(base).netloc
+        if not host:
+            return
+        for start in range(0, len(self.created_posts), 1000):
+            chunk = self.created_posts[start : start + 1000]
+            for post in Post.objects.filter(pk__in=chunk, body__contains=host).only("body"):
+                body = content.rewrite_links(post.body, host, self.new_address)
+                if body != post.body:
+                    Post.objects.filter(pk=post.pk).update(body=body, body_html=body)
+
+    def new_address(self, path: str) -> str:
+        link = OldLink.objects.filter(old_path=old_path(path)).select_related("post").first()
+        return link.target() if link else ""
+
 
 def _name(term) -> str:
     return term.name.lower()
-
-
-def _ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None

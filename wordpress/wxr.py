@@ -7,12 +7,15 @@ defusedxml refuses DTD entities, so neither external entities nor entity bombs g
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils import timezone
 
 WXR_VERSIONS = {"1.0", "1.1", "1.2"}
+ZERO_DATE = "0000-00-00 00:00:00"
 
 # Namespaces by pattern: the version and scheme vary (http://, WordPress.com's https://).
 _PREFIXES = [
@@ -303,3 +306,15 @@ def _check_version(channel: Channel) -> None:
             f"This WordPress export has version {channel.wxr_version}, which this importer "
             f"does not know (it reads {', '.join(sorted(WXR_VERSIONS))})."
         )
+
+
+def parse_date(gmt: str, local: str) -> datetime | None:
+    """Return the moment from the *_gmt field, or from the local one in the site's zone."""
+    for value, zone in ((gmt, UTC), (local, timezone.get_default_timezone())):
+        if value and value != ZERO_DATE:
+            try:
+                naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=zone)
+    return None

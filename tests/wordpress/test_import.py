@@ -296,3 +296,11 @@ def test_imported_comment_markup_never_runs(client, imported):
 
     assert "<script>alert('x')" not in html
     assert 'href="https://ann.example.com/notes"' in html
+
+
+def test_links_to_the_old_sites_posts_point_to_their_new_addresses(imported):
+    hello = Post.objects.get(slug="hello-world").body_html
+    second = Post.objects.get(slug="second-post").body_html
+
+    assert '<a href="/2012/02/second-post/">link to the second post</a>' in hello
+    assert '<a href="/2012/01/hello-world/">first</a>' in second
