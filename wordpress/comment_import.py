@@ -54,19 +54,29 @@ class CommentWriter:
                 self.used_explicit_ids = True
             else:
                 self.summary.warn("comment", record.wp_id, "its old #comment anchor is now taken")
+        # Replies whose parent already has its id get it now (foreign keys are checked at
+        # commit); the rest are linked once their parents are stored.
+        batch_ids = {record.wp_id: comment.pk for comment, record in rows if comment.pk}
+        later = []
+        for comment, record in rows:
+            if record.parent:
+                parent = self.comments.get(record.parent) or batch_ids.get(record.parent)
+                if parent is not None:
+                    comment.parent_id = parent
+                else:
+                    later.append((comment, record))
         Comment.objects.bulk_create([comment for comment, _ in rows])
         for comment, record in rows:
             self.comments[record.wp_id] = comment.pk
-        for comment, record in rows:
-            if record.parent:
-                parent = self.comments.get(record.parent)
-                if parent is None:
-                    self.summary.warn(
-                        "comment", record.wp_id, "its parent is missing; shown at the top level"
-                    )
-                    continue
-                comment.parent_id = parent
-                replies.append(comment)
+        for comment, record in later:
+            parent = self.comments.get(record.parent)
+            if parent is None:
+                self.summary.warn(
+                    "comment", record.wp_id, "its parent is missing; shown at the top level"
+                )
+                continue
+            comment.parent_id = parent
+            replies.append(comment)
         Comment.objects.bulk_update(replies, ["parent"], batch_size=1000)
         ImportedItem.objects.bulk_create(
             [

@@ -9,6 +9,7 @@ allow-list as Markdown posts (`blog.markup.sanitize_html`).
 import html
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -102,13 +103,29 @@ def comment_text(value: str) -> str:
 _HREF = re.compile(r'href="(https?://([^/"]+)([^"]*))"', re.IGNORECASE)
 
 
-def rewrite_links(body: str, host: str, new_address) -> str:
-    """Point links at the old site's posts to their new addresses (`new_address(path)`)."""
+def links_to(host: str, body: str) -> list[str]:
+    """Return the paths (and queries) of the links in `body` to `host`."""
+    return [
+        old_path(html.unescape(match.group(3)) or "/")
+        for match in _HREF.finditer(body)
+        if match.group(2).lower() == host.lower()
+    ]
+
+
+def rewrite_links(body: str, host: str, targets: dict[str, str]) -> str:
+    """Point links to `host` at their new addresses: `targets` maps old paths to new."""
 
     def replace(match):
         if match.group(2).lower() != host.lower():
             return match.group(0)
-        target = new_address(html.unescape(match.group(3)) or "/")
+        target = targets.get(old_path(html.unescape(match.group(3)) or "/"))
         return f'href="{html.escape(target)}"' if target else match.group(0)
 
     return _HREF.sub(replace, body)
+
+
+def old_path(link: str) -> str:
+    """Return the path and query of an old address: only they are matched."""
+    parts = urlsplit(link.strip())
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path

@@ -48,13 +48,6 @@ def import_wxr(source, *, author_map=None, progress=None) -> Summary:
     return importer.summary
 
 
-def old_path(link: str) -> str:
-    """Return the path and query of an old address: only they are matched."""
-    parts = urlsplit(link.strip())
-    path = parts.path or "/"
-    return f"{path}?{parts.query}" if parts.query else path
-
-
 class Importer:
     def __init__(self, author_map: dict[str, str], progress=None):
         self.summary = Summary()
@@ -295,7 +288,7 @@ class Importer:
             query = "page_id" if post.kind == Post.Kind.PAGE else "p"
             paths = {f"/?{query}={item.wp_id}", f"/?p={item.wp_id}"}
             if item.link:
-                paths.add(old_path(item.link))
+                paths.add(content.old_path(item.link))
             links += [OldLink(old_path=path[:500], post_id=post.pk) for path in sorted(paths)]
         ImportedItem.objects.bulk_create(
             [
@@ -334,16 +327,16 @@ class Importer:
         host = urlsplit(base).netloc
         if not host:
             return
-        for start in range(0, len(self.created_posts), 1000):
-            chunk = self.created_posts[start : start + 1000]
-            for post in Post.objects.filter(pk__in=chunk, body__contains=host).only("body"):
-                body = content.rewrite_links(post.body, host, self.new_address)
+        for start in range(0, len(self.created_posts), 500):
+            chunk = self.created_posts[start : start + 500]
+            posts = list(Post.objects.filter(pk__in=chunk, body__contains=host).only("body"))
+            paths = {path for post in posts for path in content.links_to(host, post.body)}
+            links = OldLink.objects.filter(old_path__in=paths).select_related("post")
+            targets = {link.old_path: link.target() for link in links}
+            for post in posts:
+                body = content.rewrite_links(post.body, host, targets)
                 if body != post.body:
                     Post.objects.filter(pk=post.pk).update(body=body, body_html=body)
-
-    def new_address(self, path: str) -> str:
-        link = OldLink.objects.filter(old_path=old_path(path)).select_related("post").first()
-        return link.target() if link else ""
 
 
 def _name(term) -> str:
