@@ -304,3 +304,40 @@ def test_links_to_the_old_sites_posts_point_to_their_new_addresses(imported):
 
     assert '<a href="/2012/02/second-post/">link to the second post</a>' in hello
     assert '<a href="/2012/01/hello-world/">first</a>' in second
+
+
+def test_an_imported_closed_post_refuses_a_comment(client, imported):
+    from tests.comments.commenting import form_data
+
+    post = Post.objects.get(slug="second-post")
+    before = Comment.objects.count()
+
+    shown = page(client.get(post.get_absolute_url()))
+    response = client.post(reverse("comments:post", args=[post.pk]), form_data(post))
+
+    assert shown.select_one("#commentform") is None
+    assert "Comments are closed." in shown.select_one("#comments").get_text()
+    assert response.status_code == 403
+    assert Comment.objects.count() == before
+
+
+def test_editors_see_and_edit_old_links_in_the_admin(admin_client, imported):
+    link = OldLink.objects.get(old_path="/?p=10")
+
+    listing = admin_client.get(reverse("admin:wordpress_oldlink_changelist") + "?q=hello")
+    response = admin_client.post(
+        reverse("admin:wordpress_oldlink_change", args=[link.pk]),
+        {"old_path": "/?p=10", "post": "", "new_path": "/about/"},
+    )
+
+    assert "/2012/01/03/hello-world/" in listing.content.decode()
+    assert response.status_code == 302
+    assert admin_client.get("/?p=10")["Location"] == "/about/"
+
+
+def test_an_old_link_never_takes_over_a_page_that_exists(client, imported):
+    OldLink.objects.filter(old_path="/about/").update(post=None, new_path="/elsewhere/")
+
+    response = client.get("/about/")
+
+    assert response.status_code == 200
