@@ -62,9 +62,13 @@ def autop(text: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], joined)
 
 
+_HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
+
+
 def post_html(raw: str, shortcodes: Counter) -> str:
     """Return a WordPress post body as sanitised HTML with paragraphs; count its shortcodes."""
-    text = _BLOCK_COMMENT.sub("", raw)
+    # The allow-list keeps images over https only; old sites linked theirs over http.
+    text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
     text = _CAPTION.sub(_figure, text)
     shortcodes.update(name.lower() for name in _SHORTCODE.findall(text))
     return sanitize_html(autop(text))

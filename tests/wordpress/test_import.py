@@ -341,3 +341,9 @@ def test_an_old_link_never_takes_over_a_page_that_exists(client, imported):
     response = client.get("/about/")
 
     assert response.status_code == 200
+
+
+def test_images_keep_pointing_at_the_old_site_over_https(imported):
+    second = Post.objects.get(slug="second-post").body_html
+
+    assert '<img src="https://old.example.com/wp-content/uploads/b.png" alt="b">' in second
