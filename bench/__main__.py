@@ -88,7 +88,9 @@ def main(argv=None) -> None:
     parser.add_argument("--compare-workers", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare-workers")
     parser.add_argument(
-        "--parts", default="floor,proxy,article,comments,admin", help="which measurements to run"
+        "--parts",
+        default="floor,proxy,article,comments,admin,import",
+        help="which measurements to run",
     )
     parser.add_argument(
         "--markdown", action="store_true", help="print the last results as a Markdown table"
@@ -184,6 +186,11 @@ def main(argv=None) -> None:
         if bench.proxy is not None:
             bench.proxy.stop()
         stack.stop_all()
+    if "import" in args.parts.split(","):
+        # The WordPress import (issue 15) runs alone, in its own database, after the stack.
+        from bench import wordpress_import
+
+        wordpress_import.run()
 
 
 if __name__ == "__main__":

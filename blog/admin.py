@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -8,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_markdown
-from .models import AuthorProfile, Post
+from .models import AuthorProfile, Category, Post
 
 
 @admin.register(Post)
@@ -21,15 +22,31 @@ class PostAdmin(admin.ModelAdmin):
         "comments_open",
         "comment_count",
     ]
-    list_filter = ["status", "comments_open", "published_at", "author"]
+    list_filter = [
+        "status",
+        "comments_open",
+        "published_at",
+        "author",
+        # Categories, tags, pages and sticky posts (issue 15).
+        "kind",
+        "sticky",
+        "categories",
+        "tags",
+    ]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     readonly_fields = ["updated_at", "comment_count", "comments_changed_at"]
+    filter_horizontal = ["categories"]
+    autocomplete_fields = ["parent"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "copyright_notice"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
+        (
+            _("Filing"),
+            {"fields": ["kind", "parent", "sticky", "categories", "tags", "body_format"]},
+        ),
         ("Comments", {"fields": ["comment_count", "comments_changed_at", "updated_at"]}),
     ]
 
@@ -82,3 +99,19 @@ class PostAdmin(admin.ModelAdmin):
 class AuthorProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "user"]
     search_fields = ["display_name", "user__username"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "post_count"]
+    list_filter = [("parent", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent").annotate(n=Count("posts"))
+
+    @admin.display(description=_("posts"), ordering="n")
+    def post_count(self, category):
+        return category.n

@@ -26,7 +26,7 @@ class PublishedArchiveMixin:
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        return Post.objects.published().select_related("author__author_profile")
+        return Post.objects.published().posts().select_related("author__author_profile")
 
     def get(self, request, *args, **kwargs):
         # Resolving the period first turns a bad year or month into 404 before any headers.
@@ -35,7 +35,7 @@ class PublishedArchiveMixin:
         # What a reader sees in the list changes with a post's text, its author's name, its
         # comment count, and a scheduled post going live; the links to the neighbouring
         # periods change with any post published or removed elsewhere.
-        state = Post.objects.published().aggregate(
+        state = Post.objects.published().posts().aggregate(
             count=Count("pk", filter=in_period),
             updated=Max("updated_at", filter=in_period),
             comments=Max("comments_changed_at", filter=in_period),

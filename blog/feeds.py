@@ -11,7 +11,7 @@ class LatestPostsFeed(Feed):
     description = "New posts."
 
     def items(self):
-        return Post.objects.published().select_related("author__author_profile")[:20]
+        return Post.objects.published().posts().select_related("author__author_profile")[:20]
 
     def item_title(self, item):
         return item.title

@@ -30,6 +30,9 @@ ALLOWED_TAGS = {
     "ol",
     "li",
     "img",
+    # Imported WordPress captions (issue 15).
+    "figure",
+    "figcaption",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

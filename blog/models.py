@@ -5,8 +5,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
 
-from .markup import first_paragraph_text, render_markdown
+from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 
 class AuthorProfile(models.Model):
@@ -31,6 +32,14 @@ class AuthorProfile(models.Model):
 class PostQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    # --- Posts and pages (issue 15) ---
+    def posts(self):
+        """Dated articles only: what the home list, archives and post feeds show."""
+        return self.filter(kind=Post.Kind.POST)
+
+    def pages(self):
+        return self.filter(kind=Post.Kind.PAGE)
 
     def search(self, terms: str):
         query = SearchQuery(terms, search_type="websearch", config="english")
@@ -75,6 +84,47 @@ class Post(models.Model):
     comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # --- Pages, categories, tags and sticky posts (issue 15) ---
+    class Kind(models.TextChoices):
+        POST = "post", _("Post")
+        PAGE = "page", _("Page")
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown")
+        HTML = "html", _("HTML (imported)")
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=4,
+        choices=Kind.choices,
+        default=Kind.POST,
+        help_text=_("A page is undated, lives at its own address and is not in the post list."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent page"),
+        help_text=_("Pages only: the page's address starts with its parent's."),
+    )
+    sticky = models.BooleanField(
+        _("stick to the front page"), default=False, help_text=_("Shown first on the home page.")
+    )
+    categories = models.ManyToManyField(
+        "Category", blank=True, related_name="posts", verbose_name=_("categories")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    # What "Posted in … Tagged …" shows, kept by `refresh_filing()` whenever categories or
+    # tags change (blog/signals.py), so the article page needs no query for it.
+    filing = models.JSONField(default=dict, blank=True, editable=False)
+    # Imported WordPress posts keep their (sanitised) HTML instead of being re-written as
+    # Markdown, which would change how they read.
+    body_format = models.CharField(
+        _("body format"), max_length=8, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+    )
+
     objects = PostQuerySet.as_manager()
 
     class Meta:
@@ -90,23 +140,35 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         # Title weighs more than body in search ranking.
-        Post.objects.filter(pk=self.pk).update(
-            search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector("body", weight="B", config="english")
-        )
+        Post.objects.filter(pk=self.pk).update(search_vector=self.search_vector_expression())
 
     def get_absolute_url(self):
+        if self.kind == self.Kind.PAGE:
+            return reverse("blog:page", kwargs={"path": "/".join(self.page_path())})
         local = timezone.localtime(self.published_at)
         return reverse(
             "blog:post_detail",
             kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
         )
+
+    @staticmethod
+    def search_vector_expression():
+        """Return the search vector of a post row, for one post or many at once."""
+        return SearchVector("title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+
+    def render_body(self) -> str:
+        """Return the body as readers see it: rendered Markdown, or sanitised imported HTML."""
+        if self.body_format == self.BodyFormat.HTML:
+            return sanitize_html(self.body)
+        return render_markdown(self.body)
 
     @property
     def is_published(self) -> bool:
@@ -122,8 +184,66 @@ class Post(models.Model):
         """Return the text of the body's first paragraph, the summary in lists and feeds."""
         return first_paragraph_text(self.body_html)
 
+    def page_path(self) -> list[str]:
+        """Return the slugs of the page's ancestors and its own, from the top."""
+        slugs, page, seen = [self.slug], self, {self.pk}
+        while page.parent_id is not None and page.parent_id not in seen:
+            seen.add(page.parent_id)
+            page = page.parent
+            slugs.insert(0, page.slug)
+        return slugs
+
+    def refresh_filing(self) -> None:
+        """Store the categories and tags "Posted in … Tagged …" shows, as they are now."""
+        categories = self.categories.select_related("parent").order_by("name")
+        self.filing = {
+            "categories": [[c.name, c.get_absolute_url()] for c in categories],
+            "tags": [
+                [t.name, reverse("blog:tag", args=[t.slug])] for t in self.tags.order_by("name")
+            ],
+        }
+        Post.objects.filter(pk=self.pk).update(filing=self.filing)
+
     def comments_changed(self, visible_count: int) -> None:
         """Record that the comments readers can see changed (called by the comments app)."""
         now = timezone.now()
         Post.objects.filter(pk=self.pk).update(comment_count=visible_count, comments_changed_at=now)
         self.comment_count, self.comments_changed_at = visible_count, now
+
+
+# --- Categories (issue 15) ---------------------------------------------------------------
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return " / ".join(category.name for category in self.ancestry())
+
+    def get_absolute_url(self):
+        path = "/".join(category.slug for category in self.ancestry())
+        return reverse("blog:category", kwargs={"path": path})
+
+    def ancestry(self) -> list["Category"]:
+        """Return the category's ancestors and itself, from the top."""
+        chain, category, seen = [self], self, {self.pk}
+        while category.parent_id is not None and category.parent_id not in seen:
+            seen.add(category.parent_id)
+            category = category.parent
+            chain.insert(0, category)
+        return chain

@@ -1,8 +1,10 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from core.http_caching import cache_for_readers
 
-from . import archives, feeds, views
+from . import archives, feeds, pages, taxonomy_feeds, taxonomy_views, views
+
+register_converter(pages.SlugPathConverter, "slugpath")
 
 app_name = "blog"
 
@@ -25,4 +27,21 @@ urlpatterns = [
         views.PostDetailView.as_view(),
         name="post_detail",
     ),
+    # --- Categories, tags and pages (issue 15) ---
+    path("category/<slugpath:path>/feed/", cache_for_readers(taxonomy_feeds.CategoryFeed()), name="category_feed"),
+    path(
+        "category/<slugpath:path>/feed/atom/",
+        cache_for_readers(taxonomy_feeds.CategoryAtomFeed()),
+        name="category_feed_atom",
+    ),
+    path(
+        "category/<slugpath:path>/",
+        cache_for_readers(taxonomy_views.CategoryArchiveView.as_view()),
+        name="category",
+    ),
+    path("tag/<slug:slug>/feed/", cache_for_readers(taxonomy_feeds.TagFeed()), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", cache_for_readers(taxonomy_feeds.TagAtomFeed()), name="tag_feed_atom"),
+    path("tag/<slug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"),
+    # Last: any other path of slugs may be a page.
+    path("<slugpath:path>/", pages.PageDetailView.as_view(), name="page"),
 ]

@@ -36,8 +36,14 @@ class PostListView(ListView):
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        # Staff preview drafts on their own pages; the list is what readers see.
-        return Post.objects.published().select_related("author__author_profile")
+        # Staff preview drafts on their own pages; the list is what readers see. Sticky posts
+        # come first, as WordPress's "Stick this post to the front page" has them.
+        return (
+            Post.objects.published()
+            .posts()
+            .select_related("author__author_profile")
+            .order_by("-sticky", "-published_at")
+        )
 
 
 def _digest(*parts) -> str:

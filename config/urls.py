@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from blog.sitemaps import PostSitemap
+from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
+
+SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
     path("", include("comments.feed_urls")),

@@ -38,10 +38,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "taggit",
     "core",
     "blog",
     "comments",
     "subscriptions",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress addresses, looked up only on the way to a 404.
+    "wordpress.middleware.OldLinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -48,6 +48,8 @@ def form_data(post, **changes):
         "published_at_1": local.strftime("%H:%M:%S"),
         "author": post.author_id,
         "comments_open": "on",
+        "kind": post.kind,
+        "body_format": post.body_format,
     }
     return {**data, **changes}
 

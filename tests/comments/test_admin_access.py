@@ -33,6 +33,20 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "comments.view_akismetreport",
         "subscriptions.view_subscription",
         "subscriptions.view_delivery",
+        # Categories, tags and old WordPress links (issue 15).
+        "blog.add_category",
+        "blog.change_category",
+        "blog.delete_category",
+        "blog.view_category",
+        "taggit.add_tag",
+        "taggit.change_tag",
+        "taggit.delete_tag",
+        "taggit.view_tag",
+        "wordpress.add_oldlink",
+        "wordpress.change_oldlink",
+        "wordpress.delete_oldlink",
+        "wordpress.view_oldlink",
+        "wordpress.view_importeditem",
     }
 
 

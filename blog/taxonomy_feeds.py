@@ -1,0 +1,52 @@
+"""RSS and Atom feeds of one category or tag."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from .feeds import LatestPostsFeed
+from .taxonomy_views import category_from_path, listed_posts, tag_url
+
+
+class CategoryFeed(LatestPostsFeed):
+    def get_object(self, request, path):
+        return category_from_path(path)
+
+    def title(self, category):
+        return f"{self.site_title()} » {category.name}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def description(self, category):
+        return category.description or f"New posts in {category.name}."
+
+    def items(self, category):
+        return listed_posts().filter(categories=category)[:20]
+
+    def site_title(self):
+        return LatestPostsFeed.title
+
+
+class TagFeed(CategoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def link(self, tag):
+        return tag_url(tag)
+
+    def description(self, tag):
+        return f"New posts tagged {tag.name}."
+
+    def items(self, tag):
+        return listed_posts().filter(tags=tag)[:20]
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+    subtitle = CategoryFeed.description
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description

@@ -1,0 +1,82 @@
+"""Category and tag archives: the posts filed under one, newest first, paginated."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from .models import Category, Post
+
+# Readers without a session share these pages: a proxy may keep them this long.
+ARCHIVE_SHARED_SECONDS = 300
+
+
+def category_from_path(path: str) -> Category:
+    """Return the category a `parent/child` path names, or raise Http404."""
+    return get_object_or_404(Category.objects.select_related("parent"), slug=path.split("/")[-1])
+
+
+def tag_url(tag) -> str:
+    return reverse("blog:tag", kwargs={"slug": tag.slug})
+
+
+def listed_posts():
+    """Return the published posts as lists show them, with what their byline needs."""
+    return Post.objects.published().posts().select_related("author__author_profile")
+
+
+class ArchiveView(ListView):
+    template_name = "blog/term_archive.html"
+    context_object_name = "posts"
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_POSTS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.term = self.get_term()
+        canonical = self.term_url()
+        if request.path != canonical:
+            return redirect(canonical, permanent=True)
+        response = super().get(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            patch_cache_control(response, public=True, max_age=0, s_maxage=ARCHIVE_SHARED_SECONDS)
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            term=self.term,
+            heading=self.heading(),
+            feed_url=f"{self.term_url()}feed/",
+            **kwargs,
+        )
+
+
+class CategoryArchiveView(ArchiveView):
+    def get_term(self):
+        return category_from_path(self.kwargs["path"])
+
+    def term_url(self):
+        return self.term.get_absolute_url()
+
+    def get_queryset(self):
+        return listed_posts().filter(categories=self.term)
+
+    def heading(self):
+        return _("Category: %(name)s") % {"name": self.term.name}
+
+
+class TagArchiveView(ArchiveView):
+    def get_term(self):
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+
+    def term_url(self):
+        return tag_url(self.term)
+
+    def get_queryset(self):
+        return listed_posts().filter(tags=self.term)
+
+    def heading(self):
+        return _("Tag: %(name)s") % {"name": self.term.name}

@@ -1,0 +1,54 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wordpress.importer import import_wxr
+from wordpress.wxr import WXRError
+
+
+class Command(BaseCommand):
+    help = "Import a WordPress export (Tools → Export → All content): posts, pages, comments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The .xml file WordPress exported (WXR 1.0 to 1.2).")
+        parser.add_argument(
+            "--author-map",
+            action="append",
+            default=[],
+            metavar="OLD_LOGIN=USERNAME",
+            help="Credit an old author's posts to an existing user (repeatable).",
+        )
+
+    def handle(self, *args, file, author_map, **options):
+        authors = {}
+        for pair in author_map:
+            old, sep, new = pair.partition("=")
+            if not sep or not old or not new:
+                raise CommandError(f"--author-map wants OLD_LOGIN=USERNAME, not {pair!r}.")
+            authors[old] = new
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"There is no file {file}.")
+        size = path.stat().st_size
+        if size == 0:
+            raise CommandError("The file is empty.")
+        with path.open("rb") as source:
+            progress = self.progress_bar(source, size) if self.stderr.isatty() else None
+            try:
+                summary = import_wxr(source, author_map=authors, progress=progress)
+            except WXRError as error:
+                raise CommandError(str(error)) from error
+        if progress:
+            self.stderr.write("")
+        for line in summary.lines():
+            self.stdout.write(line)
+
+    def progress_bar(self, source, size: int):
+        def show(count: int) -> None:
+            done = source.tell() / size
+            bar = "#" * int(done * 30)
+            sys.stderr.write(f"\r[{bar:<30}] {done:4.0%}  {count} items and comments read")
+            sys.stderr.flush()
+
+        return show

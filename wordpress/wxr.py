@@ -1,0 +1,320 @@
+"""Read a WordPress export (WXR 1.0, 1.1, 1.2) as a stream of plain records.
+
+`read(file)` yields `Channel` fields, then `Author`, `Term` and `Item` records in file
+order, each element cleared once read, so memory stays flat however large the file is.
+defusedxml refuses DTD entities, so neither external entities nor entity bombs get in.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.utils import timezone
+
+WXR_VERSIONS = {"1.0", "1.1", "1.2"}
+ZERO_DATE = "0000-00-00 00:00:00"
+
+# Namespaces by pattern: the version and scheme vary (http://, WordPress.com's https://).
+_PREFIXES = [
+    (re.compile(r"^\{https?://wordpress\.org/export/\d+\.\d+/excerpt/\}"), "excerpt:"),
+    (re.compile(r"^\{https?://wordpress\.org/export/\d+\.\d+/\}"), "wp:"),
+    (re.compile(r"^\{http://purl\.org/rss/1\.0/modules/content/\}"), "content:"),
+    (re.compile(r"^\{http://purl\.org/dc/elements/1\.1/\}"), "dc:"),
+    (re.compile(r"^\{[^}]*\}"), "other:"),
+]
+
+
+class WXRError(Exception):
+    """The file is not a WordPress export we can read; the message says why in one line."""
+
+
+@dataclass
+class Author:
+    login: str
+    wp_id: int | None = None
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class Term:
+    taxonomy: str  # "category" or "post_tag"
+    slug: str
+    name: str
+    parent_slug: str = ""
+    description: str = ""
+
+
+@dataclass
+class ItemComment:
+    wp_id: int
+    author: str = ""
+    email: str = ""
+    url: str = ""
+    ip: str = ""
+    date: str = ""
+    date_gmt: str = ""
+    content: str = ""
+    approved: str | None = None
+    type: str = ""
+    parent: int = 0
+    user_agent: str = ""
+
+
+@dataclass
+class Item:
+    wp_id: int
+    title: str = ""
+    link: str = ""
+    creator: str = ""
+    content: str = ""
+    excerpt: str = ""
+    date: str = ""
+    date_gmt: str = ""
+    comment_status: str = ""
+    slug: str = ""
+    status: str = ""
+    parent: int = 0
+    type: str = "post"
+    password: str = ""
+    sticky: bool = False
+    terms: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, slug, name)
+    comments: list[ItemComment] = field(default_factory=list)
+
+
+@dataclass
+class Channel:
+    wxr_version: str = ""
+    link: str = ""
+    base_site_url: str = ""
+    base_blog_url: str = ""
+    title: str = ""
+
+
+_names: dict[str, str] = {}
+
+
+def _name(tag: str) -> str:
+    """Return `wp:post_id` for `{http(s)://wordpress.org/export/1.x/}post_id`, and so on."""
+    name = _names.get(tag)
+    if name is None:
+        name = tag
+        for pattern, prefix in _PREFIXES:
+            if pattern.match(tag):
+                name = pattern.sub(prefix, tag)
+                break
+        _names[tag] = name
+    return name
+
+
+def _text(element) -> str:
+    return (element.text or "").strip()
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip())
+    except (ValueError, AttributeError):
+        return 0
+
+
+def _children(element) -> dict[str, str]:
+    return {_name(child.tag): child.text or "" for child in element}
+
+
+def _comment(element) -> ItemComment:
+    values = _children(element)
+    user_agent = ""
+    for meta in element:
+        if _name(meta.tag) == "wp:commentmeta":
+            meta_values = _children(meta)
+            if meta_values.get("wp:meta_key") == "akismet_user_agent":
+                user_agent = meta_values.get("wp:meta_value", "")
+    return ItemComment(
+        wp_id=_int(values.get("wp:comment_id", "")),
+        author=values.get("wp:comment_author", ""),
+        email=values.get("wp:comment_author_email", "").strip(),
+        url=values.get("wp:comment_author_url", "").strip(),
+        ip=values.get("wp:comment_author_IP", "").strip(),
+        date=values.get("wp:comment_date", "").strip(),
+        date_gmt=values.get("wp:comment_date_gmt", "").strip(),
+        content=values.get("wp:comment_content", ""),
+        approved=values["wp:comment_approved"].strip() if "wp:comment_approved" in values else None,
+        type=values.get("wp:comment_type", "").strip(),
+        parent=_int(values.get("wp:comment_parent", "0")),
+        user_agent=values.get("wp:comment_agent", "") or user_agent,
+    )
+
+
+def _item(element) -> Item:
+    item = Item(wp_id=0)
+    for child in element:
+        name = _name(child.tag)
+        text = child.text or ""
+        match name:
+            case "title":
+                item.title = text
+            case "link":
+                item.link = text.strip()
+            case "dc:creator":
+                item.creator = text.strip()
+            case "content:encoded":
+                item.content = text
+            case "excerpt:encoded":
+                item.excerpt = text
+            case "wp:post_id":
+                item.wp_id = _int(text)
+            case "wp:post_date":
+                item.date = text.strip()
+            case "wp:post_date_gmt":
+                item.date_gmt = text.strip()
+            case "wp:comment_status":
+                item.comment_status = text.strip()
+            case "wp:post_name":
+                item.slug = text.strip()
+            case "wp:status":
+                item.status = text.strip()
+            case "wp:post_parent":
+                item.parent = _int(text)
+            case "wp:post_type":
+                item.type = text.strip()
+            case "wp:post_password":
+                item.password = text.strip()
+            case "wp:is_sticky":
+                item.sticky = text.strip() == "1"
+            case "category":
+                # WXR 1.0 calls tags "tag"; later versions "post_tag".
+                domain = child.get("domain", "category")
+                taxonomy = "post_tag" if domain == "tag" else domain
+                item.terms.append((taxonomy, child.get("nicename", "").strip(), text.strip()))
+            case "wp:comment":
+                item.comments.append(_comment(child))
+    return item
+
+
+def _author(element) -> Author:
+    values = _children(element)
+    return Author(
+        login=values.get("wp:author_login", "").strip(),
+        wp_id=_int(values.get("wp:author_id", "")) or None,
+        email=values.get("wp:author_email", "").strip(),
+        display_name=values.get("wp:author_display_name", "").strip(),
+        first_name=values.get("wp:author_first_name", "").strip(),
+        last_name=values.get("wp:author_last_name", "").strip(),
+    )
+
+
+def _term(element, kind: str) -> Term:
+    values = _children(element)
+    if kind == "wp:category":
+        return Term(
+            "category",
+            values.get("wp:category_nicename", "").strip(),
+            values.get("wp:cat_name", "").strip(),
+            values.get("wp:category_parent", "").strip(),
+            values.get("wp:category_description", "").strip(),
+        )
+    return Term(
+        "post_tag",
+        values.get("wp:tag_slug", "").strip(),
+        values.get("wp:tag_name", "").strip(),
+        description=values.get("wp:tag_description", "").strip(),
+    )
+
+
+_CHANNEL_FIELDS = {
+    "wp:wxr_version": "wxr_version",
+    "link": "link",
+    "wp:base_site_url": "base_site_url",
+    "wp:base_blog_url": "base_blog_url",
+    "title": "title",
+}
+
+
+def read(source):
+    """Yield the export's records in order: the `Channel` (updated as read), then the rest."""
+    channel = Channel()
+    channel_element = None
+    depth = 0
+    seen_root = False
+    try:
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                depth += 1
+                seen_root = True
+                if depth == 1 and element.tag != "rss":
+                    raise WXRError(
+                        f"This is not a WordPress export: its root element is <{element.tag}>."
+                    )
+                if depth == 2 and element.tag == "channel":
+                    channel_element = element
+                continue
+            depth -= 1
+            if depth != 2 or channel_element is None:
+                continue
+            # A direct child of <channel> is complete.
+            name = _name(element.tag)
+            if name in _CHANNEL_FIELDS:
+                setattr(channel, _CHANNEL_FIELDS[name], _text(element))
+            elif name == "wp:author":
+                yield channel, _author(element)
+            elif name in ("wp:category", "wp:tag"):
+                yield channel, _term(element, name)
+            elif name == "item":
+                _check_version(channel)
+                yield channel, _item(element)
+            # Cleared children leave nothing behind: the channel holds no finished element.
+            channel_element.clear()
+    except ParseError as error:
+        line, column = error.position
+        reason = _reason(error)
+        if seen_root and reason in ("no element found", "unclosed token"):
+            raise WXRError(
+                f"The file ends before the export does (truncated?) at line {line}, "
+                f"column {column}."
+            ) from error
+        if not seen_root and reason == "no element found":
+            raise WXRError("The file is empty.") from error
+        raise WXRError(f"This is not XML: {reason} at line {line}, column {column}.") from error
+    except DefusedXmlException as error:
+        raise WXRError(
+            f"The file declares XML entities, which are refused for safety ({error})."
+        ) from error
+    if not seen_root:
+        raise WXRError("The file is empty.")
+    _check_version(channel)
+    yield channel, None
+
+
+def _reason(error: ParseError) -> str:
+    return str(error).split(":", 1)[0]
+
+
+def _check_version(channel: Channel) -> None:
+    if not channel.wxr_version:
+        raise WXRError(
+            "This is not a WordPress export: it has no <wp:wxr_version>. "
+            "Export it again with Tools → Export → All content."
+        )
+    if channel.wxr_version not in WXR_VERSIONS:
+        raise WXRError(
+            f"This WordPress export has version {channel.wxr_version}, which this importer "
+            f"does not know (it reads {', '.join(sorted(WXR_VERSIONS))})."
+        )
+
+
+def parse_date(gmt: str, local: str) -> datetime | None:
+    """Return the moment from the *_gmt field, or from the local one in the site's zone."""
+    for value, zone in ((gmt, UTC), (local, timezone.get_default_timezone())):
+        if value and value != ZERO_DATE:
+            try:
+                naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=zone)
+    return None
