@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from .markup import render_markdown
 from .models import AuthorProfile, Category, Post
@@ -39,7 +40,7 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["author"]
     readonly_fields = ["updated_at", "comment_count", "comments_changed_at"]
     filter_horizontal = ["categories"]
-    autocomplete_fields = ["parent"]
+    raw_id_fields = ["parent"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "copyright_notice"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
@@ -107,7 +108,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = [("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+    raw_id_fields = ["parent"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").annotate(n=Count("posts"))
@@ -115,3 +116,15 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("posts"), ordering="n")
     def post_count(self, category):
         return category.n
+
+
+# taggit's own admin adds a "merge tags" page that answers a POST without a selection with a
+# 500 and skips the change permission; editors rename and delete tags here instead.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}

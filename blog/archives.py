@@ -35,14 +35,18 @@ class PublishedArchiveMixin:
         # What a reader sees in the list changes with a post's text, its author's name, its
         # comment count, and a scheduled post going live; the links to the neighbouring
         # periods change with any post published or removed elsewhere.
-        state = Post.objects.published().posts().aggregate(
-            count=Count("pk", filter=in_period),
-            updated=Max("updated_at", filter=in_period),
-            comments=Max("comments_changed_at", filter=in_period),
-            published=Max("published_at", filter=in_period),
-            profile=Max("author__author_profile__updated_at", filter=in_period),
-            site_count=Count("pk"),
-            site_published=Max("published_at"),
+        state = (
+            Post.objects.published()
+            .posts()
+            .aggregate(
+                count=Count("pk", filter=in_period),
+                updated=Max("updated_at", filter=in_period),
+                comments=Max("comments_changed_at", filter=in_period),
+                published=Max("published_at", filter=in_period),
+                profile=Max("author__author_profile__updated_at", filter=in_period),
+                site_count=Count("pk"),
+                site_published=Max("published_at"),
+            )
         )
         changed = [state[key] for key in ("updated", "comments", "published", "profile")]
         return public_conditional_response(

@@ -28,7 +28,11 @@ urlpatterns = [
         name="post_detail",
     ),
     # --- Categories, tags and pages (issue 15) ---
-    path("category/<slugpath:path>/feed/", cache_for_readers(taxonomy_feeds.CategoryFeed()), name="category_feed"),
+    path(
+        "category/<slugpath:path>/feed/",
+        cache_for_readers(taxonomy_feeds.CategoryFeed()),
+        name="category_feed",
+    ),
     path(
         "category/<slugpath:path>/feed/atom/",
         cache_for_readers(taxonomy_feeds.CategoryAtomFeed()),
@@ -40,8 +44,14 @@ urlpatterns = [
         name="category",
     ),
     path("tag/<slug:slug>/feed/", cache_for_readers(taxonomy_feeds.TagFeed()), name="tag_feed"),
-    path("tag/<slug:slug>/feed/atom/", cache_for_readers(taxonomy_feeds.TagAtomFeed()), name="tag_feed_atom"),
-    path("tag/<slug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"),
+    path(
+        "tag/<slug:slug>/feed/atom/",
+        cache_for_readers(taxonomy_feeds.TagAtomFeed()),
+        name="tag_feed_atom",
+    ),
+    path(
+        "tag/<slug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"
+    ),
     # Last: any other path of slugs may be a page.
     path("<slugpath:path>/", pages.PageDetailView.as_view(), name="page"),
 ]

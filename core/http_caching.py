@@ -81,11 +81,15 @@ def first_seen(request, etag: str) -> int:
     Remembered per address as (ETag, time), so content that changes back to an earlier
     version gets a new date rather than the old one.
     """
+    now = int(time.time())
+    if set(request.GET) - {"page"}:
+        # A query (a search) names a page a reader can vary without end: remembering each
+        # would let the cache grow with every query sent. Its ETag still answers 304.
+        return now
     key = "http:seen:" + hashlib.blake2b(request.get_full_path().encode()).hexdigest()
     seen = cache.get(key)
     if seen and seen[0] == etag:
         return seen[1]
-    now = int(time.time())
     cache.set(key, (etag, now), FIRST_SEEN_SECONDS)
     return now
 

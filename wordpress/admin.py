@@ -7,7 +7,7 @@ from .models import ImportedItem, OldLink
 class OldLinkAdmin(admin.ModelAdmin):
     list_display = ["old_path", "target"]
     search_fields = ["old_path", "new_path", "post__title"]
-    autocomplete_fields = ["post"]
+    raw_id_fields = ["post"]
     list_select_related = ["post"]
 
 

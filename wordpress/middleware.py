@@ -40,6 +40,10 @@ class OldLinkMiddleware:
             candidates = [
                 f"/?{name}={request.GET[name]}" for name in _OLD_QUERIES if name in request.GET
             ]
+        # PostgreSQL cannot compare text holding a NUL, and no old address holds one.
+        candidates = [candidate for candidate in candidates if "\x00" not in candidate]
+        if not candidates:
+            return None
         link = (
             OldLink.objects.filter(old_path__in=candidates)
             .select_related("post")

@@ -22,7 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import QueryDict
 from django.test import Client
 
+from blog.models import Category, Post
 from comments.models import AkismetReport, CommentEvent, DiscussionSettings, Status
+from subscriptions import opt_in
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, PostFactory
 from tests.security import sweep
@@ -76,6 +78,8 @@ class SiteData:
     comment: object
     pending: object
     editor: object
+    category: object
+    page: object
 
 
 @pytest.fixture
@@ -88,12 +92,18 @@ def data(db):
     CommentEvent.objects.create(comment=pending, action="held", actor_label="rules")
     AkismetReport.objects.create(comment=comment, kind="spam")
     DiscussionSettings.load()
+    parent = Category.objects.create(name="Business", slug="business")
+    category = Category.objects.create(name="Selling", slug="selling", parent=parent)
+    post.categories.add(category)
+    post.tags.add("marketing")
     return SiteData(
         post=post,
         draft=PostFactory(status="draft"),
         comment=comment,
         pending=pending,
         editor=make_editor(),
+        category=category,
+        page=PostFactory(title="About", slug="about", kind=Post.Kind.PAGE),
     )
 
 
@@ -127,6 +137,16 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
     values |= {"app_label": "comments", "url": "no-such-page/", "id": str(data.editor.pk)}
     values["content_type_id"] = str(ContentType.objects.get_for_model(data.comment).pk)
     values["object_id"] = str(data.comment.pk)
+    # Categories nest and pages are paths of slugs; both take a `path`.
+    page_path = data.page.get_absolute_url().strip("/")
+    category_path = data.category.get_absolute_url().strip("/").removeprefix("category/")
+    values["path"] = category_path if endpoint.name.startswith("blog:category") else page_path
+    values["slug"] = "marketing" if endpoint.name.startswith("blog:tag") else slug
+    values["token"] = (
+        opt_in.confirm_token(data.comment.author_email)
+        if endpoint.name == "subscriptions:confirm"
+        else opt_in.unsubscribe_token(data.comment.author_email, data.post.pk)
+    )
     parts = endpoint.route.split("/")
     model_object = "object_id" in endpoint.kwargs and "content_type_id" not in endpoint.kwargs
     if endpoint.is_admin and len(parts) > 3 and model_object:
