@@ -11,7 +11,6 @@ from comments.models import Comment, DiscussionSettings
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.comments.commenting"]
 
 
 def page(response) -> BeautifulSoup:
