@@ -169,6 +169,7 @@ class CommentEvent(models.Model):
         TRASHED = "trashed", _("Trashed")
         RESTORED = "restored", _("Restored")
         EDITED = "edited", _("Edited")
+        REPLIED = "replied", _("Replied to by an editor")
         REPORTED = "reported", _("Reported to Akismet")
         REPORT_FAILED = "report_failed", _("Report to Akismet failed")
         PURGED = "purged", _("Purged")
