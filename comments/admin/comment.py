@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import moves, policy, purge, queue, spam, tasks, workflow
-from ..models import DELETABLE, Comment, Status
+from .. import moves, policy, purge, queue, replies, spam, tasks, workflow
+from ..models import DELETABLE, QUEUE, Comment, Status
 from . import queue as columns
 from .base import ModeratesComments
+from .desk import EditorsDesk, next_url
 from .queue import ALL, REVIEW, STATUS_PARAM, StatusFilter
 
 
@@ -43,7 +44,7 @@ def _checks_queued(n: int) -> str:
 
 
 @admin.register(Comment)
-class CommentAdmin(ModeratesComments, admin.ModelAdmin):
+class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
     list_display = ["author_column", "comment_column", "why_column", "submitted_at"]
     list_display_links = None
     list_filter = [
@@ -89,6 +90,7 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["comments/admin.css"]}
+        js = ["comments/desk.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "author_url":
@@ -180,6 +182,15 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context)
 
+    def get_list_display(self, request):
+        """Show each row's actions under its text (they need the request for `next`)."""
+
+        @admin.display(description=_("Comment"))
+        def comment_column(comment):
+            return columns.comment_column(comment, self.row_actions(request, comment))
+
+        return [comment_column if name == "comment_column" else name for name in self.list_display]
+
     @admin.display(description=_("Author"))
     def author_column(self, comment):
         return columns.author_column(comment)
@@ -205,6 +216,8 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
                     for m in moves.MOVES.values()
                     if comment.status in m.from_statuses
                 ],
+                "can_reply": comment.status in replies.REPLYABLE,
+                "waiting": comment.status in QUEUE,
             },
         )
 
@@ -307,7 +320,7 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
                 name="comments_comment_check_all",
             )
         )
-        return urls + super().get_urls()
+        return urls + self.desk_urls() + super().get_urls()
 
     def moderate_view(self, request, object_id, move):
         """GET asks "Approve this comment?"; POST does it."""
@@ -324,7 +337,9 @@ class CommentAdmin(ModeratesComments, admin.ModelAdmin):
                 )
             else:
                 self.message_user(request, move.message(1), messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+            return HttpResponseRedirect(
+                next_url(request, reverse("admin:comments_comment_changelist"))
+            )
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",

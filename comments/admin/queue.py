@@ -114,11 +114,12 @@ def author_column(comment) -> str:
     )
 
 
-def comment_column(comment) -> str:
+def comment_column(comment, actions: str = "") -> str:
     return render_to_string(
         "admin/comments/comment/comment_column.html",
         {
             "comment": comment,
+            "actions": actions,
             "folded": len(comment.content) > 160 or "\n" in comment.content.strip(),
             "short": truncatechars(" ".join(comment.content.split()), 160),
         },
