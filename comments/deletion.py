@@ -25,7 +25,7 @@ def delete_comments(comments, *, statuses=None, actor=None, actor_label="", desc
         with transaction.atomic():
             doomed = Comment.objects.filter(pk__in=batch)
             if statuses:
-                doomed = doomed.filter(status__in=statuses)
+                doomed = doomed.in_status(*statuses)
             rows = list(
                 doomed.select_for_update().values_list("pk", "parent_id", "post_id", "status")
             )

@@ -37,8 +37,8 @@ class CommentQuerySet(models.QuerySet):
         """Comments an editor still has to decide: pending, or waiting for Akismet."""
         return self.filter(status__in=QUEUE)
 
-    def in_status(self, status):
-        return self.filter(status=status)
+    def in_status(self, *statuses):
+        return self.filter(status__in=statuses)
 
     def deletable(self):
         """Spam and trash: the only comments that may be deleted for good."""
@@ -111,7 +111,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
             models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_idx"),
             models.Index(fields=["author_email", "-submitted_at"], name="comment_email_idx"),
-            # The moderation queue, dashboard and purge (comments/moderation.py).
+            # The moderation queue and the purge (comments/admin, comments/purge.py).
             # Covers the dashboard's per-day counts without reading the table.
             models.Index(fields=["submitted_at"], include=["status"], name="comment_submitted_idx"),
             models.Index(fields=["status", "status_changed_at"], name="comment_status_age_idx"),

@@ -29,11 +29,11 @@ def notify_moderators(comment_id: int) -> int:
     """Email the moderators once about a comment waiting in the queue; return emails sent."""
     now = timezone.now()
     # Claiming the comment in one UPDATE makes a second call (a retry, a replayed task) a no-op.
-    claimed = Comment.objects.filter(
-        pk=comment_id,
-        notified_at__isnull=True,
-        status__in=[Status.PENDING, Status.AWAITING_CHECK],
-    ).update(notified_at=now)
+    claimed = (
+        Comment.objects.in_queue()
+        .filter(pk=comment_id, notified_at__isnull=True)
+        .update(notified_at=now)
+    )
     if not claimed:
         return 0
     comment = Comment.objects.select_related("post").get(pk=comment_id)

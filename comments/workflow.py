@@ -155,11 +155,11 @@ def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
     """Apply `move` to the comments (a queryset or ids) it applies to; count the changes."""
     to_status, why = move.target(DiscussionSettings.load())
     if not isinstance(comments, list | tuple):
-        comments = comments.filter(status__in=move.from_statuses)
+        comments = comments.in_status(*move.from_statuses)
     outcome = Outcome()
     for batch in id_batches(comments):
         with transaction.atomic():
-            candidates = Comment.objects.filter(pk__in=batch, status__in=move.from_statuses)
+            candidates = Comment.objects.in_status(*move.from_statuses).filter(pk__in=batch)
             rows = [r for r in _rows(candidates, to_status, why) if r["to_status"] != r["status"]]
             done = _write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
         outcome.changed += done.changed

@@ -1,31 +1,22 @@
-"""The comment changelist (the queue), the comment's page, and the moderation views."""
+"""The comment changelist (the queue), the comment's page, and the editors' bulk actions."""
 
 import ipaddress
-import json
-import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
-from .. import moves, policy, purge, queue, replies, spam, tasks, workflow
-from ..models import DELETABLE, QUEUE, Comment, Status
-from . import queue as columns
+from .. import moves, purge, tasks, workflow
+from ..models import DELETABLE, Comment, Status
+from . import display
 from .base import ModeratesComments
-from .desk import EditorsDesk, next_url
-from .queue import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from .desk import EditorsDesk
+from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from .views import ModerationViews, checks_queued, comment_id
 
 
 def _move_action(move: moves.Move):
@@ -37,15 +28,14 @@ def _move_action(move: moves.Move):
     return act
 
 
-def _checks_queued(n: int) -> str:
-    return ngettext(
-        "%(n)d comment queued for a spam check.", "%(n)d comments queued for a spam check.", n
-    ) % {"n": n}
-
-
 @admin.register(Comment)
-class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
-    list_display = ["author_column", "comment_column", "why_column", "submitted_at"]
+class CommentAdmin(EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin):
+    list_display = [
+        display.author_column,
+        display.comment_column,
+        display.why_column,
+        "submitted_at",
+    ]
     list_display_links = None
     list_filter = [
         StatusFilter,
@@ -68,14 +58,20 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
         "check_for_spam",
     ]
     # What an editor may change is what the reader wrote; the rest is the record.
-    _record = ["moderate_links", "post_link", "status", "why_column", "submitted_at"]
+    _record = [
+        display.moderate_links,
+        display.post_link,
+        "status",
+        display.why_column,
+        "submitted_at",
+    ]
     _akismet = [
         "spam_verdict",
         "spam_checked_at",
         "check_attempts",
         "check_error",
-        "reports_table",
-        "payload",
+        display.reports,
+        display.payload,
         "user_agent",
         "referrer",
     ]
@@ -83,10 +79,10 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
         (None, {"fields": _record}),
         (_("Author"), {"fields": ["author_name", "author_email", "author_url", "ip_address"]}),
         (_("Comment"), {"fields": ["content"]}),
-        (_("History"), {"fields": ["history"]}),
+        (_("History"), {"fields": [display.history]}),
         (_("Akismet"), {"fields": _akismet}),
     ]
-    readonly_fields = [*_record, "ip_address", "history", *_akismet]
+    readonly_fields = [*_record, "ip_address", display.history, *_akismet]
 
     class Media:
         css = {"all": ["comments/admin.css"]}
@@ -123,12 +119,12 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         # An id that cannot be a comment's is not found, rather than a database error.
-        return super().get_object(request, str(_comment_id(object_id)), from_field)
+        return super().get_object(request, str(comment_id(object_id)), from_field)
 
     # The queue ----------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return columns.annotate_queue(super().get_queryset(request))
+        return display.annotate_queue(super().get_queryset(request))
 
     def get_search_results(self, request, queryset, search_term):
         """Find an email address or IP exactly (by index); anything else anywhere in the text."""
@@ -159,7 +155,7 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
             query = request.GET.copy()
             query[STATUS_PARAM] = query.pop(f"{STATUS_PARAM}__exact")[-1]
             request.GET = query
-        counts = columns.counts(request)
+        counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
         moderator = self.has_moderate_permission(request)
@@ -187,81 +183,19 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
 
         @admin.display(description=_("Comment"))
         def comment_column(comment):
-            return columns.comment_column(comment, self.row_actions(request, comment))
+            return display.comment_column(comment, self.row_actions(request, comment))
 
-        return [comment_column if name == "comment_column" else name for name in self.list_display]
-
-    @admin.display(description=_("Author"))
-    def author_column(self, comment):
-        return columns.author_column(comment)
-
-    @admin.display(description=_("Comment"))
-    def comment_column(self, comment):
-        return columns.comment_column(comment)
-
-    @admin.display(description=_("Why it's here"))
-    def why_column(self, comment):
-        return columns.why_column(comment)
-
-    # The comment's page -------------------------------------------------------------------
-
-    @admin.display(description=_("Moderate"))
-    def moderate_links(self, comment):
-        return render_to_string(
-            "admin/comments/comment/moderate_links.html",
-            {
-                "comment": comment,
-                "moves": [
-                    {"url_name": f"admin:comments_comment_{m.name}", "label": m.label}
-                    for m in moves.MOVES.values()
-                    if comment.status in m.from_statuses
-                ],
-                "can_reply": comment.status in replies.REPLYABLE,
-                "waiting": comment.status in QUEUE,
-            },
-        )
-
-    @admin.display(description=_("Post"))
-    def post_link(self, comment):
-        return render_to_string(
-            "admin/comments/comment/post_link.html", {"comment": comment, "post": comment.post}
-        )
-
-    @admin.display(description=_("Event history"))
-    def history(self, comment):
-        return render_to_string(
-            "admin/comments/comment/history.html",
-            {"events": comment.events.order_by("created_at", "pk")},
-        )
-
-    @admin.display(description=_("Reports to Akismet"))
-    def reports_table(self, comment):
-        return render_to_string(
-            "admin/comments/comment/reports.html",
-            {"reports": comment.reports.order_by("created_at")},
-        )
-
-    @admin.display(description=_("Sent to Akismet"))
-    def payload(self, comment):
-        sent = comment.akismet_payload
-        return render_to_string(
-            "admin/comments/comment/payload.html",
-            {
-                "payload": json.dumps(sent, indent=2, ensure_ascii=False, sort_keys=True)
-                if sent
-                else "",
-                "not_sent_because": "" if sent else _not_sent_because(comment),
-            },
-        )
+        return [
+            comment_column if column is display.comment_column else column
+            for column in self.list_display
+        ]
 
     # An editor's work ----------------------------------------------------------------------
 
     def moderate(self, request, queryset, move):
         """Apply a move now, or in the worker when the selection is big; say which."""
         ids = list(
-            queryset.filter(status__in=move.from_statuses)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
         )
         changed = tasks.run_or_hand_off(tasks.apply_move, ids, move.name, request.user.pk)
         if changed is None:
@@ -292,119 +226,4 @@ class CommentAdmin(EditorsDesk, ModeratesComments, admin.ModelAdmin):
         # Only the queue is rechecked: a decided comment (approved, spam, trash) keeps its verdict.
         ids = list(queryset.in_queue().values_list("pk", flat=True))
         workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, _checks_queued(len(ids)), messages.SUCCESS)
-
-    # One-click moderation (linked from the notification email) and "Empty spam" -----------
-
-    def get_urls(self):
-        urls = [
-            path(
-                f"<path:object_id>/{name}/",
-                self.admin_site.admin_view(self.moderate_view),
-                {"move": name},
-                name=f"comments_comment_{name}",
-            )
-            for name in moves.MOVES
-        ]
-        urls.append(
-            path(
-                "empty/",
-                self.admin_site.admin_view(require_POST(self.empty_view)),
-                name="comments_comment_empty",
-            )
-        )
-        urls.append(
-            path(
-                "check-all/",
-                self.admin_site.admin_view(require_POST(self.check_all_view)),
-                name="comments_comment_check_all",
-            )
-        )
-        return urls + self.desk_urls() + super().get_urls()
-
-    def moderate_view(self, request, object_id, move):
-        """GET asks "Approve this comment?"; POST does it."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        comment = get_object_or_404(self.get_queryset(request), pk=_comment_id(object_id))
-        move = moves.MOVES[move]
-        if request.method == "POST":
-            if not workflow.apply_move([comment.pk], move, request.user).changed:
-                self.message_user(
-                    request,
-                    _("Nothing changed: the comment is %s.") % comment.get_status_display(),
-                    messages.WARNING,
-                )
-            else:
-                self.message_user(request, move.message(1), messages.SUCCESS)
-            return HttpResponseRedirect(
-                next_url(request, reverse("admin:comments_comment_changelist"))
-            )
-        return TemplateResponse(
-            request,
-            "admin/comments/comment/moderate_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("%(action)s this comment?") % {"action": move.label},
-                "opts": self.opts,
-                "comment": comment,
-                "move": move,
-                "applies": comment.status in move.from_statuses,
-                "why": queue.why_here(comment),
-            },
-        )
-
-    def check_all_view(self, request):
-        """Queue a fresh spam check for everything still awaiting one."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        ids = list(Comment.objects.awaiting_check().values_list("pk", flat=True))
-        workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, _checks_queued(len(ids)), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-
-    def empty_view(self, request):
-        """Delete the spam or trash the editor saw on the page, and nothing that came later."""
-        if not (self.has_moderate_permission(request) and self.has_delete_permission(request)):
-            raise PermissionDenied
-        try:
-            status, ids = purge.folder_seen(request.POST.get("mark", ""))
-        except signing.BadSignature:
-            self.message_user(
-                request, _("That page was too old; please try again."), messages.ERROR
-            )
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-        deleted = tasks.run_or_hand_off(tasks.empty_folder, ids, status, request.user.pk)
-        if deleted is None:
-            message = tasks.background_message(_t("Deleting"), len(ids))
-        else:
-            message = ngettext(
-                "%(n)d comment deleted permanently from %(folder)s.",
-                "%(n)d comments deleted permanently from %(folder)s.",
-                deleted,
-            ) % {"n": deleted, "folder": Status(status).label.lower()}
-        self.message_user(request, message, messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
-        )
-
-
-def _comment_id(object_id: str) -> int:
-    """Return the comment id a URL names, or raise Http404 when it cannot be one."""
-    # At most 18 digits: every such number fits PostgreSQL's bigint.
-    if not re.fullmatch(r"[0-9]{1,18}", object_id):
-        raise Http404(_t("No comment has that id."))
-    return int(object_id)
-
-
-def _not_sent_because(comment) -> str:
-    """Say why a comment's data never went to Akismet."""
-    if comment.hold_reason == policy.HONEYPOT_REASON:
-        return _t("a bot filled in the hidden honeypot field, so Akismet was not asked.")
-    if comment.hold_reason.startswith("disallowed"):
-        return _t("it contains a disallowed word, so Akismet was not asked.")
-    if not spam.is_configured():
-        return _t("no Akismet key is configured.")
-    if comment.status == Status.AWAITING_CHECK:
-        return _t("the spam check has not run yet.")
-    return _t("Akismet was not asked about this comment.")
+        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)

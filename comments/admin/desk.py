@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from .. import moves, policy, purge, queue, replies, workflow
 from ..forms import CommentForm
 from ..models import DELETABLE, QUEUE, Comment, Status
+from .views import comment_id, next_url
 
 # What each row offers, by status: (move name, short label) in WordPress's order.
 ROW_MOVES = {
@@ -33,16 +34,6 @@ ROW_MOVES = {
     Status.SPAM: [("ham", _("Not spam"))],
     Status.TRASH: [("restore", _("Restore"))],
 }
-
-
-def next_url(request, default: str) -> str:
-    """Return where to go back to: the `next` the page sent when it is ours, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _with_next(url: str, back: str) -> str:
@@ -104,9 +95,9 @@ class EditorsDesk:
             },
         )
 
-    def desk_urls(self):
+    def get_urls(self):
         view = self.admin_site.admin_view
-        return [
+        desk = [
             path(
                 "<path:object_id>/reply/",
                 view(self.reply_view),
@@ -129,13 +120,12 @@ class EditorsDesk:
                 name="comments_comment_delete_permanently",
             ),
         ]
+        return desk + super().get_urls()
 
     def _desk_comment(self, request, object_id):
-        from .comment import _comment_id
-
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Comment.objects.select_related("post"), pk=_comment_id(object_id))
+        return get_object_or_404(Comment.objects.select_related("post"), pk=comment_id(object_id))
 
     def _queue_url(self):
         return reverse("admin:comments_comment_changelist")

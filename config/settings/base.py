@@ -162,7 +162,7 @@ CSRF_FAILURE_VIEW = "blog.errors.csrf_failure"
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 # Days a comment keeps its IP address and user agent (they are sent to Akismet).
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=60)
-# Moderation: days spam and trash wait before the daily purge (comments/moderation.py).
+# Moderation: days spam and trash wait before the daily purge (comments/purge.py).
 COMMENTS_SPAM_PURGE_DAYS = env.int("COMMENTS_SPAM_PURGE_DAYS", default=15)
 COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 

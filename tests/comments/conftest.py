@@ -7,6 +7,7 @@ from django.urls import reverse
 from comments import spam
 from tests.akismet_double import AkismetDouble
 from tests.comments.commenting import form_data, next_address
+from tests.comments.moderation_helpers import make_editor
 
 
 @pytest.fixture
@@ -55,3 +56,10 @@ def double(settings):
         settings.AKISMET_API_URL = server.url
         settings.AKISMET_TIMEOUT = 0.5
         yield server
+
+
+@pytest.fixture
+def editor_client(client):
+    """A member of the Editors group, logged in."""
+    client.force_login(make_editor())
+    return client

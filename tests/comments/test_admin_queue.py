@@ -8,17 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from comments import moves, workflow
 from comments.models import AkismetReport, Comment, CommentEvent, Status, Verdict
-from tests.comments.moderation_helpers import make_editor, queue_url
+from tests.comments.moderation_helpers import queue_url
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 Action = CommentEvent.Action
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 def test_queue_opens_on_what_needs_review(editor_client):

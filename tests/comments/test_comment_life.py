@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 Action = CommentEvent.Action
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
-
-
 def approved_thread(post):
     """An approved comment by Ada with an approved reply by another reader."""
     parent = CommentFactory(post=post, author_name="Ada Lovelace", author_email="ada@example.com")
@@ -35,9 +29,11 @@ def approved_thread(post):
     return parent, reply
 
 
-def test_a_dropped_discard_keeps_other_readers_replies_and_the_count(
+@pytest.fixture
+def dropped_thread(
     editor_client, post, akismet_answers, settings, django_capture_on_commit_callbacks
 ):
+    """Unapprove Ada's comment, ask for a recheck, and have Akismet answer "discard"."""
     settings.AKISMET_DROP_DISCARD = True
     akismet_answers(akismet.CheckResponse.DISCARD)
     parent, reply = approved_thread(post)
@@ -45,6 +41,13 @@ def test_a_dropped_discard_keeps_other_readers_replies_and_the_count(
     run_action(editor_client, "unapprove_comments", [parent], status="approved")
     with django_capture_on_commit_callbacks(execute=True):
         run_action(editor_client, "check_for_spam", [parent], status="pending")
+    return parent, reply
+
+
+def test_a_dropped_discard_keeps_other_readers_replies_and_the_count(
+    dropped_thread, editor_client, post
+):
+    parent, reply = dropped_thread
 
     assert not Comment.objects.filter(pk=parent.pk).exists()
     reply.refresh_from_db()
@@ -54,17 +57,7 @@ def test_a_dropped_discard_keeps_other_readers_replies_and_the_count(
     assert f'id="comment-{reply.pk}"' in page
 
 
-def test_a_dropped_discard_leaves_no_trace_of_its_author(
-    editor_client, post, akismet_answers, settings, django_capture_on_commit_callbacks
-):
-    settings.AKISMET_DROP_DISCARD = True
-    akismet_answers(akismet.CheckResponse.DISCARD)
-    parent, _reply = approved_thread(post)
-
-    run_action(editor_client, "unapprove_comments", [parent], status="approved")
-    with django_capture_on_commit_callbacks(execute=True):
-        run_action(editor_client, "check_for_spam", [parent], status="pending")
-
+def test_a_dropped_discard_leaves_no_trace_of_its_author(dropped_thread):
     orphans = CommentEvent.objects.filter(comment=None)
     assert orphans.filter(reason__contains="dropped").exists()
     for event in orphans:

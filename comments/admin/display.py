@@ -1,4 +1,6 @@
-"""The queue's folders and what each row shows: the status filter and the queue's columns."""
+"""What editors see of a comment: the queue's folders and columns, and the comment's page."""
+
+import json
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -6,10 +8,12 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import queue
-from ..models import Comment, CommentEvent, Status
+from .. import moves, policy, queue, spam
+from ..models import QUEUE, Comment, CommentEvent, Status
+from ..replies import REPLYABLE
 from ..templatetags.comments import avatar_url
 
 STATUS_PARAM = "status"
@@ -107,6 +111,7 @@ def annotate_queue(queryset):
     )
 
 
+@admin.display(description=_("Author"))
 def author_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/author_column.html",
@@ -114,6 +119,7 @@ def author_column(comment) -> str:
     )
 
 
+@admin.display(description=_("Comment"))
 def comment_column(comment, actions: str = "") -> str:
     return render_to_string(
         "admin/comments/comment/comment_column.html",
@@ -126,6 +132,7 @@ def comment_column(comment, actions: str = "") -> str:
     )
 
 
+@admin.display(description=_("Why it's here"))
 def why_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/why_column.html",
@@ -135,3 +142,70 @@ def why_column(comment) -> str:
             "status": comment.get_status_display(),
         },
     )
+
+
+@admin.display(description=_("Moderate"))
+def moderate_links(comment) -> str:
+    available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
+    return render_to_string(
+        "admin/comments/comment/moderate_links.html",
+        {
+            "comment": comment,
+            "moves": [
+                {"url_name": f"admin:comments_comment_{m.name}", "label": m.label}
+                for m in available
+            ],
+            "can_reply": comment.status in REPLYABLE,
+            "waiting": comment.status in QUEUE,
+        },
+    )
+
+
+@admin.display(description=_("Post"))
+def post_link(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/post_link.html", {"comment": comment, "post": comment.post}
+    )
+
+
+@admin.display(description=_("Event history"))
+def history(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/history.html",
+        {"events": comment.events.order_by("created_at", "pk")},
+    )
+
+
+@admin.display(description=_("Reports to Akismet"))
+def reports(comment) -> str:
+    return render_to_string(
+        "admin/comments/comment/reports.html",
+        {"reports": comment.reports.order_by("created_at")},
+    )
+
+
+@admin.display(description=_("Sent to Akismet"))
+def payload(comment) -> str:
+    sent = comment.akismet_payload
+    return render_to_string(
+        "admin/comments/comment/payload.html",
+        {
+            "payload": json.dumps(sent, indent=2, ensure_ascii=False, sort_keys=True)
+            if sent
+            else "",
+            "not_sent_because": "" if sent else _not_sent_because(comment),
+        },
+    )
+
+
+def _not_sent_because(comment) -> str:
+    """Say why a comment's data never went to Akismet."""
+    if comment.hold_reason == policy.HONEYPOT_REASON:
+        return _t("a bot filled in the hidden honeypot field, so Akismet was not asked.")
+    if comment.hold_reason.startswith("disallowed"):
+        return _t("it contains a disallowed word, so Akismet was not asked.")
+    if not spam.is_configured():
+        return _t("no Akismet key is configured.")
+    if comment.status == Status.AWAITING_CHECK:
+        return _t("the spam check has not run yet.")
+    return _t("Akismet was not asked about this comment.")

@@ -1,0 +1,140 @@
+"""The comment admin's own pages: one-click moderation (linked from the notification email),
+"Empty spam/trash" and "Check all awaiting a spam check"."""
+
+import re
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import moves, purge, queue, tasks, workflow
+from ..models import Comment, Status
+
+
+def checks_queued(n: int) -> str:
+    return ngettext(
+        "%(n)d comment queued for a spam check.", "%(n)d comments queued for a spam check.", n
+    ) % {"n": n}
+
+
+def next_url(request, default: str) -> str:
+    """Return where to go back to: the `next` the page sent when it is ours, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class ModerationViews:
+    """Add the moderation pages to the comment admin."""
+
+    def get_urls(self):
+        urls = [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(self.moderate_view),
+                {"move": name},
+                name=f"comments_comment_{name}",
+            )
+            for name in moves.MOVES
+        ]
+        urls.append(
+            path(
+                "empty/",
+                self.admin_site.admin_view(require_POST(self.empty_view)),
+                name="comments_comment_empty",
+            )
+        )
+        urls.append(
+            path(
+                "check-all/",
+                self.admin_site.admin_view(require_POST(self.check_all_view)),
+                name="comments_comment_check_all",
+            )
+        )
+        return urls + super().get_urls()
+
+    def moderate_view(self, request, object_id, move):
+        """GET asks "Approve this comment?"; POST does it."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(self.get_queryset(request), pk=comment_id(object_id))
+        move = moves.MOVES[move]
+        if request.method == "POST":
+            if not workflow.apply_move([comment.pk], move, request.user).changed:
+                self.message_user(
+                    request,
+                    _("Nothing changed: the comment is %s.") % comment.get_status_display(),
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, move.message(1), messages.SUCCESS)
+            return HttpResponseRedirect(
+                next_url(request, reverse("admin:comments_comment_changelist"))
+            )
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/moderate_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("%(action)s this comment?") % {"action": move.label},
+                "opts": self.opts,
+                "comment": comment,
+                "move": move,
+                "applies": comment.status in move.from_statuses,
+                "why": queue.why_here(comment),
+            },
+        )
+
+    def check_all_view(self, request):
+        """Queue a fresh spam check for everything still awaiting one."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        ids = list(Comment.objects.awaiting_check().values_list("pk", flat=True))
+        workflow.request_checks(ids, "recheck_queue")
+        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+
+    def empty_view(self, request):
+        """Delete the spam or trash the editor saw on the page, and nothing that came later."""
+        if not (self.has_moderate_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        try:
+            status, ids = purge.folder_seen(request.POST.get("mark", ""))
+        except signing.BadSignature:
+            self.message_user(
+                request, _("That page was too old; please try again."), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        deleted = tasks.run_or_hand_off(tasks.empty_folder, ids, status, request.user.pk)
+        if deleted is None:
+            message = tasks.background_message(_t("Deleting"), len(ids))
+        else:
+            message = ngettext(
+                "%(n)d comment deleted permanently from %(folder)s.",
+                "%(n)d comments deleted permanently from %(folder)s.",
+                deleted,
+            ) % {"n": deleted, "folder": Status(status).label.lower()}
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
+        )
+
+
+def comment_id(object_id: str) -> int:
+    """Return the comment id a URL names, or raise Http404 when it cannot be one."""
+    # At most 18 digits: every such number fits PostgreSQL's bigint.
+    if not re.fullmatch(r"[0-9]{1,18}", object_id):
+        raise Http404(_t("No comment has that id."))
+    return int(object_id)
