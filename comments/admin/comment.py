@@ -59,6 +59,7 @@ class CommentAdmin(EditorsDesk, ModerationViews, ModeratesComments, admin.ModelA
     ]
     # What an editor may change is what the reader wrote; the rest is the record.
     _record = [
+        display.as_read,
         display.moderate_links,
         display.post_link,
         "status",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import moves, policy, queue, spam
 from ..models import QUEUE, Comment, CommentEvent, Status
 from ..replies import REPLYABLE
-from ..templatetags.comments import avatar_url
+from ..templatetags.comments import avatar_url, thread
 
 STATUS_PARAM = "status"
 REVIEW = "review"
@@ -126,10 +126,29 @@ def comment_column(comment, actions: str = "") -> str:
         {
             "comment": comment,
             "actions": actions,
+            "as_read": as_readers_see_it(comment),
             "folded": len(comment.content) > 160 or "\n" in comment.content.strip(),
             "short": truncatechars(" ".join(comment.content.split()), 160),
         },
     )
+
+
+def as_readers_see_it(comment) -> str:
+    """Render the comment with the article's own fragment: what readers see once approved."""
+    row = {
+        field: getattr(comment, field)
+        for field in ("pk", "author_name", "author_email", "author_url", "content", "submitted_at")
+    }
+    (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
+    return render_to_string(
+        "admin/comments/comment/as_read.html",
+        {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1},
+    )
+
+
+@admin.display(description=_("As readers see it"))
+def as_read(comment) -> str:
+    return as_readers_see_it(comment)
 
 
 @admin.display(description=_("Why it's here"))

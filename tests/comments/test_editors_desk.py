@@ -273,3 +273,33 @@ def test_desk_pages_need_the_moderate_permission(client):
             client.get(reverse(f"admin:comments_comment_{name}", args=[comment.pk])).status_code
             == 403
         )
+
+
+def test_the_queue_shows_each_comment_as_readers_will_see_it(editor_client):
+    comment = CommentFactory(
+        status=Status.PENDING,
+        author_name="Lina Link",
+        author_url="https://lina.example/",
+        content="See https://example.org/page for <b>more</b>.",
+    )
+
+    row = row_of(editor_client.get(queue_url()), comment)
+
+    assert '<a href="https://lina.example/" class="url" rel="nofollow ugc">Lina Link</a>' in row
+    assert (
+        '<a href="https://example.org/page" rel="nofollow ugc">https://example.org/page</a>' in row
+    )
+    assert "&lt;b&gt;more&lt;/b&gt;" in row
+    assert '<time datetime="' in row
+    assert '<article class="comment-body">' in row
+
+
+def test_the_comment_page_shows_it_as_readers_will_see_it_with_reply(editor_client):
+    comment = CommentFactory(status=Status.PENDING, author_name="Paula Page")
+
+    page = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    assert "As readers see it" in page.text
+    assert '<article class="comment-body">' in page.text
+    assert f"/admin/comments/comment/{comment.pk}/approve-and-reply/" in page.text
+    assert f"/admin/comments/comment/{comment.pk}/reply/" in page.text
