@@ -105,7 +105,10 @@ class Comment(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("can_moderate", _("Can moderate comments"))]
+        permissions = [
+            ("can_moderate", _("Can moderate comments")),
+            ("handle_data_requests", _("Can export and erase a reader's data")),
+        ]
         indexes = [
             models.Index(fields=["post", "status", "submitted_at"], name="comment_post_status_idx"),
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
@@ -174,6 +177,7 @@ class CommentEvent(models.Model):
         REPORT_FAILED = "report_failed", _("Report to Akismet failed")
         PURGED = "purged", _("Purged")
         ANONYMISED = "anonymised", _("Personal data removed")
+        DATA_REQUEST = "data_request", _("Data request handled")
 
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

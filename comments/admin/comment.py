@@ -16,6 +16,7 @@ from . import display
 from .base import ModeratesComments
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from .privacy import PERMISSION, DataRequests
 from .views import ModerationViews, checks_queued, comment_id
 
 
@@ -29,7 +30,7 @@ def _move_action(move: moves.Move):
 
 
 @admin.register(Comment)
-class CommentAdmin(EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin):
+class CommentAdmin(DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin):
     list_display = [
         display.author_column,
         display.comment_column,
@@ -159,6 +160,7 @@ class CommentAdmin(EditorsDesk, ModerationViews, ModeratesComments, admin.ModelA
         counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
+        extra_context["data_requests"] = request.user.has_perm(PERMISSION)
         moderator = self.has_moderate_permission(request)
         if status in DELETABLE and moderator:
             extra_context["empty_folder"] = {
