@@ -329,3 +329,19 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.count} {self.status}/{self.verdict}"
+
+
+class AkismetKeyCheck(models.Model):
+    """One answer to "is our Akismet key valid?", for the admin's Akismet health."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    # None: Akismet could not be reached to say.
+    valid = models.BooleanField(_("key valid"), null=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Akismet key check")
+        verbose_name_plural = _("Akismet key checks")
+
+    def __str__(self):
+        return f"{self.checked_at}: {self.valid}"

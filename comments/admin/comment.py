@@ -16,6 +16,7 @@ from . import display
 from .base import ModeratesComments
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from .health import HealthViews
 from .privacy import PERMISSION, DataRequests
 from .views import ModerationViews, checks_queued, comment_id
 
@@ -30,7 +31,9 @@ def _move_action(move: moves.Move):
 
 
 @admin.register(Comment)
-class CommentAdmin(DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin):
+class CommentAdmin(
+    HealthViews, DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin
+):
     list_display = [
         display.author_column,
         display.comment_column,
