@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import moves, purge, tasks, workflow
+from .. import moves, purge, queue, tasks, workflow
 from ..models import DELETABLE, Comment, Status
 from . import display
 from .base import ModeratesComments
@@ -48,10 +48,10 @@ class CommentAdmin(
         "post",
     ]
     search_fields = ["author_name", "author_email", "ip_address", "author_url", "content"]
-    date_hierarchy = "submitted_at"
     ordering = ["-submitted_at", "-pk"]
     list_select_related = ["post", "parent"]
     list_per_page = 50
+    paginator = display.CappedPaginator
     # The paginator's count is enough; a second count of the whole table is not.
     show_full_result_count = False
     # The status filter already counts; Django's facets would count every filter again.
@@ -168,7 +168,7 @@ class CommentAdmin(
         if status in DELETABLE and moderator:
             extra_context["empty_folder"] = {
                 "label": _("Empty spam") if status == Status.SPAM else _("Empty trash"),
-                "count": counts[status],
+                "count": queue.shown_count(counts[status]),
                 "mark": purge.high_water_mark(status),
             }
         if status in (None, REVIEW, Status.AWAITING_CHECK) and counts[Status.AWAITING_CHECK]:
