@@ -138,30 +138,32 @@ def author_column(comment) -> str:
 
 
 @admin.display(description=_("Comment"))
-def comment_column(comment, actions: str = "") -> str:
+def comment_column(comment, actions=None) -> str:
     return render_to_string(
         "admin/comments/comment/comment_column.html",
         {
             "comment": comment,
             "actions": actions,
-            "as_read": as_readers_see_it(comment),
+            **as_read_context(comment),
             "folded": len(comment.content) > 160 or "\n" in comment.content.strip(),
             "short": truncatechars(" ".join(comment.content.split()), 160),
         },
     )
 
 
-def as_readers_see_it(comment) -> str:
-    """Render the comment with the article's own fragment: what readers see once approved."""
+def as_read_context(comment) -> dict:
+    """Return what the article's fragment (`comments/comment.html`) needs for one comment."""
     row = {
         field: getattr(comment, field)
         for field in ("pk", "author_name", "author_email", "author_url", "content", "submitted_at")
     }
     (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
-    return render_to_string(
-        "admin/comments/comment/as_read.html",
-        {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1},
-    )
+    return {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1}
+
+
+def as_readers_see_it(comment) -> str:
+    """Render the comment with the article's own fragment: what readers see once approved."""
+    return render_to_string("admin/comments/comment/as_read.html", as_read_context(comment))
 
 
 @admin.display(description=_("As readers see it"))
