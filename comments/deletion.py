@@ -9,7 +9,8 @@ keeping anyone's personal data.
 
 from django.db import transaction
 
-from .models import Comment, CommentEvent, Status, tell_posts_comments_changed
+from . import tally
+from .models import QUEUE, Comment, CommentEvent, Status, tell_posts_comments_changed
 from .workflow import id_batches
 
 
@@ -27,15 +28,16 @@ def delete_comments(comments, *, statuses=None, actor=None, actor_label="", desc
             if statuses:
                 doomed = doomed.in_status(*statuses)
             rows = list(
-                doomed.select_for_update().values_list("pk", "parent_id", "post_id", "status")
+                doomed.select_for_update().values(
+                    "pk", "parent_id", "post_id", "status", "spam_verdict", "submitted_at"
+                )
             )
             if not rows:
                 continue
-            parents = {pk: parent_id for pk, parent_id, _post, _status in rows}
-            posts |= {
-                post_id for _pk, _parent, post_id, status in rows if status == Status.APPROVED
-            }
+            parents = {row["pk"]: row["parent_id"] for row in rows}
+            posts |= {row["post_id"] for row in rows if row["status"] == Status.APPROVED}
             posts |= _move_replies_up(parents)
+            _count_out_of_queue(rows)
             Comment.objects.filter(pk__in=parents).delete()
         deleted += parents
     if deleted and describe:
@@ -49,6 +51,16 @@ def delete_comments(comments, *, statuses=None, actor=None, actor_label="", desc
     if posts:
         tell_posts_comments_changed(posts)
     return len(deleted)
+
+
+def _count_out_of_queue(rows) -> None:
+    """Count a deleted comment that was still in the queue as trash: nobody waits on it now."""
+    # Every other deleted comment keeps its place in the daily counts: past figures stand.
+    tally.count_moves(
+        {**row, "to_status": Status.TRASH, "to_verdict": row["spam_verdict"]}
+        for row in rows
+        if row["status"] in QUEUE
+    )
 
 
 def _move_replies_up(parents: dict) -> set:

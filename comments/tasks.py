@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from . import moves, privacy, purge, reports, signals, spamcheck, workflow
 from .models import Comment
@@ -152,6 +154,7 @@ RECURRING = {
     send_akismet_reports: timedelta(hours=1),
     anonymise_old_comments: timedelta(days=1),
 }
+_READY = TaskResultStatus.READY
 _BY_PATH = {recurring.module_path: recurring for recurring in RECURRING}
 
 
@@ -176,15 +179,10 @@ def _enqueue_later(task_to_run, delay: timedelta, *args) -> bool:
 
 def _queued(task_to_run, *args):
     """Runs of a task with these arguments waiting in the database queue (none elsewhere)."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     if not task_to_run.get_backend().supports_defer:
         return DBTaskResult.objects.none()
     return DBTaskResult.objects.filter(
-        task_path=task_to_run.module_path,
-        status=TaskResultStatus.READY,
-        args_kwargs__args=list(args),
+        task_path=task_to_run.module_path, status=_READY, args_kwargs__args=list(args)
     )
 
 
@@ -193,6 +191,10 @@ def schedule_maintenance() -> list[str]:
     backend = run_recurring.get_backend()
     if not backend.supports_defer:
         return [f"The {backend.alias} task backend cannot schedule; nothing queued."]
+    # Runs queued under names no longer on the schedule (an older release's) would fail.
+    DBTaskResult.objects.filter(task_path=run_recurring.module_path, status=_READY).exclude(
+        args_kwargs__args__0__in=list(_BY_PATH)
+    ).delete()
     done = []
     for recurring, every in RECURRING.items():
         queued = _queued(run_recurring, recurring.module_path)

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from comments import purge
+from comments import privacy, purge
 from comments.dashboard import akismet_totals, last_days
 from comments.models import Comment, Status, Verdict
 from tests.comments.moderation_helpers import make_editor, run_action
@@ -164,3 +164,13 @@ def test_the_chart_follows_the_comments_through_the_spam_check_and_the_editor(
     today = last_days()[-1]
     assert (today["spam"], today["held"] + today["ham"]) == (1, 1)
     assert akismet_totals()["false_positives"] == 1
+
+
+def test_an_erased_comment_that_was_waiting_no_longer_counts_as_held():
+    CommentFactory(status=Status.PENDING, author_email="ada@example.com")
+    CommentFactory(status=Status.APPROVED, author_email="ada@example.com")
+    assert last_days()[-1] == {"day": timezone.localdate(), "ham": 1, "spam": 0, "held": 1}
+
+    privacy.erase_comments("ada@example.com")
+
+    assert last_days()[-1] == {"day": timezone.localdate(), "ham": 1, "spam": 0, "held": 0}

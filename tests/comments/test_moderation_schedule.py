@@ -56,3 +56,11 @@ def test_without_a_scheduling_backend_nothing_is_queued(capsys):
     call_command("schedule_maintenance")
 
     assert "cannot schedule" in capsys.readouterr().out
+
+
+def test_runs_queued_by_an_older_release_under_other_names_are_removed(database_queue):
+    tasks.run_recurring.enqueue("comments.moderation.purge_comments_task")
+
+    tasks.schedule_maintenance()
+
+    assert queued_paths() == recurring_paths()
