@@ -138,3 +138,32 @@ def test_without_javascript_reply_opens_a_page(live_server, seed_post, browser):
         assert "/reply/" in admin.url
     finally:
         context.close()
+
+
+def test_row_buttons_act_at_once_and_quick_edit_saves_inline(live_server, seed_post, new_page):
+    make_editor(username="eddie")
+    CommentFactory(post=seed_post, status=Status.PENDING, author_name="Otto Once")
+    typo = CommentFactory(
+        post=seed_post, status=Status.PENDING, author_name="Tina Typo", content="Teh text."
+    )
+    admin = sign_in(new_page, live_server)
+
+    row = admin.locator("#result_list tbody tr", has_text="Otto Once")
+    with admin.expect_navigation():
+        row.get_by_role("button", name="Approve", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment approved.")
+    assert admin.locator("#result_list", has_text="Otto Once").count() == 0
+
+    row = admin.locator("#result_list tbody tr", has_text="Tina Typo")
+    row.get_by_role("link", name="Quick edit").click()
+    inline = admin.locator("tr.inline-desk")
+    expect(inline.get_by_label("Comment")).to_have_value("Teh text.")
+    inline.get_by_label("Comment").fill("The text.")
+    with admin.expect_navigation():
+        inline.get_by_role("button", name="Update comment").click()
+
+    expect(admin.locator(".messagelist")).to_contain_text("Comment by Tina Typo saved.")
+    typo.refresh_from_db()
+    assert typo.content == "The text."
+    assert typo.events.filter(action="edited").exists()
+    assert violations(admin) == []
