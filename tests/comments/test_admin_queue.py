@@ -323,3 +323,21 @@ def test_a_search_inside_a_folder_stays_there(editor_client):
     page = editor_client.get(queue_url(q="wanted@example.com", status="pending"))
 
     assert [c.pk for c in page.context["cl"].result_list] == [pending.pk]
+
+
+def test_the_post_filter_reads_titles_not_bodies(editor_client):
+    CommentFactory(status=Status.PENDING, post=PostFactory(title="A titled post"))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(queue_url())
+
+    assert "A titled post" in page.text
+    assert not [q for q in queries.captured_queries if '"blog_post"."body"' in q["sql"]]
+
+
+def test_the_queue_shows_twenty_comments_a_page_like_wordpress(editor_client):
+    CommentFactory.create_batch(21, status=Status.PENDING)
+
+    page = editor_client.get(queue_url())
+
+    assert len(page.context["cl"].result_list) == 20
