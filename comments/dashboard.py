@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from . import queue
+from . import health, queue
 from .models import DailyCount, Status, Verdict
 
 DAYS = 30
@@ -109,6 +109,7 @@ def dashboard() -> dict:
     days = last_days()
     return {
         "totals": akismet_totals(),
+        "health": health.health(),
         "days": days,
         "chart": chart(days),
         "spam_days": sum(d["spam"] for d in days),

@@ -105,7 +105,10 @@ class Comment(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("can_moderate", _("Can moderate comments"))]
+        permissions = [
+            ("can_moderate", _("Can moderate comments")),
+            ("handle_data_requests", _("Can export and erase a reader's data")),
+        ]
         indexes = [
             models.Index(fields=["post", "status", "submitted_at"], name="comment_post_status_idx"),
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
@@ -169,10 +172,12 @@ class CommentEvent(models.Model):
         TRASHED = "trashed", _("Trashed")
         RESTORED = "restored", _("Restored")
         EDITED = "edited", _("Edited")
+        REPLIED = "replied", _("Replied to by an editor")
         REPORTED = "reported", _("Reported to Akismet")
         REPORT_FAILED = "report_failed", _("Report to Akismet failed")
         PURGED = "purged", _("Purged")
         ANONYMISED = "anonymised", _("Personal data removed")
+        DATA_REQUEST = "data_request", _("Data request handled")
 
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
@@ -324,3 +329,19 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.count} {self.status}/{self.verdict}"
+
+
+class AkismetKeyCheck(models.Model):
+    """One answer to "is our Akismet key valid?", for the admin's Akismet health."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    # None: Akismet could not be reached to say.
+    valid = models.BooleanField(_("key valid"), null=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Akismet key check")
+        verbose_name_plural = _("Akismet key checks")
+
+    def __str__(self):
+        return f"{self.checked_at}: {self.valid}"

@@ -84,6 +84,8 @@ def _message(comment) -> tuple[str, str]:
         "",
         f"Approve it: {_admin_link('admin:comments_comment_approve', comment.pk)}",
         f"Mark it as spam: {_admin_link('admin:comments_comment_spam', comment.pk)}",
+        f"Move it to the trash: {_admin_link('admin:comments_comment_trash', comment.pk)}",
+        f"Approve and reply: {_admin_link('admin:comments_comment_approve_reply', comment.pk)}",
         f"The moderation queue: {_admin_link('admin:comments_comment_changelist')}",
     ]
     return subject, "\n".join(lines)

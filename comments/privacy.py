@@ -135,6 +135,24 @@ def export_comments(email: str) -> list[dict]:
     ]
 
 
+def data_held(email: str) -> dict:
+    """Count what is stored about `email`, as the erasure confirmation shows it."""
+    return {
+        "comments": comments_by_email(email).count(),
+        "subscriptions": subscription_privacy.for_email(email).count(),
+    }
+
+
+def record_request(kind: str, held: dict, actor) -> None:
+    """Record that a data request was handled, without naming the person it was about."""
+    CommentEvent.objects.create(
+        action=CommentEvent.Action.DATA_REQUEST,
+        actor=actor,
+        actor_label=actor.get_username(),
+        reason=f"{kind}: {held['comments']} comments, {held['subscriptions']} subscriptions.",
+    )
+
+
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import notifications, policy, spam, workflow
 from .deletion import delete_comments
-from .models import Comment, Status, Verdict
+from .models import Comment, CommentEvent, Status, Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,9 @@ def _locked(comment_id: int, *, skip_locked: bool):
 
 def _needs_check(comment, recheck_reason: str) -> bool:
     if comment.status in (Status.PENDING, Status.APPROVED):
-        return bool(recheck_reason)
+        # An editor's own reply is approved as it is stored, and still asked about once
+        # (with user_role=administrator), as WordPress asks about administrators' comments.
+        return bool(recheck_reason) or _editors_own_unchecked(comment)
     if comment.status != Status.AWAITING_CHECK:
         return False
     # A retry that is not due yet (its twin from `recheck_overdue` already ran) waits,
@@ -102,6 +104,25 @@ def _needs_check(comment, recheck_reason: str) -> bool:
     if recheck_reason or not comment.check_attempts or comment.next_check_at is None:
         return True
     return comment.next_check_at <= timezone.now()
+
+
+def _editors_own_unchecked(comment) -> bool:
+    return (
+        comment.spam_verdict == Verdict.UNCHECKED
+        and comment.user is not None
+        and comment.user.is_staff
+        and comment.user_id == _approver(comment)
+    )
+
+
+def _approver(comment):
+    """Return the id of whoever approved the comment last, or None."""
+    return (
+        comment.events.filter(action=CommentEvent.Action.APPROVED)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
 
 
 def _payload(comment, recheck_reason: str) -> dict:

@@ -228,6 +228,20 @@ def record_edit(comment, changed_fields, actor) -> None:
         request_checks([comment.pk], "edit")
 
 
+def record_reply(parent, reply, actor) -> None:
+    """Record in the parent's history that an editor answered it with `reply`."""
+    status = Comment.objects.filter(pk=parent.pk).values_list("status", flat=True).get()
+    CommentEvent.objects.create(
+        comment_id=parent.pk,
+        action=Action.REPLIED,
+        actor=actor,
+        actor_label=actor.get_username(),
+        from_status=status,
+        to_status=status,
+        reason=f"Reply: comment {reply.pk}.",
+    )
+
+
 # The spam check's answers -------------------------------------------------------------------
 
 

@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import moves, purge, tasks, workflow
+from .. import moves, purge, queue, tasks, workflow
 from ..models import DELETABLE, Comment, Status
 from . import display
 from .base import ModeratesComments
+from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from .health import HealthViews
+from .privacy import PERMISSION, DataRequests
 from .views import ModerationViews, checks_queued, comment_id
 
 
@@ -28,7 +31,9 @@ def _move_action(move: moves.Move):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
+class CommentAdmin(
+    HealthViews, DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin
+):
     list_display = [
         display.author_column,
         display.comment_column,
@@ -40,13 +45,14 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
         StatusFilter,
         ("spam_verdict", admin.ChoicesFieldListFilter),
         ("submitted_at", admin.DateFieldListFilter),
-        "post",
+        ("post", display.PostFilter),
     ]
     search_fields = ["author_name", "author_email", "ip_address", "author_url", "content"]
-    date_hierarchy = "submitted_at"
     ordering = ["-submitted_at", "-pk"]
     list_select_related = ["post", "parent"]
-    list_per_page = 50
+    # WordPress shows 20 comments a page; each row is a rich fragment, so fewer rows render faster.
+    list_per_page = 20
+    paginator = display.CappedPaginator
     # The paginator's count is enough; a second count of the whole table is not.
     show_full_result_count = False
     # The status filter already counts; Django's facets would count every filter again.
@@ -58,6 +64,7 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
     ]
     # What an editor may change is what the reader wrote; the rest is the record.
     _record = [
+        display.as_read,
         display.moderate_links,
         display.post_link,
         "status",
@@ -85,6 +92,7 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["comments/admin.css"]}
+        js = ["comments/desk.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "author_url":
@@ -158,11 +166,12 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
         counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
+        extra_context["data_requests"] = request.user.has_perm(PERMISSION)
         moderator = self.has_moderate_permission(request)
         if status in DELETABLE and moderator:
             extra_context["empty_folder"] = {
                 "label": _("Empty spam") if status == Status.SPAM else _("Empty trash"),
-                "count": counts[status],
+                "count": queue.shown_count(counts[status]),
                 "mark": purge.high_water_mark(status),
             }
         if status in (None, REVIEW, Status.AWAITING_CHECK) and counts[Status.AWAITING_CHECK]:
@@ -177,6 +186,18 @@ class CommentAdmin(ModerationViews, ModeratesComments, admin.ModelAdmin):
             titles.get(status, _("Comments: %s") % dict(Status.choices).get(status, "")),
         )
         return super().changelist_view(request, extra_context)
+
+    def get_list_display(self, request):
+        """Show each row's actions under its text (they need the request for `next`)."""
+
+        @admin.display(description=_("Comment"))
+        def comment_column(comment):
+            return display.comment_column(comment, self.row_actions(request, comment))
+
+        return [
+            comment_column if column is display.comment_column else column
+            for column in self.list_display
+        ]
 
     # An editor's work ----------------------------------------------------------------------
 

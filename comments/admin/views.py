@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +24,16 @@ def checks_queued(n: int) -> str:
     return ngettext(
         "%(n)d comment queued for a spam check.", "%(n)d comments queued for a spam check.", n
     ) % {"n": n}
+
+
+def next_url(request, default: str) -> str:
+    """Return where to go back to: the `next` the page sent when it is ours, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class ModerationViews:
@@ -70,7 +80,9 @@ class ModerationViews:
                 )
             else:
                 self.message_user(request, move.message(1), messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+            return HttpResponseRedirect(
+                next_url(request, reverse("admin:comments_comment_changelist"))
+            )
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",

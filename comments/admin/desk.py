@@ -1,0 +1,237 @@
+"""The editor's desk in the queue: one-click row actions, Reply, Approve and reply, Quick edit.
+
+Each row's buttons submit the changelist's own form (its CSRF token) to the one-click views
+the notification email links to, so they run the same workflow as the bulk actions. Reply
+renders the article's comment form (`comments/form.html`) and Quick edit a small form; both
+are pages of their own, which `comments/desk.js` opens inline under the row.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import moves, policy, purge, queue, replies, workflow
+from ..forms import CommentForm
+from ..models import DELETABLE, QUEUE, Comment, Status
+from .views import comment_id, next_url
+
+# What each row offers, by status: (move name, short label) in WordPress's order.
+ROW_MOVES = {
+    Status.PENDING: [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))],
+    Status.AWAITING_CHECK: [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))],
+    Status.APPROVED: [("unapprove", _("Unapprove")), ("spam", _("Spam")), ("trash", _("Trash"))],
+    Status.SPAM: [("ham", _("Not spam"))],
+    Status.TRASH: [("restore", _("Restore"))],
+}
+
+
+def _with_next(url: str, back: str) -> str:
+    return f"{url}?{urlencode({'next': back})}"
+
+
+def _row_urls(request):
+    """Return `url(name, pk)` for a page's rows: each URL reversed once, then filled in."""
+    if not hasattr(request, "_desk_row_urls"):
+        query = urlencode({"next": request.get_full_path()})
+        halves = {}
+
+        def url(name, pk):
+            if name not in halves:
+                # Reversed with a stand-in id once per page, not once per row (50 rows, 6 each).
+                halves[name] = reverse(f"admin:comments_comment_{name}", args=[0]).split("/0/", 1)
+            before, after = halves[name]
+            return f"{before}/{pk}/{after}?{query}"
+
+        request._desk_row_urls = url
+    return request._desk_row_urls
+
+
+class QuickEditForm(forms.ModelForm):
+    author_url = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Comment
+        fields = workflow.EDITABLE
+        widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+
+
+class EditorsDesk:
+    """Row actions, replies and quick edits for `CommentAdmin`."""
+
+    def row_actions(self, request, comment) -> dict:
+        """Return what a row's one-click buttons and Reply and Quick edit links need."""
+        url = _row_urls(request)
+        status = comment.status
+        return {
+            "buttons": [
+                {"url": url(name, comment.pk), "label": label, "name": name}
+                for name, label in ROW_MOVES.get(status, [])
+            ],
+            "delete_url": url("delete_permanently", comment.pk) if status in DELETABLE else "",
+            "reply_url": url("reply", comment.pk) if status in replies.REPLYABLE else "",
+            "approve_reply_url": url("approve_reply", comment.pk) if status in QUEUE else "",
+            "edit_url": url("quick_edit", comment.pk) if status not in DELETABLE else "",
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        desk = [
+            path(
+                "<path:object_id>/reply/",
+                view(self.reply_view),
+                name="comments_comment_reply",
+            ),
+            path(
+                "<path:object_id>/approve-and-reply/",
+                view(self.reply_view),
+                {"approve": True},
+                name="comments_comment_approve_reply",
+            ),
+            path(
+                "<path:object_id>/quick-edit/",
+                view(self.quick_edit_view),
+                name="comments_comment_quick_edit",
+            ),
+            path(
+                "<path:object_id>/delete-permanently/",
+                view(require_POST(self.delete_one_view)),
+                name="comments_comment_delete_permanently",
+            ),
+        ]
+        return desk + super().get_urls()
+
+    def _desk_comment(self, request, object_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Comment.objects.select_related("post"), pk=comment_id(object_id))
+
+    def _queue_url(self):
+        return reverse("admin:comments_comment_changelist")
+
+    def _page(self, request, template, comment, status=200, **context):
+        return TemplateResponse(
+            request,
+            f"admin/comments/comment/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "comment": comment,
+                "why": queue.why_here(comment),
+                **context,
+            },
+            status=status,
+        )
+
+    # Reply and "Approve and reply" ---------------------------------------------------------
+
+    def reply_view(self, request, object_id, approve=False):
+        """Show the article's comment form for a reply; store the reply as the editor's."""
+        parent = self._desk_comment(request, object_id)
+        back = next_url(request, self._queue_url())
+        if parent.status not in replies.REPLYABLE:
+            self.message_user(
+                request,
+                _("You can't reply to a comment in %s; restore it first.")
+                % parent.get_status_display().lower(),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(back)
+        was_waiting = parent.status in QUEUE
+        if request.method == "POST":
+            result = replies.reply_as_editor(parent, request.POST, request.META, request.user)
+            if result.stored:
+                if was_waiting:
+                    self.message_user(request, moves.APPROVE.message(1), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Your reply to %(name)s is published.") % {"name": parent.author_name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(back)
+            form, error, status = result.form, result.message, result.status_code
+        else:
+            form = CommentForm(
+                initial={
+                    "author": request.user.get_full_name() or request.user.get_username(),
+                    "email": request.user.email,
+                }
+            )
+            error, status = "", 200
+        approves = approve or was_waiting
+        return self._page(
+            request,
+            "reply.html",
+            parent,
+            status=status if status != 302 else 200,
+            title=_("Approve and reply") if approves else _("Reply"),
+            approves=approves,
+            # The article's own form, given what the article's template tag gives it.
+            post=parent.post,
+            form=form,
+            comment_error=error,
+            reply_to=parent,
+            form_ts=policy.form_timestamp(parent.post),
+            akismet_notice=bool(settings.AKISMET_API_KEY),
+            form_action=request.get_full_path(),
+            cancel_url=back,
+            # An editor is signed in: the form carries Django's CSRF token, as on the article.
+            signed_in=True,
+        )
+
+    # Quick edit ----------------------------------------------------------------------------
+
+    def quick_edit_view(self, request, object_id):
+        """Edit what the reader wrote; the workflow records it and has Akismet look again."""
+        comment = self._desk_comment(request, object_id)
+        back = next_url(request, self._queue_url())
+        form = QuickEditForm(request.POST or None, instance=comment)
+        if request.method == "POST" and form.is_valid():
+            workflow.record_edit(comment, form.changed_data, request.user)
+            self.message_user(
+                request,
+                _("Comment by %(name)s saved.") % {"name": comment.author_name}
+                if form.changed_data
+                else _t("Nothing changed."),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(back)
+        return self._page(
+            request,
+            "quick_edit.html",
+            comment,
+            status=400 if form.errors else 200,
+            title=_("Quick edit"),
+            form=form,
+            form_action=request.get_full_path(),
+            cancel_url=back,
+        )
+
+    # Delete permanently, one comment --------------------------------------------------------
+
+    def delete_one_view(self, request, object_id):
+        """Delete one spam or trash comment for good, as the bulk action does."""
+        comment = self._desk_comment(request, object_id)
+        if not self.has_delete_permission(request, comment):
+            raise PermissionDenied
+        deleted = purge.delete_permanently([comment.pk], request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d comment deleted permanently.", "%(n)d comments deleted permanently.", deleted
+            )
+            % {"n": deleted},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(next_url(request, self._queue_url()))
