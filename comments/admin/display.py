@@ -33,6 +33,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if self.object_list.model is not Comment:
+            # The admin pages a comment's history (LogEntry rows) with the same paginator.
+            return super().count
         exact = queue.capped_count(self.object_list)
         if exact <= queue.COUNT_CAP:
             return exact

@@ -303,3 +303,11 @@ def test_the_comment_page_shows_it_as_readers_will_see_it_with_reply(editor_clie
     assert '<article class="comment-body">' in page.text
     assert f"/admin/comments/comment/{comment.pk}/approve-and-reply/" in page.text
     assert f"/admin/comments/comment/{comment.pk}/reply/" in page.text
+
+
+def test_a_comments_admin_history_page_opens(admin_client):
+    comment = CommentFactory()
+
+    response = admin_client.get(f"/admin/comments/comment/{comment.pk}/history/")
+
+    assert response.status_code == 200
