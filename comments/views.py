@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
@@ -47,6 +48,8 @@ def post_comment(request, post_id):
     return render(request, "blog/post_detail.html", context, status=result.status_code)
 
 
+# The form holds the reader's email: no cache, shared or not, keeps it.
+@never_cache
 @cross_origin_protect
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, comment_id):

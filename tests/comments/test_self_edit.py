@@ -64,6 +64,7 @@ def test_the_author_sees_an_edit_link_and_a_prefilled_form(client, post, mine):
     assert form.status_code == 200
     assert "Marketing is a convresation, not a broadcast." in form.content.decode()
     assert 'value="Grace Reader"' in form.content.decode()
+    assert "no-store" in form["Cache-Control"]
 
 
 def test_other_readers_never_see_the_edit_link(client, post, mine):
