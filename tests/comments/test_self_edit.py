@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments import cookies
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status
 from tests.comments.moderation_helpers import make_editor
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +245,34 @@ def test_an_editors_own_edit_does_not_read_as_the_authors(client, mine):
 
     assert mine.events.filter(action=CommentEvent.Action.EDITED).exists()
     assert "edited by its author" not in queue.content.decode()
+
+
+def test_another_site_cannot_send_the_authors_browser_to_save_an_edit(client, mine):
+    response = client.post(
+        edit_url(mine),
+        FIXED,
+        headers={"sec_fetch_site": "cross-site", "origin": "https://evil.example"},
+    )
+
+    assert response.status_code == 403
+    assert Comment.objects.get().content == "Marketing is a convresation, not a broadcast."
+
+
+def test_a_signed_in_author_saves_an_edit_with_the_forms_token(
+    post, send, approved_directly, django_capture_on_commit_callbacks
+):
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(UserFactory(username="grace"))
+    form = reader.get(post.get_absolute_url())
+    send(post, http_client=reader, csrfmiddlewaretoken=form.context["csrf_token"])
+    comment = Comment.objects.get()
+
+    page = reader.get(edit_url(comment))
+    token = page.context["csrf_token"]
+    response = save_edit(
+        reader, comment, django_capture_on_commit_callbacks, csrfmiddlewaretoken=token
+    )
+
+    assert response.status_code == 302
+    event = comment.events.get(action=CommentEvent.Action.EDITED)
+    assert event.actor_label == "grace"
