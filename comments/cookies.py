@@ -16,7 +16,8 @@ AUTHOR_COOKIES = {
     "url": "comment_author_url",
 }
 REMEMBER_FOR = timedelta(days=365)
-# The reader's own comments still waiting for moderation, so they can see them in place.
+# The reader's own comments: those still waiting for moderation are shown to them in place,
+# and any of them may be edited for COMMENTS_EDIT_MINUTES after it was posted (editing.py).
 PENDING_COOKIE = "comment_pending"
 PENDING_SALT = "comments.pending"
 PENDING_FOR = timedelta(days=30)
@@ -24,7 +25,7 @@ PENDING_KEEP = 20
 
 
 def pending_ids(request) -> list[int]:
-    """Return the ids of the visitor's own comments that may still await moderation."""
+    """Return the ids of the visitor's own comments (some may still await moderation)."""
     # The age is checked here too: the browser's expiry is the reader's to change.
     value = request.get_signed_cookie(
         PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_FOR
@@ -65,7 +66,7 @@ def remember_author(request, response, form) -> None:
 
 
 def remember_pending(request, response, comment) -> None:
-    """Add a comment to the ones its reader sees in place while it awaits moderation."""
+    """Add a comment to the reader's own: shown while it awaits moderation, and editable."""
     ids = [*pending_ids(request), comment.pk][-PENDING_KEEP:]
     response.set_signed_cookie(
         PENDING_COOKIE,

@@ -10,6 +10,13 @@ Action = CommentEvent.Action
 
 def why_here(comment) -> str:
     """Say in a few words why a comment has its status, for the queue's label."""
+    why = _why(comment)
+    if getattr(comment, "edited_by_author", False):
+        return _("%s; edited by its author") % why
+    return why
+
+
+def _why(comment) -> str:
     human_action = getattr(comment, "last_human_action", None)
     human = getattr(comment, "last_human_actor", None)
     hold = (comment.hold_reason or "").removeprefix("held: ")

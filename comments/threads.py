@@ -4,8 +4,9 @@ The approved thread is one query for the post's approved comments (only the colu
 threaded in Python, and its HTML is cached under everything it shows: the post's
 `comments_changed_at` and count, its address, the (clamped) comment page and the settings
 that shape it. Everything that differs per visitor stays outside that fragment: the form
-with its signed timestamp, the remembered name/email/website, and the visitor's own comments
-awaiting moderation (a visitor who has some gets the thread rendered for them).
+with its signed timestamp, the remembered name/email/website, the visitor's own comments
+awaiting moderation, and the Edit link on their own comments while they may still edit them
+(a visitor who has either gets the thread rendered for them).
 """
 
 import hashlib
@@ -19,6 +20,7 @@ from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
 from .cookies import pending_ids
+from .editing import editable_ids
 from .models import Comment, Status
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
@@ -123,11 +125,13 @@ def _approved_rows(post):
     )
 
 
-def render_thread(post, *, page: int, is_open: bool, own_pending=()) -> str:
+def render_thread(post, *, page: int, is_open: bool, own_pending=(), editable=frozenset()) -> str:
     rows = _approved_rows(post)
     if own_pending:
         rows = sorted([*rows, *own_pending], key=lambda r: (r["submitted_at"], r["pk"]))
     items, page, pages = thread(rows, page=page, can_reply=is_open)
+    for item in items:
+        item["can_edit"] = item["pk"] in editable
     return render_to_string(
         "comments/thread.html",
         {
@@ -166,10 +170,13 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
 
 
 def thread_for(request, post, *, page: int, is_open: bool) -> str:
-    """Return the thread this visitor sees: the cached one, or with their pending comments."""
+    """Return the thread this visitor sees: the cached one, or with their own comments."""
     pending = own_pending(request, post)
-    if pending:
-        html = render_thread(post, page=page, is_open=is_open, own_pending=pending)
+    editable = editable_ids(request, post)
+    if pending or editable:
+        html = render_thread(
+            post, page=page, is_open=is_open, own_pending=pending, editable=editable
+        )
         return mark_safe(html)  # noqa: S308
     return cached_thread(post, page=page, is_open=is_open)
 

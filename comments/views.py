@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
 from core.csrf import cross_origin_protect
 
+from . import editing
 from .cookies import remember_author, remember_pending
+from .forms import CommentForm
 from .models import Comment, Status
 from .submission import submit_comment
 
@@ -23,7 +26,8 @@ def post_comment(request, post_id):
     if result.stored:
         response = HttpResponseRedirect(_location(result.comment))
         remember_author(request, response, result.form)
-        if result.comment.status in (Status.AWAITING_CHECK, Status.PENDING):
+        # Spam and trash get no cookie: nothing to show, and nothing to edit.
+        if result.comment.status not in (Status.SPAM, Status.TRASH):
             remember_pending(request, response, result.comment)
         return response
     # The reader gets the post page again (or a page naming it): load what it shows.
@@ -42,6 +46,30 @@ def post_comment(request, post_id):
         "comment_error": result.message,
     }
     return render(request, "blog/post_detail.html", context, status=result.status_code)
+
+
+# The form holds the reader's email: no cache, shared or not, keeps it.
+@never_cache
+@cross_origin_protect
+@require_http_methods(["GET", "POST"])
+def edit_comment(request, comment_id):
+    """Let a reader fix their own comment for a few minutes: the form prefilled, then saved."""
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if refusal := editing.refusal(request, comment):
+        context = {"post": comment.post if comment else None, "message": refusal}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    if request.method == "GET":
+        form = CommentForm(initial=editing.initial(comment))
+        return render(request, "comments/edit.html", {"comment": comment, "form": form})
+    user = request.user if request.user.is_authenticated else None
+    result = editing.edit_comment(comment, request.POST, user=user)
+    if result.status_code == 302:
+        return HttpResponseRedirect(_location(result.comment))
+    if result.status_code == 403:
+        context = {"post": comment.post, "message": editing.NOT_EDITABLE}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    context = {"comment": comment, "form": result.form}
+    return render(request, "comments/edit.html", context, status=result.status_code)
 
 
 def _location(comment) -> str:

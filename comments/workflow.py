@@ -3,7 +3,8 @@
 Every change of status goes through `_write`: an editor's moves (`apply_move`, for one comment
 or a hundred thousand), the spam check's verdict (`record_verdict`, `record_check_failure`,
 `hold_unchecked`). New comments come in through `record_new` (from `submit_comment`), edits
-through `record_edit`, and deletions through `comments.deletion`.
+through `record_edit` (and `hold_edited` when a reader's edit breaks the rules), and deletions
+through `comments.deletion`.
 
 For each batch of at most `BATCH_SIZE` comments, `_write`:
 
@@ -226,6 +227,21 @@ def record_edit(comment, changed_fields, actor) -> None:
         )
     ):
         request_checks([comment.pk], "edit")
+
+
+def hold_edited(comment, to_status, reason: str) -> None:
+    """Hold (or trash) a reader's edited comment that the local rules now stop, and say why.
+
+    `to_status` is `Status.TRASH`, or `Status.PENDING` for an approved comment; a comment still
+    in the queue keeps its status and only its reason changes (it is checked or decided later).
+    """
+    if to_status == Status.PENDING and comment.status != Status.APPROVED:
+        to_status = comment.status
+    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(to_status), _text(""))
+    action = Action.TRASHED if to_status == Status.TRASH else Action.HELD
+    fields = {"hold_reason": reason[:200]}
+    _write([row], action=action, actor_label="rules", reason=reason, fields=fields)
+    comment.status, comment.hold_reason = to_status, fields["hold_reason"]
 
 
 def record_reply(parent, reply, actor) -> None:

@@ -5,7 +5,7 @@ import json
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
@@ -121,6 +121,15 @@ def _human_decision(field):
     )
 
 
+def _edited_by_author():
+    """Whether the comment's author edited it (a reader's edit has no actor, or is theirs)."""
+    return Exists(
+        CommentEvent.objects.filter(comment=OuterRef("pk"), action=Action.EDITED).filter(
+            Q(actor__isnull=True) | Q(actor=OuterRef("user_id"))
+        )
+    )
+
+
 def annotate_queue(queryset):
     """Add what the queue's columns show: the author's approved count, the last human say."""
     approved = (
@@ -137,6 +146,7 @@ def annotate_queue(queryset):
         author_approved=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)),
         last_human_action=_human_decision("action"),
         last_human_actor=_human_decision("actor_label"),
+        edited_by_author=_edited_by_author(),
     )
 
 

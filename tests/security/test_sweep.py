@@ -136,7 +136,7 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
     values = {"year": year, "month": month, "slug": slug, "post_id": str(data.post.pk)}
     values |= {"app_label": "comments", "url": "no-such-page/", "id": str(data.editor.pk)}
     values["content_type_id"] = str(ContentType.objects.get_for_model(data.comment).pk)
-    values["object_id"] = str(data.comment.pk)
+    values["object_id"] = values["comment_id"] = str(data.comment.pk)
     # Categories nest and pages are paths of slugs; both take a `path`.
     page_path = data.page.get_absolute_url().strip("/")
     category_path = data.category.get_absolute_url().strip("/").removeprefix("category/")

@@ -1,0 +1,107 @@
+"""A reader's few minutes to fix a typo: who may edit a comment, and the edit's path.
+
+The reader's signed `comment_pending` cookie (cookies.py) names the comments they posted from
+this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitted_at`. An edit
+goes through the comment form and the local rules again (policy.py): a disallowed word sends
+it to the trash, a hold reason sends an approved comment back to the queue, and changed text
+that Akismet saw is checked again with `recheck_reason=edit` (workflow.record_edit).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import policy, workflow
+from .cookies import pending_ids
+from .forms import CommentForm
+from .models import Comment, DiscussionSettings, Status
+
+EDITABLE_STATUSES = (Status.AWAITING_CHECK, Status.PENDING, Status.APPROVED)
+NOT_YOURS = _("You can only edit a comment you posted from this browser.")
+WINDOW_OVER = _("The time to edit this comment is over: a comment can be edited for %(n)d minutes.")
+NOT_EDITABLE = _("This comment can no longer be edited.")
+
+# The form's fields and the comment's, for what a reader may change.
+_FIELDS = {
+    "author": "author_name",
+    "email": "author_email",
+    "url": "author_url",
+    "comment": "content",
+}
+
+
+def window() -> timedelta:
+    return timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+
+def refusal(request, comment) -> str:
+    """Return why this visitor may not edit the comment now, or "" when they may."""
+    if comment is None or comment.pk not in pending_ids(request):
+        return str(NOT_YOURS)
+    if timezone.now() > comment.submitted_at + window():
+        return str(WINDOW_OVER % {"n": settings.COMMENTS_EDIT_MINUTES})
+    if comment.status not in EDITABLE_STATUSES:
+        return str(NOT_EDITABLE)
+    return ""
+
+
+def editable_ids(request, post) -> set[int]:
+    """Return the ids of the visitor's own comments on this post they may still edit."""
+    ids = pending_ids(request) if request else []
+    if not ids:
+        return set()
+    return set(
+        Comment.objects.filter(
+            pk__in=ids,
+            post_id=post.pk,
+            status__in=EDITABLE_STATUSES,
+            submitted_at__gte=timezone.now() - window(),
+        ).values_list("pk", flat=True)
+    )
+
+
+def initial(comment) -> dict:
+    """Return the form's prefill: what the comment says now."""
+    return {field: getattr(comment, name) for field, name in _FIELDS.items()}
+
+
+@dataclass
+class Edit:
+    """What became of a reader's edit, and the HTTP status they get."""
+
+    status_code: int
+    form: CommentForm
+    comment: Comment
+
+
+def edit_comment(comment, data, user=None) -> Edit:
+    """Apply the form and the local rules to a reader's edit of their comment, and save it."""
+    form = CommentForm(data)
+    if not form.is_valid():
+        return Edit(400, form, comment)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
+        if comment.status not in EDITABLE_STATUSES:
+            # An editor moved it to spam or the trash while the reader was typing.
+            return Edit(403, form, comment)
+        changed = []
+        for field, name in _FIELDS.items():
+            if getattr(comment, name) != form.cleaned_data[field]:
+                setattr(comment, name, form.cleaned_data[field])
+                changed.append(name)
+        if not changed:
+            return Edit(302, form, comment)
+        workflow.record_edit(comment, changed, user)
+        discussion = DiscussionSettings.load()
+        if word := policy.disallowed_word(comment, discussion):
+            workflow.hold_edited(comment, Status.TRASH, f"disallowed word '{word}'")
+        elif held := policy.hold_reasons(comment, discussion):
+            # A comment still in the queue keeps why it was held before, too.
+            before = comment.hold_reason if comment.status != Status.APPROVED else ""
+            reasons = [before, *(r for r in held if r not in before)]
+            workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, reasons)))
+    return Edit(302, form, comment)

@@ -1,0 +1,278 @@
+"""A reader can fix a typo in their own comment, from the same browser, for a few minutes."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments import cookies
+from comments.models import Comment, CommentEvent, DiscussionSettings, Status
+from tests.comments.moderation_helpers import make_editor
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FIXED = {
+    "author": "Grace Reader",
+    "email": "grace@example.com",
+    "url": "",
+    "comment": "Marketing is a conversation, not a broadcast. (Fixed.)",
+}
+
+
+@pytest.fixture
+def approved_directly(akismet_answers):
+    """Akismet says ham and manual approval is off: a reader's comment goes live at once."""
+    discussion = DiscussionSettings.load()
+    discussion.manual_approval = False
+    discussion.require_prior_approval = False
+    discussion.save()
+    return akismet_answers
+
+
+@pytest.fixture
+def mine(send, post, client, approved_directly):
+    """The reader's own comment, just posted and approved, with its cookie in `client`."""
+    send(post, comment="Marketing is a convresation, not a broadcast.")
+    comment = Comment.objects.get()
+    assert comment.status == Status.APPROVED
+    return comment
+
+
+def edit_url(comment) -> str:
+    return reverse("comments:edit", args=[comment.pk])
+
+
+def save_edit(http_client, mine, django_capture_on_commit_callbacks, **changes):
+    with django_capture_on_commit_callbacks(execute=True):
+        return http_client.post(edit_url(mine), {**FIXED, **changes})
+
+
+def posted_ago(comment, delta) -> None:
+    Comment.objects.filter(pk=comment.pk).update(submitted_at=timezone.now() - delta)
+
+
+def test_the_author_sees_an_edit_link_and_a_prefilled_form(client, post, mine):
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'href="{edit_url(mine)}"' in page
+
+    form = client.get(edit_url(mine))
+
+    assert form.status_code == 200
+    assert "Marketing is a convresation, not a broadcast." in form.content.decode()
+    assert 'value="Grace Reader"' in form.content.decode()
+    assert "no-store" in form["Cache-Control"]
+
+
+def test_other_readers_never_see_the_edit_link(client, post, mine):
+    assert f'href="{edit_url(mine)}"' in client.get(post.get_absolute_url()).content.decode()
+
+    page = Client().get(post.get_absolute_url()).content.decode()
+
+    assert "Marketing is a convresation, not a broadcast." in page
+    assert "/comments/edit/" not in page
+
+
+def test_an_edit_within_the_window_shows_the_new_text(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    posted_ago(mine, timedelta(minutes=10) - timedelta(seconds=5))
+
+    response = save_edit(client, mine, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{mine.pk}")
+    for reader in (client, Client()):
+        page = reader.get(post.get_absolute_url()).content.decode()
+        assert "not a broadcast. (Fixed.)" in page
+        assert "convresation" not in page
+
+
+def test_one_second_after_the_window_the_edit_is_refused(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    posted_ago(mine, timedelta(minutes=10, seconds=1))
+
+    form = client.get(edit_url(mine))
+    response = save_edit(client, mine, django_capture_on_commit_callbacks)
+
+    assert form.status_code == 403
+    assert "The time to edit this comment is over" in form.content.decode()
+    assert response.status_code == 403
+    assert Comment.objects.get().content == "Marketing is a convresation, not a broadcast."
+    assert "/comments/edit/" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_window_follows_the_setting(client, mine, settings):
+    posted_ago(mine, timedelta(minutes=3))
+    assert client.get(edit_url(mine)).status_code == 200
+
+    settings.COMMENTS_EDIT_MINUTES = 2
+
+    assert client.get(edit_url(mine)).status_code == 403
+
+
+def test_from_another_browser_the_edit_is_refused(mine, django_capture_on_commit_callbacks):
+    other = Client()
+
+    form = other.get(edit_url(mine))
+    response = save_edit(other, mine, django_capture_on_commit_callbacks)
+
+    assert form.status_code == 403
+    assert "only edit a comment you posted from this browser" in form.content.decode()
+    assert response.status_code == 403
+    assert Comment.objects.get().content == "Marketing is a convresation, not a broadcast."
+
+
+def test_a_cookie_changed_to_name_someone_elses_comment_is_refused(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    theirs = CommentFactory(post=post, status=Status.APPROVED, content="Someone else's words.")
+    value = client.cookies[cookies.PENDING_COOKIE].value
+    assert value.startswith(f"{mine.pk}:")
+    client.cookies[cookies.PENDING_COOKIE] = f"{theirs.pk}" + value[len(str(mine.pk)) :]
+
+    response = save_edit(client, theirs, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 403
+    assert Comment.objects.get(pk=theirs.pk).content == "Someone else's words."
+
+
+def test_a_cookie_signed_with_another_key_is_refused(mine):
+    forged = Client()
+    salt = cookies.PENDING_COOKIE + cookies.PENDING_SALT
+    signer = signing.TimestampSigner(key="not-the-sites-secret-key", salt=salt)
+    forged.cookies[cookies.PENDING_COOKIE] = signer.sign(str(mine.pk))
+
+    response = forged.get(edit_url(mine))
+
+    assert response.status_code == 403
+    assert "only edit a comment you posted from this browser" in response.content.decode()
+
+
+def test_an_edit_with_a_disallowed_word_goes_to_the_trash(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    discussion = DiscussionSettings.load()
+    discussion.disallowed_words = "viagra"
+    discussion.save()
+
+    response = save_edit(
+        client, mine, django_capture_on_commit_callbacks, comment="Cheap viagra here."
+    )
+
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert comment.status == Status.TRASH
+    assert comment.hold_reason == "disallowed word 'viagra'"
+    assert "Cheap viagra" not in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_an_approved_comment_edited_to_two_links_goes_back_to_the_queue_and_off_the_page(
+    client, post, mine, django_capture_on_commit_callbacks, a_second_passes
+):
+    assert "convresation" in Client().get(post.get_absolute_url()).content.decode()
+    links = "See https://a.example/ and https://b.example/ please."
+
+    save_edit(client, mine, django_capture_on_commit_callbacks, comment=links)
+    a_second_passes()
+
+    comment = Comment.objects.get()
+    post.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.hold_reason == "2 links"
+    assert post.comment_count == 0
+    page = Client().get(post.get_absolute_url()).content.decode()
+    assert "a.example" not in page
+    assert "convresation" not in page
+    held = comment.events.get(action=CommentEvent.Action.HELD)
+    assert (held.from_status, held.to_status) == (Status.APPROVED, Status.PENDING)
+
+
+def test_an_edit_of_a_checked_comment_is_checked_again_with_reason_edit(
+    client, mine, approved_directly, django_capture_on_commit_callbacks
+):
+    save_edit(client, mine, django_capture_on_commit_callbacks)
+
+    first, again = approved_directly.calls
+    assert "recheck_reason" not in first
+    assert again["recheck_reason"] == "edit"
+    assert again["comment_content"] == FIXED["comment"]
+
+
+def test_an_invalid_edit_is_refused_with_the_reason_and_changes_nothing(
+    client, mine, django_capture_on_commit_callbacks
+):
+    response = save_edit(client, mine, django_capture_on_commit_callbacks, comment="")
+
+    assert response.status_code == 400
+    assert "Please type your comment text." in response.content.decode()
+    assert Comment.objects.get().content == "Marketing is a convresation, not a broadcast."
+
+
+def test_the_history_and_the_queue_say_the_author_edited_it(
+    client, mine, django_capture_on_commit_callbacks
+):
+    links = "See https://a.example/ and https://b.example/ please."
+    save_edit(client, mine, django_capture_on_commit_callbacks, comment=links)
+    editor = Client()
+    editor.force_login(make_editor())
+
+    queue = editor.get(reverse("admin:comments_comment_changelist")).content.decode()
+    history = editor.get(reverse("admin:comments_comment_change", args=[mine.pk]))
+
+    assert "Held: 2 links; edited by its author" in queue
+    event = mine.events.get(action=CommentEvent.Action.EDITED)
+    assert (event.actor, event.actor_label, event.reason) == (None, "reader", "Changed comment.")
+    assert "Changed comment." in history.content.decode()
+
+
+def test_an_editors_own_edit_does_not_read_as_the_authors(client, mine):
+    editor = Client()
+    editor.force_login(make_editor())
+    data = {
+        "author_name": mine.author_name,
+        "author_email": mine.author_email,
+        "author_url": "",
+        "content": "Tidied by an editor.",
+    }
+    editor.post(reverse("admin:comments_comment_change", args=[mine.pk]), data)
+
+    queue = editor.get(reverse("admin:comments_comment_changelist") + "?status=all")
+
+    assert mine.events.filter(action=CommentEvent.Action.EDITED).exists()
+    assert "edited by its author" not in queue.content.decode()
+
+
+def test_another_site_cannot_send_the_authors_browser_to_save_an_edit(client, mine):
+    response = client.post(
+        edit_url(mine),
+        FIXED,
+        headers={"sec_fetch_site": "cross-site", "origin": "https://evil.example"},
+    )
+
+    assert response.status_code == 403
+    assert Comment.objects.get().content == "Marketing is a convresation, not a broadcast."
+
+
+def test_a_signed_in_author_saves_an_edit_with_the_forms_token(
+    post, send, approved_directly, django_capture_on_commit_callbacks
+):
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(UserFactory(username="grace"))
+    form = reader.get(post.get_absolute_url())
+    send(post, http_client=reader, csrfmiddlewaretoken=form.context["csrf_token"])
+    comment = Comment.objects.get()
+
+    page = reader.get(edit_url(comment))
+    token = page.context["csrf_token"]
+    response = save_edit(
+        reader, comment, django_capture_on_commit_callbacks, csrfmiddlewaretoken=token
+    )
+
+    assert response.status_code == 302
+    event = comment.events.get(action=CommentEvent.Action.EDITED)
+    assert event.actor_label == "grace"
