@@ -1,5 +1,7 @@
 """A real gunicorn on the test database, behind the repository's nginx config (Debian's nginx)."""
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -43,3 +45,13 @@ def proxy(web, static_root, tmp_path):
     """Start nginx with a cache of its own for each test."""
     with nginx(upstream=web.url, static_root=static_root, folder=tmp_path / "nginx") as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def a_new_second():
+    """Start each test in a new second: gunicorn keeps each shared page for its second only.
+
+    The server lives for the whole module while each test's database is new, so a page kept
+    from the test before (same address, another post id) must not answer this one.
+    """
+    time.sleep(1.05 - time.time() % 1)
