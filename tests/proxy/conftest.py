@@ -1,5 +1,6 @@
 """A real gunicorn on the test database, behind the repository's nginx config (Debian's nginx)."""
 
+import os
 import time
 
 import pytest
@@ -16,6 +17,8 @@ PAIR_LIMIT, USERNAME_LIMIT = 3, 6
 def web(django_db_setup, django_db_blocker, tmp_path_factory):
     """Serve the site as production does behind its proxy (one trusted hop)."""
     if nginx_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's nginx is required in CI (make test installs it as root).")
         pytest.skip("nginx is missing: `make test` installs it as root (apt-get install nginx)")
     with django_db_blocker.unblock():
         db_url = database_url_for(connection)
