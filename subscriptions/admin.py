@@ -4,21 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from comments.admin.base import ReadOnlyAdmin
+
 from . import outbox
 from .models import Delivery, Subscription
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records only the system writes: editors may read them, never edit them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Subscription)
