@@ -60,10 +60,10 @@ def stop() -> None:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from pgserver._commands import pg_ctl
+        import pgserver
 
-    user = "pgserver" if os.geteuid() == 0 else None
-    pg_ctl(["-m", "fast", "-w", "stop"], pgdata=DATA_DIR, user=user)
+        # A handle that stops the server when it is closed; ours is the last one open.
+        pgserver.get_server(DATA_DIR, cleanup_mode="stop").cleanup()
 
 
 def _database_url_configured() -> bool:
