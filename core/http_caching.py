@@ -75,17 +75,18 @@ def answer(request, response, *, etag: str, last_modified: int | None, shared: b
     return not_modified
 
 
-def first_seen(request, etag: str) -> int:
+def first_seen(request, etag: str) -> int | None:
     """Return when this address first served its current content: its Last-Modified.
 
     Remembered per address as (ETag, time), so content that changes back to an earlier
-    version gets a new date rather than the old one.
+    version gets a new date rather than the old one. None for a query (a search): it names
+    a page a reader can vary without end, and remembering each would let the cache grow
+    with every query sent; a date of "now" would be a validator that never validates once
+    the second has passed. Its ETag still answers 304.
     """
-    now = int(time.time())
     if set(request.GET) - {"page"}:
-        # A query (a search) names a page a reader can vary without end: remembering each
-        # would let the cache grow with every query sent. Its ETag still answers 304.
-        return now
+        return None
+    now = int(time.time())
     key = "http:seen:" + hashlib.blake2b(request.get_full_path().encode()).hexdigest()
     seen = cache.get(key)
     if seen and seen[0] == etag:
