@@ -18,12 +18,16 @@ class Bench:
         self.rows: list[dict] = []
         self.extra: dict = {}
 
-    def server_pids(self) -> list[int]:
-        """Return every server-side process: gunicorn, task workers, nginx, their backends."""
-        pids = self.stack.pids("gunicorn", "db_worker") + database_backend_pids()
+    def server_pids(self) -> dict[str, list[int]]:
+        """Return every server-side process by part: gunicorn, task workers, nginx, PostgreSQL."""
+        parts = {
+            "gunicorn": self.stack.pids("gunicorn"),
+            "tasks": self.stack.pids("db_worker"),
+            "postgres": database_backend_pids(),
+        }
         if self.proxy is not None:
-            pids += [self.proxy.process.pid, *children(self.proxy.process.pid)]
-        return pids
+            parts["nginx"] = [self.proxy.process.pid, *children(self.proxy.process.pid)]
+        return parts
 
     def measure(
         self,
@@ -42,7 +46,7 @@ class Bench:
         requests left behind (spam checks in the task workers) is counted with them.
         """
         self.stack.check_alive()
-        before = cpu_seconds(self.server_pids())
+        before = {part: cpu_seconds(pids) for part, pids in self.server_pids().items()}
         figures = wrk.run(
             (base or self.base) + path,
             connections=connections,
@@ -54,15 +58,33 @@ class Bench:
         # CPU per request of the server side (gunicorn, task workers, nginx, their PostgreSQL
         # backends): unlike requests/s, it holds when other work shares the machine. A process
         # that ended during the run takes its share with it, so this errs on the low side.
-        after = cpu_seconds(self.server_pids())
-        used = sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
-        cpu_ms = used * 1000 / max(figures.requests, 1)
-        row = {"label": label, "c": connections, **figures.as_dict(), "cpu_ms": round(cpu_ms, 3)}
+        # The PostgreSQL backends are read again: a connection opened during the run counts.
+        requests = max(figures.requests, 1)
+        by_part = {
+            part: 1000
+            / requests
+            * sum(
+                seconds - before.get(part, {}).get(pid, 0)
+                for pid, seconds in cpu_seconds(pids).items()
+            )
+            for part, pids in self.server_pids().items()
+        }
+        cpu_ms = sum(by_part.values())
+        row = {
+            "label": label,
+            "c": connections,
+            **figures.as_dict(),
+            "cpu_ms": round(cpu_ms, 3),
+            "cpu_ms_by_part": {part: round(ms, 3) for part, ms in by_part.items()},
+        }
         row["floor"] = floor or f"/healthz c={connections}"
         self.rows.append(row)
         print(
             f"  {label:<44} c={connections:<3} {figures.rps:>8.0f} req/s  "
             f"p50 {figures.p50_ms:>7.2f} ms  p99 {figures.p99_ms:>7.2f} ms  cpu {cpu_ms:.2f} ms/req"
+            + " ("
+            + ", ".join(f"{part} {ms:.2f}" for part, ms in by_part.items())
+            + ")"
             + (f"  errors {figures.errors}" if figures.errors else ""),
             flush=True,
         )
