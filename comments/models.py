@@ -307,10 +307,10 @@ DISCUSSION_SETTINGS_CACHE_KEY = "comments:discussion-settings"
 
 
 class DailyCount(models.Model):
-    """How many comments submitted on a day have each status and verdict now.
+    """A change in how many comments submitted on a day have a status and verdict.
 
-    The workflow moves a comment from one row to another as its status or verdict changes, and
-    deleting a comment leaves its row alone, so the dashboard's figures outlive the purge.
+    The workflow writes +1 and -1 rows as comments come in and move (`comments.tally`), and
+    deleting a comment writes none, so the dashboard's figures (the sums) outlive the purge.
     """
 
     day = models.DateField(_("day submitted"))
@@ -321,14 +321,10 @@ class DailyCount(models.Model):
     class Meta:
         verbose_name = _("daily comment count")
         verbose_name_plural = _("daily comment counts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "status", "verdict"], name="daily_count_unique_bucket"
-            )
-        ]
+        indexes = [models.Index(fields=["day"], name="daily_count_day_idx")]
 
     def __str__(self):
-        return f"{self.day}: {self.count} {self.status}/{self.verdict}"
+        return f"{self.day}: {self.count:+d} {self.status}/{self.verdict}"
 
 
 class AkismetKeyCheck(models.Model):

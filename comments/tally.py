@@ -1,16 +1,20 @@
 """Daily counts of comments by status and verdict, kept by the workflow as it moves comments.
 
-Each comment counts once, on the day it was submitted, in the row of its current status and
-Akismet verdict. A move shifts it from one row to another; deleting it shifts nothing, so a
+Each comment counts once, on the day it was submitted, in the bucket of its current status and
+Akismet verdict. A move shifts it from one bucket to another; deleting it shifts nothing, so a
 purge or an erasure never changes a past figure on the dashboard.
+
+The counts are a ledger: each change *inserts* its +1 and -1 rows, and a bucket's figure is
+the sum of its rows (the dashboard sums them). Updating one row per bucket instead made every
+comment of the day wait on the same row lock, in the reader's POST and again in the spam
+check. `compact()` (a recurring task) folds the rows back into one per bucket.
 """
 
 from collections import Counter
-from functools import reduce
-from operator import or_
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Count, F
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .models import DailyCount
@@ -18,7 +22,7 @@ from .models import DailyCount
 
 def count_new(comment) -> None:
     """Count a comment that was just stored."""
-    _apply(Counter({_key(comment.submitted_at, comment.status, comment.spam_verdict): 1}))
+    _insert(Counter({_key(comment.submitted_at, comment.status, comment.spam_verdict): 1}))
 
 
 def count_moves(rows) -> None:
@@ -27,44 +31,51 @@ def count_moves(rows) -> None:
     for row in rows:
         deltas[_key(row["submitted_at"], row["status"], row["spam_verdict"])] -= 1
         deltas[_key(row["submitted_at"], row["to_status"], row["to_verdict"])] += 1
-    _apply(deltas)
+    _insert(deltas)
 
 
 def _key(submitted_at, status, verdict) -> tuple:
     return timezone.localdate(submitted_at), str(status), str(verdict)
 
 
-def _match(key) -> Q:
-    day, status, verdict = key
-    return Q(day=day, status=status, verdict=verdict)
-
-
-@transaction.atomic
-def _apply(deltas: Counter) -> None:
-    keys = sorted(key for key, n in deltas.items() if n)
-    if not keys:
-        return
+def _insert(deltas: Counter) -> None:
     DailyCount.objects.bulk_create(
-        [DailyCount(day=day, status=status, verdict=verdict) for day, status, verdict in keys],
-        ignore_conflicts=True,
+        DailyCount(day=day, status=status, verdict=verdict, count=n)
+        for (day, status, verdict), n in sorted(deltas.items())
+        if n
     )
-    rows = DailyCount.objects.filter(reduce(or_, map(_match, keys)))
-    # Lock in one order, so two moves touching the same days never wait on each other.
-    list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
-    rows.update(
-        count=F("count")
-        + Case(
-            *(When(_match(key), then=Value(deltas[key])) for key in keys),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+
+
+def compact() -> int:
+    """Fold the ledger into one row per bucket; return how many rows it removed."""
+    crowded = (
+        DailyCount.objects.values("day")
+        .annotate(rows=Count("pk"), buckets=Count(Concat("status", "verdict"), distinct=True))
+        .filter(rows__gt=F("buckets"))
+        .values_list("day", flat=True)
     )
+    removed = 0
+    for day in list(crowded):
+        with transaction.atomic():
+            # The rows summed are exactly the rows locked and deleted: a change written
+            # meanwhile is a new row, left for the next run.
+            rows = list(
+                DailyCount.objects.select_for_update()
+                .filter(day=day)
+                .values_list("pk", "status", "verdict", "count")
+            )
+            sums = Counter()
+            for _pk, status, verdict, count in rows:
+                sums[day, status, verdict] += count
+            DailyCount.objects.filter(pk__in=[row[0] for row in rows]).delete()
+            _insert(sums)
+        removed += len(rows) - sum(1 for n in sums.values() if n)
+    return removed
 
 
 @transaction.atomic
 def recount() -> None:
     """Count every stored comment afresh (after a bulk load that bypassed the workflow)."""
-    from django.db.models import Count
     from django.db.models.functions import TruncDate
 
     from .models import Comment

@@ -18,7 +18,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from . import moves, privacy, purge, reports, signals, spamcheck, workflow
+from . import moves, privacy, purge, reports, signals, spamcheck, tally, workflow
 from .models import Comment
 
 # Bigger jobs go to the task worker, so that no admin request runs into the web server's
@@ -147,6 +147,12 @@ def anonymise_old_comments() -> int:
     return privacy.anonymise_old_comments()
 
 
+@task()
+def compact_daily_counts() -> int:
+    """Fold the dashboard's ledger of daily counts into one row per bucket (`comments.tally`)."""
+    return tally.compact()
+
+
 # The recurring schedule: each task and how often it runs. Other apps add theirs from their
 # AppConfig.ready() with `add_recurring` (the subscriptions app's outbox does).
 RECURRING = {
@@ -154,6 +160,7 @@ RECURRING = {
     recheck_overdue: timedelta(minutes=10),
     send_akismet_reports: timedelta(hours=1),
     anonymise_old_comments: timedelta(days=1),
+    compact_daily_counts: timedelta(minutes=10),
 }
 _READY = TaskResultStatus.READY
 _BY_PATH = {recurring.module_path: recurring for recurring in RECURRING}

@@ -90,18 +90,26 @@ def _write(
         row["to_verdict"] = fields.get("spam_verdict", row["spam_verdict"])
         if row["to_status"] != row["status"]:
             moved[row["to_status"]].append(row["pk"])
+    moved_ids = [pk for pks in moved.values() for pk in pks]
+    changes = dict(fields)
     if moved:
-        Comment.objects.filter(pk__in=[pk for pks in moved.values() for pk in pks]).update(
-            status=Case(*(When(pk__in=pks, then=_text(to)) for to, pks in moved.items())),
-            status_changed_at=now,
-            # "Restore" returns a comment to where it was before the trash.
-            status_before_trash=Case(
-                When(pk__in=moved.get(Status.TRASH, []), then=F("status")),
-                default=F("status_before_trash"),
-            ),
+        changes["status"] = Case(
+            *(When(pk__in=pks, then=_text(to)) for to, pks in moved.items()),
+            default=F("status"),
         )
-    if fields:
-        Comment.objects.filter(pk__in=ids).update(**fields)
+        changes["status_changed_at"] = (
+            now
+            if len(moved_ids) == len(ids)
+            else Case(When(pk__in=moved_ids, then=Value(now)), default=F("status_changed_at"))
+        )
+        # "Restore" returns a comment to where it was before the trash.
+        changes["status_before_trash"] = Case(
+            When(pk__in=moved.get(Status.TRASH, []), then=F("status")),
+            default=F("status_before_trash"),
+        )
+    if changes:
+        # One UPDATE for the move and the fields that come with it (a verdict, an error).
+        Comment.objects.filter(pk__in=ids if fields else moved_ids).update(**changes)
 
     first_approvals = _first_approvals(moved.get(Status.APPROVED, []))
     label = actor_label or (actor.get_username() if actor else "system")

@@ -7,9 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from comments import privacy, purge
+from comments import privacy, purge, tasks
 from comments.dashboard import akismet_totals, last_days
-from comments.models import Comment, Status, Verdict
+from comments.models import Comment, DailyCount, Status, Verdict
 from tests.comments.moderation_helpers import make_editor, run_action
 from tests.factories import CommentFactory
 
@@ -174,3 +174,21 @@ def test_an_erased_comment_that_was_waiting_no_longer_counts_as_held():
     privacy.erase_comments("ada@example.com")
 
     assert last_days()[-1] == {"day": timezone.localdate(), "ham": 1, "spam": 0, "held": 0}
+
+
+def test_folding_the_daily_counts_changes_no_figure(send, post, akismet_answers, client):
+    akismet_answers(akismet.CheckResponse.SPAM)
+    for n in range(3):
+        send(post, email=f"reader{n}@example.com", comment=f"Comment number {n}.")
+    client.force_login(make_editor())
+    run_action(client, "ham_comments", [Comment.objects.first()], status="spam")
+    before_days, before_totals = last_days(), akismet_totals()
+    rows_before = DailyCount.objects.count()
+
+    folded = tasks.compact_daily_counts.call()
+
+    assert folded > 0
+    assert DailyCount.objects.count() == rows_before - folded
+    assert last_days() == before_days
+    assert akismet_totals() == before_totals
+    assert tasks.compact_daily_counts.call() == 0
