@@ -169,6 +169,8 @@ def test_approve_and_reply_approves_the_parent_and_publishes_the_reply_threaded(
     )
     assert list(parent.events.values_list("action", flat=True)) == [Action.APPROVED, Action.REPLIED]
     assert Action.APPROVED in reply.events.values_list("action", flat=True)
+    # Sent the moment the form was shown: an editor's quick answer is not held as a bot's.
+    assert reply.hold_reason == ""
     article = editor_client.get(parent.post.get_absolute_url())
     thread = article.text
     assert thread.index(f'id="comment-{parent.pk}"') < thread.index(f'id="comment-{reply.pk}"')
