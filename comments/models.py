@@ -132,7 +132,20 @@ class Comment(models.Model):
         return f"{self.author_name} on {self.post_id}: {self.content[:40]}"
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        """Return where the comment is shown: its post, on the comment page of its thread."""
+        root = self
+        while root.parent_id is not None:
+            root = root.parent
+        # Threads are shown oldest first, COMMENTS_PER_PAGE to a page (comments.threads).
+        earlier_threads = Comment.objects.filter(
+            post_id=self.post_id,
+            parent__isnull=True,
+            status=Status.APPROVED,
+            submitted_at__lt=root.submitted_at,
+        ).count()
+        page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.post.get_absolute_url()}{query}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -24,7 +23,7 @@ def post_comment(request, post_id):
     result = submit_comment(post, request.POST, request.META, user=user)
 
     if result.stored:
-        response = HttpResponseRedirect(_location(result.comment))
+        response = HttpResponseRedirect(result.comment.get_absolute_url())
         remember_author(request, response, result.form)
         # Spam and trash get no cookie: nothing to show, and nothing to edit.
         if result.comment.status not in (Status.SPAM, Status.TRASH):
@@ -64,25 +63,9 @@ def edit_comment(request, comment_id):
     user = request.user if request.user.is_authenticated else None
     result = editing.edit_comment(comment, request.POST, user=user)
     if result.status_code == 302:
-        return HttpResponseRedirect(_location(result.comment))
+        return HttpResponseRedirect(result.comment.get_absolute_url())
     if result.status_code == 403:
         context = {"post": comment.post, "message": editing.NOT_EDITABLE}
         return render(request, "comments/edit_refused.html", context, status=403)
     context = {"comment": comment, "form": result.form}
     return render(request, "comments/edit.html", context, status=result.status_code)
-
-
-def _location(comment) -> str:
-    """Return where the new comment is shown: its post, on the right comment page."""
-    root = comment
-    while root.parent_id is not None:
-        root = root.parent
-    earlier_threads = Comment.objects.filter(
-        post_id=comment.post_id,
-        parent__isnull=True,
-        status=Status.APPROVED,
-        submitted_at__lt=root.submitted_at,
-    ).count()
-    page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}"

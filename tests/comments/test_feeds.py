@@ -1,6 +1,7 @@
 """Comment feeds: valid RSS 2.0 and Atom, approved comments only, never an email address."""
 
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -8,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from blog.models import Post
 from comments import moves, workflow
-from comments.models import Status
+from comments.models import Status, tell_posts_comments_changed
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,26 @@ def test_each_item_has_the_post_title_author_name_text_and_comment_permalink(cli
         "See https://example.com/more for more.",
     ]
     assert text.a["rel"] == ["nofollow", "ugc"]
+
+
+def test_an_item_links_to_the_comment_page_that_shows_it(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    first, _second, third = (
+        CommentFactory(
+            post=post, content=f"Thread {n}.", submitted_at=datetime(2026, 1, n, tzinfo=UTC)
+        )
+        for n in (1, 2, 3)
+    )
+    reply = CommentFactory(post=post, parent=third, content="A reply on the second page.")
+    tell_posts_comments_changed([post.pk])  # as the workflow does when it approves
+
+    links = {e.link for e in feedparser.parse(feed_of(client, "/comments/feed/").content).entries}
+
+    base = f"http://testserver{post.get_absolute_url()}"
+    assert f"{base}#comment-{first.pk}" in links
+    assert f"{base}?cpage=2#comment-{third.pk}" in links
+    assert f"{base}?cpage=2#comment-{reply.pk}" in links
+    assert "A reply on the second page." in client.get(f"{base}?cpage=2").text
 
 
 def test_feeds_show_approved_comments_on_published_posts_only(client, discussion, draft):
