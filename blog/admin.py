@@ -42,7 +42,7 @@ class PostAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
     raw_id_fields = ["parent"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "copyright_notice"]}),
+        (None, {"fields": ["title", "slug", "body", "custom_excerpt", "copyright_notice"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
         (
             _("Filing"),

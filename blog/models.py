@@ -70,6 +70,15 @@ class Post(models.Model):
     # The body as readers see it, rendered and sanitised once per version in `save()`.
     body_html = models.TextField(editable=False, blank=True)
     copyright_notice = models.CharField(_("copyright line"), max_length=200, blank=True)
+    # WordPress's "Excerpt" box: blank means the first paragraph (`excerpt`).
+    custom_excerpt = models.TextField(
+        _("excerpt"),
+        blank=True,
+        help_text=_(
+            "A hand-written summary for the post lists and feeds, as plain text. "
+            "Leave empty to use the first paragraph."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -160,8 +169,10 @@ class Post(models.Model):
     @staticmethod
     def search_vector_expression():
         """Return the search vector of a post row, for one post or many at once."""
-        return SearchVector("title", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
+        return (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("custom_excerpt", weight="B", config="english")
+            + SearchVector("body", weight="B", config="english")
         )
 
     def render_body(self) -> str:
@@ -181,8 +192,8 @@ class Post(models.Model):
 
     @property
     def excerpt(self) -> str:
-        """Return the text of the body's first paragraph, the summary in lists and feeds."""
-        return first_paragraph_text(self.body_html)
+        """Return the summary in lists and feeds: the hand-written one, else the first paragraph."""
+        return self.custom_excerpt.strip() or first_paragraph_text(self.body_html)
 
     def page_path(self) -> list[str]:
         """Return the slugs of the page's ancestors and its own, from the top."""

@@ -2,7 +2,8 @@
 
 The whole site's at /comments/feed/ and each post's at <permalink>feed/ (add atom/ for Atom).
 Items carry the post's title, the commenter's name (never their email), the text as the page
-shows it, and the comment's permalink.
+shows it, and the comment's permalink. Pingbacks and trackbacks are items too, as in
+WordPress's comment feed, titled as what they are.
 """
 
 from django.conf import settings
@@ -54,6 +55,7 @@ class CommentsFeed(Feed):
             comments.select_related("post")
             .only(
                 "pk",
+                "kind",
                 "author_name",
                 "content",
                 "submitted_at",
@@ -65,10 +67,12 @@ class CommentsFeed(Feed):
         )
 
     def item_title(self, comment):
-        return _("Comment on %(post)s by %(author)s") % {
-            "post": comment.post.title,
-            "author": comment.author_name,
+        titles = {
+            Comment.Kind.PINGBACK: _("Pingback on %(post)s by %(author)s"),
+            Comment.Kind.TRACKBACK: _("Trackback on %(post)s by %(author)s"),
         }
+        title = titles.get(comment.kind, _("Comment on %(post)s by %(author)s"))
+        return title % {"post": comment.post.title, "author": comment.author_name}
 
     def item_description(self, comment):
         return comment_html(comment.content)

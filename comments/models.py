@@ -53,6 +53,12 @@ DELETABLE = (Status.SPAM, Status.TRASH)
 
 
 class Comment(models.Model):
+    class Kind(models.TextChoices):
+        # WordPress's comment_type: a pingback or trackback is another site linking here.
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     # A reply outlives its parent: `comments.deletion` moves it up before the parent goes.
     parent = models.ForeignKey(
@@ -73,6 +79,7 @@ class Comment(models.Model):
     user_agent = models.TextField(_("user agent"), blank=True)
     referrer = models.TextField(_("referrer"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_CHECK

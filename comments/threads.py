@@ -25,8 +25,8 @@ from .models import Comment, Status
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
-THREAD_VERSION = 2
-_COLUMNS = ("pk", "parent_id", "author_name", "author_email", "author_url", "content")
+THREAD_VERSION = 3
+_COLUMNS = ("pk", "parent_id", "kind", "author_name", "author_email", "author_url", "content")
 
 
 class _UgcUrlizer(Urlizer):
@@ -111,7 +111,11 @@ def thread(rows, *, page: int, can_reply: bool):
                 "html": comment_html(row["content"]),
                 "has_children": next_depth > depth,
                 "closes": range(max(depth - next_depth, 0)),
-                "can_reply": can_reply and not pending and depth < max_depth,
+                # As in WordPress, a pingback or trackback takes no replies.
+                "can_reply": can_reply
+                and not pending
+                and depth < max_depth
+                and row["kind"] == Comment.Kind.COMMENT,
             }
         )
     return items, page, pages

@@ -13,8 +13,8 @@ class OldLinkAdmin(admin.ModelAdmin):
 
 @admin.register(ImportedItem)
 class ImportedItemAdmin(admin.ModelAdmin):
-    list_display = ["kind", "wp_id", "object_id", "wp_type", "imported_at"]
-    list_filter = ["kind", "wp_type"]
+    list_display = ["kind", "wp_id", "object_id", "imported_at"]
+    list_filter = ["kind"]
     search_fields = ["=wp_id", "=object_id"]
 
     def has_add_permission(self, request):

@@ -20,6 +20,8 @@ COMMENT_STATUSES = {
     "spam": Status.SPAM,
     "trash": Status.TRASH,
 }
+# WordPress's comment_type; anything else ("", "comment", a plugin's own) is a comment.
+PING_KINDS = {"pingback": Comment.Kind.PINGBACK, "trackback": Comment.Kind.TRACKBACK}
 
 
 class CommentWriter:
@@ -84,7 +86,6 @@ class CommentWriter:
                     kind=ImportedItem.Kind.COMMENT,
                     wp_id=record.wp_id,
                     object_id=comment.pk,
-                    wp_type=record.type if record.type != "comment" else "",
                 )
                 for comment, record in rows
             ]
@@ -115,6 +116,7 @@ class CommentWriter:
             ip_address=_ip(record.ip),
             user_agent=record.user_agent[:1000],
             submitted_at=submitted_at,
+            kind=PING_KINDS.get(record.type, Comment.Kind.COMMENT),
             status=status,
             hold_reason="" if status == Status.APPROVED else "imported from WordPress",
             # Purges count from when it arrived here, not from when it was written.

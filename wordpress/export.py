@@ -71,11 +71,6 @@ class Exporter:
             "kind", "wp_id", "object_id"
         ):
             self.ids[kind][object_id] = wp_id
-        self.ping_types = dict(
-            ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT)
-            .exclude(wp_type="")
-            .values_list("object_id", "wp_type")
-        )
 
     def id_of(self, kind: str, pk: int | None) -> int:
         return self.ids[kind].get(pk, pk) if pk else 0
@@ -167,7 +162,7 @@ class Exporter:
             f'\t\t<guid isPermaLink="false">{settings.SITE_URL}/?p={wp_id}</guid>\n'
             f"\t\t<description></description>\n"
             f"\t\t<content:encoded>{cdata(post.body_html.strip())}</content:encoded>\n"
-            f"\t\t<excerpt:encoded>{cdata('')}</excerpt:encoded>\n"
+            f"\t\t<excerpt:encoded>{cdata(_text(post.custom_excerpt))}</excerpt:encoded>\n"
             f"\t\t<wp:post_id>{wp_id}</wp:post_id>\n"
             f"\t\t<wp:post_date>{cdata(_local(post.published_at))}</wp:post_date>\n"
             f"\t\t<wp:post_date_gmt>{cdata(_gmt(post.published_at))}</wp:post_date_gmt>\n"
@@ -214,7 +209,7 @@ class Exporter:
             f"\t\t\t<wp:comment_content>{cdata(_text(comment.content))}</wp:comment_content>\n"
             f"\t\t\t<wp:comment_approved>{cdata(COMMENT_APPROVED[comment.status])}"
             f"</wp:comment_approved>\n"
-            f"\t\t\t<wp:comment_type>{cdata(self.ping_types.get(comment.pk, 'comment'))}"
+            f"\t\t\t<wp:comment_type>{cdata(comment.kind)}"
             f"</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{self.id_of('comment', comment.parent_id)}"
             f"</wp:comment_parent>\n"

@@ -224,6 +224,7 @@ class Importer:
             body=body,
             body_html=body,
             body_format=Post.BodyFormat.HTML,
+            custom_excerpt=content.plain_text(item.excerpt),
             status=status,
             published_at=published_at,
             comments_open=item.comment_status != "closed",

@@ -13,8 +13,6 @@ class ImportedItem(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     wp_id = models.BigIntegerField(_("WordPress id"))
     object_id = models.BigIntegerField(_("our id"))
-    # WordPress's comment_type: "" for comments, "pingback" or "trackback" for pings.
-    wp_type = models.CharField(_("WordPress type"), max_length=20, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
 
     class Meta:

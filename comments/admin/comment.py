@@ -44,6 +44,8 @@ class CommentAdmin(
     list_filter = [
         StatusFilter,
         ("spam_verdict", admin.ChoicesFieldListFilter),
+        # Comments, pingbacks and trackbacks, as WordPress's comment type filter.
+        ("kind", admin.ChoicesFieldListFilter),
         ("submitted_at", admin.DateFieldListFilter),
         ("post", display.PostFilter),
     ]
@@ -67,6 +69,7 @@ class CommentAdmin(
         display.as_read,
         display.moderate_links,
         display.post_link,
+        "kind",
         "status",
         display.why_column,
         "submitted_at",

@@ -176,7 +176,15 @@ def as_read_context(comment) -> dict:
     """Return what the article's fragment (`comments/comment.html`) needs for one comment."""
     row = {
         field: getattr(comment, field)
-        for field in ("pk", "author_name", "author_email", "author_url", "content", "submitted_at")
+        for field in (
+            "pk",
+            "kind",
+            "author_name",
+            "author_email",
+            "author_url",
+            "content",
+            "submitted_at",
+        )
     }
     (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
     return {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1}

@@ -128,3 +128,27 @@ def test_saving_a_post_in_the_admin_stores_its_rendering(editor_client, post):
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.body_html == "<p>Now <strong>bold</strong>.</p>\n"
+
+
+def test_an_editor_writes_an_excerpt_that_the_home_list_shows_and_clears_it_again(
+    editor_client, post, a_second_passes
+):
+    change = f"/admin/blog/post/{post.pk}/change/"
+    page = BeautifulSoup(editor_client.get(change).content, "html.parser")
+    assert page.select_one("textarea[name=custom_excerpt]") is not None
+
+    response = editor_client.post(change, form_data(post, custom_excerpt="In one line."))
+    assert response.status_code == 302
+    a_second_passes()
+    summary = BeautifulSoup(editor_client.get("/").content, "html.parser").select_one(
+        "article.post-summary"
+    )
+    assert "In one line." in summary.get_text()
+    assert "First paragraph about marketing." not in summary.get_text()
+
+    editor_client.post(change, form_data(post, custom_excerpt=""))
+    a_second_passes()
+    summary = BeautifulSoup(editor_client.get("/").content, "html.parser").select_one(
+        "article.post-summary"
+    )
+    assert "First paragraph about marketing." in summary.get_text()

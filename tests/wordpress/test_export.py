@@ -27,7 +27,12 @@ def export(*args) -> str:
 def site(db):
     marketing = Category.objects.create(name="Marketing", slug="marketing")
     branding = Category.objects.create(name="Branding", slug="branding", parent=marketing)
-    post = PostFactory(title="Sell & tell <now>", body="A *Markdown* body.\n\nTwo.", sticky=True)
+    post = PostFactory(
+        title="Sell & tell <now>",
+        body="A *Markdown* body.\n\nTwo.",
+        sticky=True,
+        custom_excerpt="Selling <vs> telling & more",
+    )
     post.categories.add(branding)
     post.tags.add("Sales")
     about = PostFactory(kind=Post.Kind.PAGE, slug="about", title="About")
@@ -37,6 +42,14 @@ def site(db):
     reply = CommentFactory(post=post, parent=top, status=Status.PENDING)
     CommentFactory(post=post, parent=reply, status=Status.SPAM)
     CommentFactory(post=about, status=Status.TRASH, author_name="Ann «Reader»")
+    CommentFactory(
+        post=post,
+        kind=Comment.Kind.PINGBACK,
+        author_name="Other Blog » On selling",
+        author_email="",
+        author_url="https://other.example.com/on-selling/",
+        content="[…] as they say […]",
+    )
     return post
 
 
@@ -53,8 +66,10 @@ def test_the_export_is_wxr_1_2_with_every_kind_of_content(site):
     assert hello.sticky
     assert ("category", "branding", "Branding") in hello.terms
     assert ("post_tag", "sales", "Sales") in hello.terms
-    assert sorted(c.approved for c in hello.comments) == ["0", "1", "spam"]
-    parents = {c.wp_id: c.parent for c in hello.comments}
+    assert sorted(c.approved for c in hello.comments) == ["0", "1", "1", "spam"]
+    assert sorted(c.type for c in hello.comments) == ["comment", "comment", "comment", "pingback"]
+    assert hello.excerpt == "Selling &lt;vs&gt; telling &amp; more"
+    parents = {c.wp_id: c.parent for c in hello.comments if c.type == "comment"}
     assert sorted(parents.values())[1:] == sorted(parents)[:2]
     assert "<wp:category_parent><![CDATA[marketing]]></wp:category_parent>" in text
 
@@ -88,3 +103,7 @@ def test_export_import_export_gives_the_same_file(site, tmp_path):
 
     assert Post.objects.count() == 4
     assert without_date(second) == without_date(first)
+    again = Post.objects.get(slug=site.slug)
+    assert again.custom_excerpt == "Selling <vs> telling & more"
+    ping = again.comments.get(kind=Comment.Kind.PINGBACK)
+    assert ping.author_url == "https://other.example.com/on-selling/"

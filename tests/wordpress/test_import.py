@@ -127,9 +127,8 @@ def test_comment_details_and_dates_come_across(imported):
 
 
 def test_pings_are_recorded_as_pings(imported):
-    ping = ImportedItem.objects.get(kind=ImportedItem.Kind.COMMENT, wp_id=26)
-
-    assert ping.wp_type == "pingback"
+    assert Comment.objects.get(pk=26).kind == Comment.Kind.PINGBACK
+    assert Comment.objects.get(pk=21).kind == Comment.Kind.COMMENT
 
 
 def test_no_akismet_no_email_no_event_and_counts_are_right(imported):
