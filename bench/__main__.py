@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench import wrk
 from bench.database import bench_database_url, machine, recreate_database
-from bench.measure import Bench
+from bench.measure import Bench, wait_until_idle
 from bench.report import print_markdown, report, targets
 from bench.runs import (
     AKISMET_DELAY,
@@ -149,6 +149,7 @@ def main(argv=None) -> None:
             return
         for n in range(args.task_workers):
             stack.start(f"db_worker-{n}", [sys.executable, "manage.py", "db_worker"])
+        wait_until_idle(stack.pids("db_worker"))
         g = gunicorn_settings()
         at_200 = []
         if "proxy" in parts:

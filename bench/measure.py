@@ -1,9 +1,28 @@
 """One wrk run and its figures: requests/s, latency, and the server's CPU per request."""
 
+import time
+
 from bench import wrk
 from bench.client import request
 from bench.database import database_backend_pids
 from harness.stack import Stack, children, cpu_seconds
+
+
+def wait_until_idle(pids: list[int], timeout: float = 120) -> None:
+    """Wait until the processes stop using CPU: started workers have finished starting up.
+
+    Eight task workers import Django and connect at once, which takes seconds of CPU on two
+    cores; measured alongside the floor, it would slow the trivial view and be counted in
+    its CPU.
+    """
+    deadline = time.monotonic() + timeout
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        after = cpu_seconds(pids)
+        if sum(after.values()) - sum(before.values()) < 0.05 * max(len(pids), 1):
+            return
+        before = after
 
 
 class Bench:

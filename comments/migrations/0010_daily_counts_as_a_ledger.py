@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0008_data_requests_and_akismet_key_checks'),
+        ('comments', '0009_comment_kind'),
     ]
 
     operations = [
