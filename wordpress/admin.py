@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import tasks
-from .forms import ImportForm, SizeLimit
+from .forms import ImportForm, SizeLimit, too_large_message
 from .models import ImportedItem, ImportRun, OldLink
 
 
@@ -88,6 +88,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": _("Import from WordPress"),
             "form": form,
+            # The proxy stops a bigger upload before Django sees it, and shows this page
+            # with ?too-large instead (deploy/nginx/templates/blog-site.inc.template).
+            "too_large": too_large_message(form.limit) if "too-large" in request.GET else "",
             "runs_url": reverse("admin:wordpress_importrun_changelist"),
         }
         return TemplateResponse(request, "admin/wordpress/importrun/import.html", context)
