@@ -103,6 +103,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             file_size=upload.size,
             upload=b"".join(upload.chunks()),
         )
+        self.log_addition(request, run, [{"added": {}}])
         transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
         return run
 

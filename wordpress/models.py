@@ -107,7 +107,7 @@ class ImportRun(models.Model):
         verbose_name_plural = _("imports from WordPress")
 
     def __str__(self):
-        return f"{self.file_name} ({self.get_state_display()})"
+        return self.file_name
 
     @property
     def finished(self) -> bool:

@@ -6,6 +6,7 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
@@ -306,3 +307,10 @@ def test_an_upload_without_the_csrf_token_is_refused():
 
     assert posted.status_code == 403
     assert not ImportRun.objects.exists()
+
+
+def test_an_upload_is_recorded_in_the_admins_history(upload):
+    upload("site.xml")
+
+    entry = LogEntry.objects.get()
+    assert (entry.user.username, entry.object_repr) == ("eddie", "site.xml")
