@@ -14,8 +14,7 @@ from comments.models import Comment
 from harness.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.comments.moderation_helpers import make_editor
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
-from tests.wordpress.helpers import FIXTURES
-from tests.wordpress.test_admin_import import grant_import
+from tests.wordpress.helpers import FIXTURES, grant_import
 from wordpress.models import ImportRun
 
 pytestmark = [

@@ -1,9 +1,13 @@
+import importlib
 from io import StringIO
 from pathlib import Path
 
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# "Import from WordPress" and the permissions it gives the Editors group.
+MIGRATION = importlib.import_module("wordpress.migrations.0003_import_runs_from_the_admin")
 
 
 def run_import(name: str, *args) -> str:
@@ -31,3 +35,13 @@ def export_of_posts(count: int) -> bytes:
         "<channel><title>Old blog</title><link>http://old.example.com</link>"
         f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>\n"
     ).encode()
+
+
+def grant_import(user):
+    """Give `user` what the migration gives the Editors group (a flush forgets it)."""
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="wordpress", codename__in=MIGRATION.CODENAMES
+        )
+    )
+    return user

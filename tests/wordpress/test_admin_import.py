@@ -1,13 +1,11 @@
 """An editor imports a WordPress export from the admin: "Import from WordPress"."""
 
-import importlib
 import io
 
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
 from django.db import connections, transaction
@@ -22,23 +20,12 @@ from tests.factories import UserFactory
 from wordpress import runs, tasks
 from wordpress.models import ImportedItem, ImportRun
 
-from .helpers import FIXTURES, export_of_posts, run_import
+from .helpers import FIXTURES, MIGRATION, export_of_posts, grant_import, run_import
 
 # The import's progress is written through a second connection ("progress").
 pytestmark = pytest.mark.django_db(databases=["default", "progress"])
 
 IMPORT_URL = "/admin/wordpress/importrun/import/"
-MIGRATION = importlib.import_module("wordpress.migrations.0003_import_runs_from_the_admin")
-
-
-def grant_import(user):
-    """Give `user` what the migration gives the Editors group (a flush forgets it)."""
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="wordpress", codename__in=MIGRATION.CODENAMES
-        )
-    )
-    return user
 
 
 @pytest.fixture
