@@ -1,6 +1,7 @@
 """An editor imports a WordPress export from the admin: "Import from WordPress"."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +13,7 @@ from django.db import connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment
@@ -154,7 +156,10 @@ def test_the_run_page_follows_a_waiting_and_a_running_import_by_itself(editor):
 
     waiting = page(editor.get(url))
     ImportRun.objects.filter(pk=run.pk).update(
-        state=ImportRun.State.RUNNING, items_read=1250, bytes_read=1_000_000
+        state=ImportRun.State.RUNNING,
+        items_read=1250,
+        bytes_read=1_000_000,
+        started_at=timezone.now() - timedelta(minutes=3),
     )
     running = page(editor.get(url))
 
@@ -163,6 +168,7 @@ def test_the_run_page_follows_a_waiting_and_a_running_import_by_itself(editor):
     assert running.find("meta", attrs={"http-equiv": "refresh"})["content"] == "2"
     assert running.find("progress")["value"] == "25"
     assert "25% read: 1,250 items and comments" in running.text
+    assert "Started 3\xa0minutes ago." in running.text
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "progress"])
