@@ -74,7 +74,18 @@ def render_templates(values: dict, into: Path) -> Path:
     return into
 
 
-def local_values(folder: Path, *, upstream: str, static_root: Path, port: int) -> dict:
+# The site's default WORDPRESS_IMPORT_MAX_BYTES (config/settings/base.py): 64 MiB.
+IMPORT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def local_values(
+    folder: Path,
+    *,
+    upstream: str,
+    static_root: Path,
+    port: int,
+    import_max_bytes: int = IMPORT_MAX_BYTES,
+) -> dict:
     """Return the placeholders' values for a local run: plain HTTP on 127.0.0.1:`port`."""
     return {
         "BLOG_UPSTREAM": upstream.removeprefix("http://"),
@@ -88,6 +99,7 @@ def local_values(folder: Path, *, upstream: str, static_root: Path, port: int) -
         "HTTPS_PORT": "",
         "TLS_CERT_DIR": "",
         "ACME_ROOT": "",
+        "WORDPRESS_IMPORT_MAX_BYTES": import_max_bytes,
     }
 
 
@@ -135,6 +147,7 @@ def start_nginx(
     workers: int | str = 1,
     access_log: bool = False,
     wait_path: str = "/nginx-health",
+    import_max_bytes: int = IMPORT_MAX_BYTES,
 ) -> Nginx:
     """Render the repository's config in front of `upstream`, start nginx, wait for it."""
     binary = nginx_binary()
@@ -147,7 +160,13 @@ def start_nginx(
         (folder / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()
     render_templates(
-        local_values(folder, upstream=upstream, static_root=static_root, port=port),
+        local_values(
+            folder,
+            upstream=upstream,
+            static_root=static_root,
+            port=port,
+            import_max_bytes=import_max_bytes,
+        ),
         folder / "conf.d",
     )
     conf = folder / "nginx.conf"

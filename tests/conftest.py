@@ -4,6 +4,7 @@ import akismet
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 
 from blog import views
@@ -14,6 +15,17 @@ from tests.comments.commenting import form_data, next_address
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import PostFactory, UserFactory
 from tests.subscriptions.mailbox import start_smtp_server
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Close the "progress" connection before the test database is dropped.
+
+    pytest-django keeps connections open between tests, and dropping the database closes
+    only "default"'s: "progress" (a mirror of it, wordpress/runs.py) would hold it open.
+    """
+    yield
+    connections["progress"].close()
 
 
 @pytest.fixture

@@ -1,6 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from .models import ImportedItem, OldLink
+from . import tasks
+from .forms import ImportForm, SizeLimit, too_large_message
+from .models import ImportedItem, ImportRun, OldLink
 
 
 @admin.register(OldLink)
@@ -22,3 +34,91 @@ class ImportedItemAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Uploaded WordPress exports: the upload page, and each run's progress and summary."""
+
+    list_display = ["file_name", "state", "started_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["started_by"]
+    change_list_template = "admin/wordpress/importrun/change_list.html"
+
+    def get_queryset(self, request):
+        # The upload can be tens of megabytes; no page here shows it.
+        return super().get_queryset(request).defer("upload")
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.import_view)
+        return [path("import/", upload, name="wordpress_importrun_import"), *super().get_urls()]
+
+    # Whoever may start an import may follow it; nobody edits a run by hand.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self.has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:wordpress_importrun_import")
+
+    @method_decorator(csrf_exempt)
+    def import_view(self, request):
+        """Show the upload form; a valid upload becomes a run, imported by the worker."""
+        # Django's documented order: the upload handler goes in before anything reads the
+        # body, and the CSRF check, which reads it, runs after, inside.
+        limit = SizeLimit(request, settings.WORDPRESS_IMPORT_MAX_BYTES)
+        request.upload_handlers.insert(0, limit)
+        return self.upload(request, limit)
+
+    @method_decorator(csrf_protect)
+    def upload(self, request, limit):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES, size_limit=limit)
+            if form.is_valid():
+                run = self.start(request, form.cleaned_data["file"])
+                return redirect("admin:wordpress_importrun_change", run.pk)
+        else:
+            form = ImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import from WordPress"),
+            "form": form,
+            # The proxy stops a bigger upload before Django sees it, and shows this page
+            # with ?too-large instead (deploy/nginx/templates/blog-site.inc.template).
+            "too_large": too_large_message(form.limit) if "too-large" in request.GET else "",
+            "runs_url": reverse("admin:wordpress_importrun_changelist"),
+        }
+        return TemplateResponse(request, "admin/wordpress/importrun/import.html", context)
+
+    @transaction.atomic
+    def start(self, request, upload) -> ImportRun:
+        run = ImportRun.objects.create(
+            started_by=request.user,
+            file_name=upload.name[:255],
+            file_size=upload.size,
+            upload=b"".join(upload.chunks()),
+        )
+        self.log_addition(request, run, [{"added": {}}])
+        transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
+        return run
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Show the run: its progress, refreshing itself until it ends; then its result."""
+        run = self.get_object(request, object_id)
+        if run is None:
+            raise Http404
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import of %(file)s") % {"file": run.file_name},
+            "run": run,
+            "import_url": reverse("admin:wordpress_importrun_import"),
+        }
+        return TemplateResponse(request, "admin/wordpress/importrun/run.html", context)

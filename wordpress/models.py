@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,3 +66,53 @@ class OldLink(models.Model):
 
     def target(self) -> str:
         return self.post.get_absolute_url() if self.post_id else self.new_path
+
+
+class ImportRun(models.Model):
+    """One WordPress export an editor uploaded in the admin, and what importing it did."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size in bytes"))
+    # The upload travels to the worker in the database: in docker-compose.yml the worker is
+    # another container, and no volume for uploads is shared with `web` (only the static
+    # files are). It is emptied once the import has finished, done or failed.
+    upload = models.BinaryField(_("uploaded export"), default=b"")
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.WAITING)
+    items_read = models.PositiveIntegerField(_("items and comments read"), default=0)
+    bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The summary `import_wordpress` prints, or the one line that says why the file was refused.
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import from WordPress")
+        verbose_name_plural = _("imports from WordPress")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent_read(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.bytes_read / self.file_size) if self.file_size else 0

@@ -106,6 +106,10 @@ DATABASES["default"].update(
         "TEST": {"NAME": env("TEST_DATABASE_NAME", default="test_blog")},
     }
 )
+# A second connection to the same database, for what must be seen while a long transaction
+# is open on the first: an admin import writes its progress here while `import_wxr` holds
+# its one transaction on "default" (wordpress/runs.py). In tests it mirrors "default".
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://blog")}
@@ -182,6 +186,9 @@ COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=60)
 # Moderation: days spam and trash wait before the daily purge (comments/purge.py).
 COMMENTS_SPAM_PURGE_DAYS = env.int("COMMENTS_SPAM_PURGE_DAYS", default=15)
 COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
+
+# The largest WordPress export an editor may upload in the admin ("Import from WordPress").
+WORDPRESS_IMPORT_MAX_BYTES = env.int("WORDPRESS_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
 
 # Background work (spam checks, Akismet reports, purges) goes through Django's Tasks API.
 TASKS = {

@@ -47,6 +47,9 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "wordpress.delete_oldlink",
         "wordpress.view_oldlink",
         "wordpress.view_importeditem",
+        # Importing a WordPress export from the admin (issue 15).
+        "wordpress.add_importrun",
+        "wordpress.view_importrun",
     }
 
 
