@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # "Import from WordPress" and the permissions it gives the Editors group.
-MIGRATION = importlib.import_module("wordpress.migrations.0003_import_runs_from_the_admin")
+MIGRATION = importlib.import_module("wordpress.migrations.0004_import_runs_from_the_admin")
 
 
 def run_import(name: str, *args) -> str:

@@ -40,7 +40,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wordpress', '0002_editors_manage_categories_tags_and_old_links'),
+        ('wordpress', '0003_comment_kind_from_imported_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
