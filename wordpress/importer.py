@@ -22,7 +22,7 @@ from blog.models import AuthorProfile, Category, Post
 from comments.models import Comment
 
 from . import content, wxr
-from .comment_import import CommentWriter
+from .comment_import import CommentWriter, known_comment_ids
 from .models import ImportedItem, OldLink
 from .summary import Summary
 
@@ -74,7 +74,7 @@ class Importer:
     # --- The stream ---------------------------------------------------------------------
 
     def run(self, source) -> None:
-        for channel, record in wxr.read(source):
+        for channel, record in wxr.read(source, known_comments=known_comment_ids()):
             self.channel = channel
             match record:
                 case wxr.Author():
@@ -88,9 +88,9 @@ class Importer:
         self.flush()
         self.finish()
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.progress and self.count % 50 == 0:
+    def tick(self, n: int = 1) -> None:
+        before, self.count = self.count, self.count + n
+        if self.progress and before // 50 != self.count // 50:
             self.progress(self.count)
 
     # --- Authors and terms -------------------------------------------------------------
@@ -195,7 +195,8 @@ class Importer:
             return
         if item.status == "trash":
             self.summary.skipped[(kind, "in the trash")] += 1
-            self.summary.skipped[("comment", "its post was skipped")] += len(item.comments)
+            skipped = len(item.comments) + item.known_comments
+            self.summary.skipped[("comment", "its post was skipped")] += skipped
             return
         if item.wp_id in self.posts:
             self.summary.present[kind] += 1
@@ -333,10 +334,13 @@ class Importer:
             paths = {path for post in posts for path in content.links_to(host, post.body)}
             links = OldLink.objects.filter(old_path__in=paths).select_related("post")
             targets = {link.old_path: link.target() for link in links}
+            changed = []
             for post in posts:
                 body = content.rewrite_links(post.body, host, targets)
                 if body != post.body:
-                    Post.objects.filter(pk=post.pk).update(body=body, body_html=body)
+                    post.body = post.body_html = body
+                    changed.append(post)
+            Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=100)
 
 
 def _name(term) -> str:
