@@ -6,8 +6,6 @@ of the same file, or of a later export of the same site, adds only what is new. 
 comments are written in their WordPress status: no Akismet call, no email, no event.
 """
 
-from urllib.parse import urlsplit
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -23,6 +21,7 @@ from comments.models import Comment
 
 from . import content, wxr
 from .comment_import import CommentWriter, known_comment_ids
+from .links import LinkRewriter, old_paths
 from .models import ImportedItem, OldLink
 from .summary import Summary
 
@@ -68,7 +67,7 @@ class Importer:
         self.batch: list[tuple[Post | None, wxr.Item]] = []
         self.page_parents: list[tuple[int, int, int]] = []  # (post pk, own wp id, parent wp id)
         self.post_type = ContentType.objects.get_for_model(Post)
-        self.created_posts: list[int] = []
+        self.links = LinkRewriter()
         self.count = 0
 
     # --- The stream ---------------------------------------------------------------------
@@ -269,8 +268,9 @@ class Importer:
             return
         batch, self.batch = self.batch, []
         new = [(post, item) for post, item in batch if post is not None]
+        linking = self.links.before_insert(new, self.channel)
         Post.objects.bulk_create([post for post, _ in new])
-        self.created_posts += [post.pk for post, _ in new]
+        self.links.after_insert(linking)
         Post.objects.filter(pk__in=[post.pk for post, _ in new]).update(
             search_vector=Post.search_vector_expression()
         )
@@ -286,11 +286,8 @@ class Importer:
                     )
             if item.parent and post.kind == Post.Kind.PAGE:
                 self.page_parents.append((post.pk, item.wp_id, item.parent))
-            query = "page_id" if post.kind == Post.Kind.PAGE else "p"
-            paths = {f"/?{query}={item.wp_id}", f"/?p={item.wp_id}"}
-            if item.link:
-                paths.add(content.old_path(item.link))
-            links += [OldLink(old_path=path[:500], post_id=post.pk) for path in sorted(paths)]
+            paths = old_paths(item, post.kind)
+            links += [OldLink(old_path=path, post_id=post.pk) for path in paths]
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(kind=ImportedItem.Kind.POST, wp_id=item.wp_id, object_id=post.pk)
@@ -313,7 +310,7 @@ class Importer:
                 self.summary.warn("page", wp_id, "its parent page is missing; kept at the top")
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
-        self.rewrite_links()
+        self.links.finish(self.channel)
         if self.comment_writer.used_explicit_ids:
             # Ids were given explicitly: move the sequence past them (as loaddata does).
             with connection.cursor() as cursor:
@@ -321,26 +318,6 @@ class Importer:
                     cursor.execute(sql)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
-
-    def rewrite_links(self) -> None:
-        """Point links in the new posts at the old site's posts to where those are now."""
-        base = self.channel.base_blog_url or self.channel.link if self.channel else ""
-        host = urlsplit(base).netloc
-        if not host:
-            return
-        for start in range(0, len(self.created_posts), 500):
-            chunk = self.created_posts[start : start + 500]
-            posts = list(Post.objects.filter(pk__in=chunk, body__contains=host).only("body"))
-            paths = {path for post in posts for path in content.links_to(host, post.body)}
-            links = OldLink.objects.filter(old_path__in=paths).select_related("post")
-            targets = {link.old_path: link.target() for link in links}
-            changed = []
-            for post in posts:
-                body = content.rewrite_links(post.body, host, targets)
-                if body != post.body:
-                    post.body = post.body_html = body
-                    changed.append(post)
-            Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=100)
 
 
 def _name(term) -> str:
