@@ -6,6 +6,8 @@ of the same file, or of a later export of the same site, adds only what is new. 
 comments are written in their WordPress status: no Akismet call, no email, no event.
 """
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -68,6 +70,7 @@ class Importer:
         self.page_parents: list[tuple[int, int, int]] = []  # (post pk, own wp id, parent wp id)
         self.post_type = ContentType.objects.get_for_model(Post)
         self.links = LinkRewriter()
+        self.term_links: dict[tuple, list[str]] = {}
         self.count = 0
 
     # --- The stream ---------------------------------------------------------------------
@@ -253,9 +256,21 @@ class Importer:
                 tags.append(self.tag(slug or slugify(name), None if slug in self.tags else name))
         item.terms = [("category", c.pk) for c in categories] + [("post_tag", t.pk) for t in tags]
         return {
-            "categories": [[c.name, c.get_absolute_url()] for c in sorted(categories, key=_name)],
-            "tags": [[t.name, reverse("blog:tag", args=[t.slug])] for t in sorted(tags, key=_name)],
+            "categories": [
+                self.filed(c, c.get_absolute_url) for c in sorted(categories, key=_name)
+            ],
+            "tags": [
+                self.filed(t, partial(reverse, "blog:tag", args=[t.slug]))
+                for t in sorted(tags, key=_name)
+            ],
         }
+
+    def filed(self, term, url) -> list[str]:
+        # Every post names its terms' addresses: a reverse() each, thousands of times over.
+        key = (type(term), term.pk)
+        if key not in self.term_links:
+            self.term_links[key] = [term.name, url()]
+        return list(self.term_links[key])
 
     def queue(self, post: Post | None, item: wxr.Item) -> None:
         self.batch.append((post, item))
