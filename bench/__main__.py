@@ -7,9 +7,13 @@ and the Akismet double answering after 300 ms as its own process; all through `h
 drives it with wrk, prints a table with every figure's ratio to its floor measured in the
 same run (the trivial view; for nginx, nginx serving the same bytes as a static file),
 checks the targets, and writes bench/results.json. Everything it started is stopped by PID.
+Then it measures the WordPress import (bench/wordpress_import.py), whose figures go to
+bench/import_results.json.
 
     python -m bench                     # the whole benchmark, a few minutes
     python -m bench --seconds 1         # a quick smoke run
+    python -m bench --parts import      # only the WordPress import (no stack, no wrk)
+    python -m bench --markdown          # the last results as the README's tables
     python -m bench --compare-workers   # gunicorn worker classes and counts, side by side
 """
 
@@ -95,12 +99,30 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--markdown", action="store_true", help="print the last results as a Markdown table"
     )
+    parser.add_argument(
+        "--import-scale",
+        type=float,
+        default=1.0,
+        help="size of the import's files as a fraction of the full ones (0.1: a smoke run)",
+    )
     args = parser.parse_args(argv)
     if args.markdown:
         print_markdown()
         return
-    wrk.require_wrk()
     parts = args.parts.split(",")
+    if set(parts) - {"import"}:
+        run_stack(args, parts)
+    if "import" in parts:
+        # The WordPress import (issue 15) runs alone, in its own database, after the stack,
+        # and keeps its figures in their own file: the stack's results stay as they were.
+        from bench import wordpress_import
+
+        wordpress_import.run(args.import_scale)
+
+
+def run_stack(args, parts: list[str]) -> None:
+    """Measure the reader's and the editor's paths on the real stack; write results.json."""
+    wrk.require_wrk()
     if "proxy" in parts and nginx_binary() is None:
         raise SystemExit(
             "nginx is not installed: `make bench` installs it when run as root; otherwise run "
@@ -187,11 +209,6 @@ def main(argv=None) -> None:
         if bench.proxy is not None:
             bench.proxy.stop()
         stack.stop_all()
-    if "import" in args.parts.split(","):
-        # The WordPress import (issue 15) runs alone, in its own database, after the stack.
-        from bench import wordpress_import
-
-        wordpress_import.run()
 
 
 if __name__ == "__main__":

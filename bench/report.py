@@ -195,7 +195,16 @@ def report(bench: Bench, checks: list[dict], info: dict) -> None:
 
 
 def print_markdown() -> None:
-    """Print the last run (bench/results.json) as the README's table."""
+    """Print the last runs (results.json, import_results.json) as the README's tables."""
+    from bench import wordpress_import
+
+    if RESULTS.exists():
+        print_stack_markdown()
+        print()
+    wordpress_import.print_markdown()
+
+
+def print_stack_markdown() -> None:
     results = json.loads(RESULTS.read_text())
     m = results["machine"]
     g = results["gunicorn"]

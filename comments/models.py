@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Count
-from django.db.models.functions import Upper
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -162,19 +162,22 @@ def tell_posts_comments_changed(post_ids) -> None:
     """Give each post its new visible-comment count (for "N Comments", caches and ETags)."""
     from blog.models import Post
 
+    ids = set(post_ids)
     with transaction.atomic():
         # Lock the posts before counting: a concurrent change that counted first then commits
         # before this count runs, so the last writer always writes the true number.
-        posts = list(Post.objects.select_for_update().filter(pk__in=set(post_ids)).order_by("pk"))
-        counts = dict(
+        posts = Post.objects.filter(pk__in=ids)
+        list(posts.select_for_update().order_by("pk").values_list("pk", flat=True))
+        # One UPDATE for all of them: an import tells thousands of posts at once.
+        visible = (
             Comment.objects.approved()
-            .filter(post__in=posts)
-            .values("post_id")
-            .annotate(n=Count("id"))
-            .values_list("post_id", "n")
+            .filter(post=OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-        for post in posts:
-            post.comments_changed(counts.get(post.pk, 0))
+        posts.comments_changed(Coalesce(Subquery(visible), 0))
 
 
 class CommentEvent(models.Model):

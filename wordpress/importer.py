@@ -6,7 +6,7 @@ of the same file, or of a later export of the same site, adds only what is new. 
 comments are written in their WordPress status: no Akismet call, no email, no event.
 """
 
-from urllib.parse import urlsplit
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -22,7 +22,8 @@ from blog.models import AuthorProfile, Category, Post
 from comments.models import Comment
 
 from . import content, wxr
-from .comment_import import CommentWriter
+from .comment_import import CommentWriter, known_comment_ids
+from .links import LinkRewriter, old_paths
 from .models import ImportedItem, OldLink
 from .summary import Summary
 
@@ -68,13 +69,14 @@ class Importer:
         self.batch: list[tuple[Post | None, wxr.Item]] = []
         self.page_parents: list[tuple[int, int, int]] = []  # (post pk, own wp id, parent wp id)
         self.post_type = ContentType.objects.get_for_model(Post)
-        self.created_posts: list[int] = []
+        self.links = LinkRewriter()
+        self.term_links: dict[tuple, list[str]] = {}
         self.count = 0
 
     # --- The stream ---------------------------------------------------------------------
 
     def run(self, source) -> None:
-        for channel, record in wxr.read(source):
+        for channel, record in wxr.read(source, known_comments=known_comment_ids()):
             self.channel = channel
             match record:
                 case wxr.Author():
@@ -88,9 +90,9 @@ class Importer:
         self.flush()
         self.finish()
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.progress and self.count % 50 == 0:
+    def tick(self, n: int = 1) -> None:
+        before, self.count = self.count, self.count + n
+        if self.progress and before // 50 != self.count // 50:
             self.progress(self.count)
 
     # --- Authors and terms -------------------------------------------------------------
@@ -195,7 +197,8 @@ class Importer:
             return
         if item.status == "trash":
             self.summary.skipped[(kind, "in the trash")] += 1
-            self.summary.skipped[("comment", "its post was skipped")] += len(item.comments)
+            skipped = len(item.comments) + item.known_comments
+            self.summary.skipped[("comment", "its post was skipped")] += skipped
             return
         if item.wp_id in self.posts:
             self.summary.present[kind] += 1
@@ -254,9 +257,21 @@ class Importer:
                 tags.append(self.tag(slug or slugify(name), None if slug in self.tags else name))
         item.terms = [("category", c.pk) for c in categories] + [("post_tag", t.pk) for t in tags]
         return {
-            "categories": [[c.name, c.get_absolute_url()] for c in sorted(categories, key=_name)],
-            "tags": [[t.name, reverse("blog:tag", args=[t.slug])] for t in sorted(tags, key=_name)],
+            "categories": [
+                self.filed(c, c.get_absolute_url) for c in sorted(categories, key=_name)
+            ],
+            "tags": [
+                self.filed(t, partial(reverse, "blog:tag", args=[t.slug]))
+                for t in sorted(tags, key=_name)
+            ],
         }
+
+    def filed(self, term, url) -> list[str]:
+        # Every post names its terms' addresses: a reverse() each, thousands of times over.
+        key = (type(term), term.pk)
+        if key not in self.term_links:
+            self.term_links[key] = [term.name, url()]
+        return list(self.term_links[key])
 
     def queue(self, post: Post | None, item: wxr.Item) -> None:
         self.batch.append((post, item))
@@ -269,8 +284,9 @@ class Importer:
             return
         batch, self.batch = self.batch, []
         new = [(post, item) for post, item in batch if post is not None]
+        linking = self.links.before_insert(new, self.channel)
         Post.objects.bulk_create([post for post, _ in new])
-        self.created_posts += [post.pk for post, _ in new]
+        self.links.after_insert(linking)
         Post.objects.filter(pk__in=[post.pk for post, _ in new]).update(
             search_vector=Post.search_vector_expression()
         )
@@ -286,11 +302,8 @@ class Importer:
                     )
             if item.parent and post.kind == Post.Kind.PAGE:
                 self.page_parents.append((post.pk, item.wp_id, item.parent))
-            query = "page_id" if post.kind == Post.Kind.PAGE else "p"
-            paths = {f"/?{query}={item.wp_id}", f"/?p={item.wp_id}"}
-            if item.link:
-                paths.add(content.old_path(item.link))
-            links += [OldLink(old_path=path[:500], post_id=post.pk) for path in sorted(paths)]
+            paths = old_paths(item, post.kind)
+            links += [OldLink(old_path=path, post_id=post.pk) for path in paths]
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(kind=ImportedItem.Kind.POST, wp_id=item.wp_id, object_id=post.pk)
@@ -313,7 +326,7 @@ class Importer:
                 self.summary.warn("page", wp_id, "its parent page is missing; kept at the top")
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
-        self.rewrite_links()
+        self.links.finish(self.channel)
         if self.comment_writer.used_explicit_ids:
             # Ids were given explicitly: move the sequence past them (as loaddata does).
             with connection.cursor() as cursor:
@@ -321,23 +334,6 @@ class Importer:
                     cursor.execute(sql)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
-
-    def rewrite_links(self) -> None:
-        """Point links in the new posts at the old site's posts to where those are now."""
-        base = self.channel.base_blog_url or self.channel.link if self.channel else ""
-        host = urlsplit(base).netloc
-        if not host:
-            return
-        for start in range(0, len(self.created_posts), 500):
-            chunk = self.created_posts[start : start + 500]
-            posts = list(Post.objects.filter(pk__in=chunk, body__contains=host).only("body"))
-            paths = {path for post in posts for path in content.links_to(host, post.body)}
-            links = OldLink.objects.filter(old_path__in=paths).select_related("post")
-            targets = {link.old_path: link.target() for link in links}
-            for post in posts:
-                body = content.rewrite_links(post.body, host, targets)
-                if body != post.body:
-                    Post.objects.filter(pk=post.pk).update(body=body, body_html=body)
 
 
 def _name(term) -> str:

@@ -85,6 +85,8 @@ class Item:
     sticky: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, slug, name)
     comments: list[ItemComment] = field(default_factory=list)
+    # Comments whose ids the reader was told are known: counted, never read.
+    known_comments: int = 0
 
 
 @dataclass
@@ -151,7 +153,14 @@ def _comment(element) -> ItemComment:
     )
 
 
-def _item(element) -> Item:
+def _comment_id(element) -> int:
+    for child in element:
+        if _name(child.tag) == "wp:comment_id":
+            return _int(child.text or "")
+    return 0
+
+
+def _item(element, known_comments) -> Item:
     item = Item(wp_id=0)
     for child in element:
         name = _name(child.tag)
@@ -193,7 +202,11 @@ def _item(element) -> Item:
                 taxonomy = "post_tag" if domain == "tag" else domain
                 item.terms.append((taxonomy, child.get("nicename", "").strip(), text.strip()))
             case "wp:comment":
-                item.comments.append(_comment(child))
+                # A second run meets mostly known comments: their id is all it reads.
+                if known_comments and _comment_id(child) in known_comments:
+                    item.known_comments += 1
+                else:
+                    item.comments.append(_comment(child))
     return item
 
 
@@ -236,8 +249,12 @@ _CHANNEL_FIELDS = {
 }
 
 
-def read(source):
-    """Yield the export's records in order: the `Channel` (updated as read), then the rest."""
+def read(source, *, known_comments=()):
+    """Yield the export's records in order: the `Channel` (updated as read), then the rest.
+
+    Comments whose WordPress ids are in `known_comments` are only counted
+    (`Item.known_comments`), so a file read again costs little more than its parse.
+    """
     channel = Channel()
     channel_element = None
     depth = 0
@@ -267,7 +284,7 @@ def read(source):
                 yield channel, _term(element, name)
             elif name == "item":
                 _check_version(channel)
-                yield channel, _item(element)
+                yield channel, _item(element, known_comments)
             # Cleared children leave nothing behind: the channel holds no finished element.
             channel_element.clear()
     except ParseError as error:
@@ -313,8 +330,22 @@ def parse_date(gmt: str, local: str) -> datetime | None:
     for value, zone in ((gmt, UTC), (local, timezone.get_default_timezone())):
         if value and value != ZERO_DATE:
             try:
-                naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+                naive = _naive_date(value.strip())
             except ValueError:
                 continue
             return naive.replace(tzinfo=zone)
     return None
+
+
+def _naive_date(value: str) -> datetime:
+    # Exports write `2012-01-03 09:00:00`: fromisoformat reads that about 20 times faster
+    # than strptime, which an import calls for every post and comment.
+    if len(value) == 19 and value[10] == " ":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return parsed
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
