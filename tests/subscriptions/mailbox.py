@@ -32,7 +32,7 @@ class Inbox:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m["To"]]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+    def wait_for(self, address: str, count: int = 1, timeout: float = 30.0) -> list:
         """Return the messages to `address` once there are `count` of them."""
         deadline = time.monotonic() + timeout
         with self._arrived:
