@@ -16,7 +16,8 @@ from comments import moves, workflow
 from comments.models import Comment, Status, tell_posts_comments_changed
 from tests.factories import CommentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Each post page revalidation below expects the validators of the same hour.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("the_hour_does_not_turn")]
 
 
 @pytest.fixture(autouse=True)

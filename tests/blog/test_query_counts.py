@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from comments.models import DiscussionSettings, tell_posts_comments_changed
 from tests.factories import CommentFactory, PostFactory
 
-pytestmark = pytest.mark.django_db
+# Each post page revalidation below expects the validators of the same hour.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("the_hour_does_not_turn")]
 
 
 @pytest.fixture(autouse=True)
