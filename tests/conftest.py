@@ -11,7 +11,7 @@ from django.urls import reverse
 from blog import views
 from blog.models import Post
 from comments import spam
-from tests.akismet_double import AkismetDouble
+from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
 from tests.comments.commenting import form_data, next_address
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import PostFactory, UserFactory
@@ -143,7 +143,7 @@ def double(settings):
     with AkismetDouble() as server:
         settings.AKISMET_API_KEY = "test-key"
         settings.AKISMET_API_URL = server.url
-        settings.AKISMET_TIMEOUT = 0.5
+        settings.AKISMET_TIMEOUT = SITE_TIMEOUT
         yield server
 
 
