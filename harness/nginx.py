@@ -24,6 +24,8 @@ from pathlib import Path
 from harness.stack import ROOT, Process, free_port, spawn, wait_until_ready
 
 TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
+# How many free ports to try when another process takes the one chosen first.
+PORT_ATTEMPTS = 3
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 # What the nginx image's own /etc/nginx/nginx.conf gives compose, for a process of our own.
 MAIN_CONF = """\
@@ -158,6 +160,31 @@ def start_nginx(
     folder = Path(folder or tempfile.mkdtemp(prefix="nginx-"))
     for sub in ("tmp", "cache"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
+    # nginx binds its port itself, so another process can take the free port we chose
+    # before nginx binds it: then nginx gives up, and we try again on another port.
+    attempts_left = PORT_ATTEMPTS
+    while True:
+        proxy = _start_on_a_free_port(
+            binary, folder, upstream, static_root, workers, access_log, import_max_bytes
+        )
+        attempts_left -= 1
+        try:
+            _wait_until_serving(proxy, wait_path)
+        except RuntimeError:
+            lost_the_port = "Address already in use" in proxy.process.log() + proxy.error_log()
+            proxy.stop()
+            if lost_the_port and attempts_left:
+                continue
+            raise
+        except BaseException:
+            proxy.stop()
+            raise
+        return proxy
+
+
+def _start_on_a_free_port(
+    binary, folder, upstream, static_root, workers, access_log, import_max_bytes
+) -> Nginx:
     port = free_port()
     render_templates(
         local_values(
@@ -183,19 +210,22 @@ def start_nginx(
     checked = check_config(conf, folder)
     if checked.returncode != 0:
         raise RuntimeError(f"nginx refused its config:\n{checked.stderr}")
+    (folder / "nginx.pid").unlink(missing_ok=True)
     process = spawn("nginx", [binary, "-c", str(conf), "-p", str(folder)], dict(os.environ))
     process.url = f"http://127.0.0.1:{port}"
-    proxy = Nginx(process, folder)
-    try:
-        wait_until_ready(process, wait_path, timeout=20)
-        # The pid file appears once the master has bound its ports.
-        deadline = time.monotonic() + 5
-        while not (folder / "nginx.pid").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-    except BaseException:
-        proxy.stop()
-        raise
-    return proxy
+    return Nginx(process, folder)
+
+
+def _wait_until_serving(proxy: Nginx, wait_path: str) -> None:
+    """Wait until our nginx answers; raise if it exits (as it does when its port is taken)."""
+    wait_until_ready(proxy.process, wait_path, timeout=20)
+    # The pid file appears once the master has bound its ports: until then the answer may
+    # have come from another server on that port.
+    deadline = time.monotonic() + 20
+    while not (proxy.folder / "nginx.pid").exists():
+        if not proxy.process.alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"nginx did not start:\n{proxy.process.log()[-3000:]}")
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -34,10 +34,25 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    """Return a TCP port on 127.0.0.1 that nothing listens on now.
+
+    Another process may take it before ours binds it: prefer `listening_socket()`, or retry.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    """Return a socket already listening on a free port of 127.0.0.1, to hand to a server.
+
+    The port is ours from the moment it is chosen, so no other process can take it before
+    the server starts (as it could between `free_port()` and the server's own bind).
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    return sock
 
 
 def database_url(settings_dict: dict) -> str:
@@ -120,12 +135,12 @@ def _log_dir(env: dict) -> Path:
     return path
 
 
-def spawn(name: str, args: list[str], env: dict) -> Process:
+def spawn(name: str, args: list[str], env: dict, *, pass_fds: tuple[int, ...] = ()) -> Process:
     """Start `args` in the project folder with `env`, its output going to a log file."""
     log_path = _log_dir(env) / f"{name}-{time.monotonic_ns()}.log"
     with log_path.open("wb") as log:
         popen = subprocess.Popen(  # noqa: S603 (our own fixed command line)
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds
         )
     return Process(name, popen, log_path)
 
@@ -148,13 +163,18 @@ def wait_until_ready(process: Process, path: str = "/healthz", timeout: float = 
 
 def start_gunicorn(env: dict, *, workers: int | None = None) -> Process:
     """Start `gunicorn -c config/gunicorn.py config.wsgi` on a free port and wait for it."""
-    port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    if workers is not None:
-        env["WEB_CONCURRENCY"] = str(workers)
-    process = spawn(
-        "gunicorn", [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"], env
-    )
+    # gunicorn serves on a socket we bound (`fd://`): the port cannot be taken meanwhile.
+    with listening_socket() as sock:
+        port = sock.getsockname()[1]
+        env = {**env, "GUNICORN_BIND": f"fd://{sock.fileno()}"}
+        if workers is not None:
+            env["WEB_CONCURRENCY"] = str(workers)
+        process = spawn(
+            "gunicorn",
+            [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+            env,
+            pass_fds=(sock.fileno(),),
+        )
     process.url = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(process)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from comments import checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
+from tests.akismet_double import SITE_TIMEOUT
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +261,7 @@ def test_double_discard_goes_to_spam_flagged_discard(send, post, double):
 @pytest.mark.parametrize(
     ("mode", "delay", "error"),
     [
-        ("normal", 1.0, "timed out"),
+        ("normal", SITE_TIMEOUT + 1, "timed out"),
         ("error", 0, "500"),
         ("garbage", 0, "unexpected"),
         ("invalid_key", 0, "invalid"),

@@ -1,6 +1,6 @@
 """The admin index shows editors what waits, the last 30 days, and how Akismet is doing."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import akismet
 import pytest
@@ -14,6 +14,15 @@ from tests.comments.moderation_helpers import make_editor, run_action
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def local_noon(day):
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def day_of(comment):
+    """Return the local day a comment was sent: its bar on the chart."""
+    return timezone.localdate(comment.submitted_at)
 
 
 @pytest.fixture
@@ -83,8 +92,7 @@ def test_dashboard_stylesheet_is_a_static_file(client):
 
 def test_days_split_ham_spam_and_held_in_local_time():
     today = timezone.localdate()
-    noon = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
-    noon += timedelta(hours=12)
+    noon = local_noon(today)
     CommentFactory(status=Status.APPROVED, submitted_at=noon)
     CommentFactory(status=Status.SPAM, submitted_at=noon)
     CommentFactory(status=Status.SPAM, submitted_at=noon - timedelta(days=3))
@@ -129,7 +137,8 @@ def test_dashboard_is_not_shown_to_staff_who_cannot_see_comments(client):
 
 def test_the_purge_changes_no_past_figure_on_the_dashboard(dashboard):
     today = timezone.localdate()
-    twenty_days_ago = timezone.now() - timedelta(days=20)
+    # Noon, twenty days before `today`: the same bar however long the test takes.
+    twenty_days_ago = local_noon(today - timedelta(days=20))
     CommentFactory.create_batch(
         3,
         status=Status.SPAM,
@@ -161,19 +170,22 @@ def test_the_chart_follows_the_comments_through_the_spam_check_and_the_editor(
 
     run_action(client, "ham_comments", [Comment.objects.first()], status="spam")
 
-    today = last_days()[-1]
-    assert (today["spam"], today["held"] + today["ham"]) == (1, 1)
+    # The bar of the day they were sent, which may be yesterday by now (local midnight).
+    sent_on = day_of(Comment.objects.first())
+    sent_day = last_days(sent_on)[-1]
+    assert (sent_day["spam"], sent_day["held"] + sent_day["ham"]) == (1, 1)
     assert akismet_totals()["false_positives"] == 1
 
 
 def test_an_erased_comment_that_was_waiting_no_longer_counts_as_held():
-    CommentFactory(status=Status.PENDING, author_email="ada@example.com")
+    waiting = CommentFactory(status=Status.PENDING, author_email="ada@example.com")
     CommentFactory(status=Status.APPROVED, author_email="ada@example.com")
-    assert last_days()[-1] == {"day": timezone.localdate(), "ham": 1, "spam": 0, "held": 1}
+    sent_on = day_of(waiting)
+    assert last_days(sent_on)[-1] == {"day": sent_on, "ham": 1, "spam": 0, "held": 1}
 
     privacy.erase_comments("ada@example.com")
 
-    assert last_days()[-1] == {"day": timezone.localdate(), "ham": 1, "spam": 0, "held": 0}
+    assert last_days(sent_on)[-1] == {"day": sent_on, "ham": 1, "spam": 0, "held": 0}
 
 
 def test_folding_the_daily_counts_changes_no_figure(send, post, akismet_answers, client):
@@ -182,13 +194,15 @@ def test_folding_the_daily_counts_changes_no_figure(send, post, akismet_answers,
         send(post, email=f"reader{n}@example.com", comment=f"Comment number {n}.")
     client.force_login(make_editor())
     run_action(client, "ham_comments", [Comment.objects.first()], status="spam")
-    before_days, before_totals = last_days(), akismet_totals()
+    # The same 30 days before and after, even if local midnight passes in between.
+    sent_on = day_of(Comment.objects.first())
+    before_days, before_totals = last_days(sent_on), akismet_totals()
     rows_before = DailyCount.objects.count()
 
     folded = tasks.compact_daily_counts.call()
 
     assert folded > 0
     assert DailyCount.objects.count() == rows_before - folded
-    assert last_days() == before_days
+    assert last_days(sent_on) == before_days
     assert akismet_totals() == before_totals
     assert tasks.compact_daily_counts.call() == 0

@@ -52,7 +52,10 @@ def test_fifty_simultaneous_copies_of_a_comment_store_it_once(post):
     assert Comment.objects.count() == 1
 
 
-def test_fifty_simultaneous_comments_from_one_address_store_one(post):
+def test_fifty_simultaneous_comments_from_one_address_store_one(post, settings):
+    # The rule serialises them: on a loaded machine the last may come 15 s after the first,
+    # which the 15 s window would then rightly accept. An hour keeps them all in the window.
+    settings.COMMENTS_FLOOD_SECONDS = 3600
     variants = [
         ("203.0.113.50", {"email": f"reader{n}@example.com", "comment": f"Comment {n}"})
         for n in range(CLIENTS)

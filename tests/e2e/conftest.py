@@ -8,6 +8,7 @@ import pytest
 # up data are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+EXPECT_TIMEOUT_MS = 20_000
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,8 +28,11 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is required in CI (make test installs it as root).")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() polls for 5 s by default: short for chromium and the live server sharing two
+    # loaded cores. A passing assertion still returns as soon as it holds.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -4,7 +4,6 @@ traceback; the server recovers by itself; no acknowledged comment is lost.
 The drill runs on a throwaway PostgreSQL of its own, never on the shared one.
 """
 
-import os
 import re
 import shutil
 import tempfile
@@ -22,43 +21,43 @@ from harness.stack import comment_form, gunicorn, manage, stack_env
 ARTICLE = "/2007/05/selling-vs-marketing/"
 
 
+class ThrowawayPostgres:
+    """An embedded PostgreSQL of its own, stopped and started through pgserver's handles.
+
+    pgserver stops a server when its last handle is cleaned up, and `get_server` starts it
+    again on the same data folder and socket folder.
+    """
+
+    def __init__(self, datadir: Path):
+        self.datadir = datadir
+        self.start()
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.server.get_postmaster_info().socket_dir)
+
+    def start(self) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pgserver
+
+            self.server = pgserver.get_server(self.datadir, cleanup_mode="stop")
+
+    def stop(self) -> None:
+        self.server.cleanup()
+
+
 @pytest.fixture
 def throwaway_postgres():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
-
     # A short path: unix socket paths are limited to about 100 characters.
     datadir = Path(tempfile.mkdtemp(prefix="pgfault-")) / "data"
-    server = pgserver.get_server(datadir, cleanup_mode="delete")
-    server.psql("CREATE DATABASE blog;")
-    yield server
-    # The server was restarted behind pgserver's back, so pgserver no longer knows its pid:
-    # stop it here, then remove its folder.
-    if (datadir / "postmaster.pid").exists():
-        _stop(server)
-    shutil.rmtree(datadir.parent, ignore_errors=True)
-
-
-def _user():
-    return "pgserver" if os.geteuid() == 0 else None
-
-
-def _stop(server) -> None:
-    from pgserver._commands import pg_ctl
-
-    pg_ctl(["-m", "fast", "-w", "stop"], pgdata=server.pgdata, user=_user())
-
-
-def _start(server) -> None:
-    from pgserver._commands import pg_ctl
-
-    socket_dir = server.get_postmaster_info().socket_dir
-    pg_ctl(
-        ["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(server.log), "start"],
-        pgdata=server.pgdata,
-        user=_user(),
-    )
+    postgres = ThrowawayPostgres(datadir)
+    try:
+        postgres.server.psql("CREATE DATABASE blog;")
+        yield postgres
+    finally:
+        postgres.stop()
+        shutil.rmtree(datadir.parent, ignore_errors=True)
 
 
 class Load:
@@ -125,8 +124,8 @@ class Load:
 def test_postgres_restart_under_load_gives_503s_then_recovers_and_loses_no_comment(
     throwaway_postgres,
 ):
-    server = throwaway_postgres
-    socket_dir = str(server.get_postmaster_info().socket_dir)
+    postgres = throwaway_postgres
+    socket_dir = postgres.socket_dir
     env = stack_env(
         f"postgres://postgres@/blog?host={socket_dir}",
         COMMENTS_FLOOD_SECONDS=0,
@@ -137,11 +136,12 @@ def test_postgres_restart_under_load_gives_503s_then_recovers_and_loses_no_comme
 
     with gunicorn(env, workers=3) as web, Load(web.url) as load:
         time.sleep(2)
-        _stop(server)
+        postgres.stop()
         down_from = time.monotonic()
         time.sleep(3)
         down_until = time.monotonic()
-        _start(server)
+        postgres.start()
+        assert postgres.socket_dir == socket_dir, "PostgreSQL came back elsewhere"
         back_at = time.monotonic()
         time.sleep(4)
 

@@ -1,6 +1,7 @@
 """A real SMTP server for the tests (aiosmtpd), and reading links out of what it receives."""
 
 import email
+import errno
 import re
 import threading
 import time
@@ -10,6 +11,7 @@ from aiosmtpd.controller import Controller
 
 from harness.stack import free_port
 
+READY_TIMEOUT = 15
 LINK = re.compile(r"https?://\S+/comments/subscriptions/(confirm|unsubscribe)/[^/\s]+/")
 
 
@@ -30,7 +32,7 @@ class Inbox:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m["To"]]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+    def wait_for(self, address: str, count: int = 1, timeout: float = 30.0) -> list:
         """Return the messages to `address` once there are `count` of them."""
         deadline = time.monotonic() + timeout
         with self._arrived:
@@ -58,9 +60,20 @@ class Inbox:
         return "".join(str(message["List-Unsubscribe"]).split()).strip("<>")
 
 
-def start_smtp_server():
+def start_smtp_server(attempts: int = 3):
     """Start a real SMTP server on a free port; return its inbox and its controller."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    return inbox, controller
+    while True:
+        attempts -= 1
+        # A loaded machine can take seconds to start the server's thread (aiosmtpd waits 5 s).
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=free_port(), ready_timeout=READY_TIMEOUT
+        )
+        try:
+            controller.start()
+        except OSError as error:
+            # Another process took the port between our choosing it and aiosmtpd binding it.
+            if error.errno != errno.EADDRINUSE or not attempts:
+                raise
+            continue
+        return inbox, controller

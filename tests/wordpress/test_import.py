@@ -180,7 +180,7 @@ def test_running_twice_changes_nothing(imported):
         return {
             "posts": list(Post.objects.order_by("pk").values_list("pk", "updated_at")),
             "comments": list(Comment.objects.order_by("pk").values_list("pk", "status")),
-            "changed": list(Post.objects.values_list("comments_changed_at", flat=True)),
+            "changed": list(Post.objects.order_by("pk").values_list("pk", "comments_changed_at")),
             "categories": Category.objects.count(),
             "links": OldLink.objects.count(),
             "users": get_user_model().objects.count(),
