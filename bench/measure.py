@@ -25,6 +25,9 @@ def wait_until_idle(pids: list[int], timeout: float = 120) -> None:
         before = after
 
 
+HEALTHZ = "floor: /healthz (trivial view)"
+
+
 class Bench:
     """The runs' shared state: the stack, where to send requests, and the table's rows."""
 
@@ -57,6 +60,7 @@ class Bench:
         *,
         base="",
         settle=None,
+        keep=True,
         **options,
     ):
         """Run wrk against `path` and keep the figures as a row of the table.
@@ -97,9 +101,11 @@ class Bench:
             "cpu_ms_by_part": {part: round(ms, 3) for part, ms in by_part.items()},
         }
         row["floor"] = floor or f"/healthz c={connections}"
-        self.rows.append(row)
+        if keep:
+            self.rows.append(row)
+        shown = label if keep else f"{label} (beside)"
         print(
-            f"  {label:<44} c={connections:<3} {figures.rps:>8.0f} req/s  "
+            f"  {shown:<44} c={connections:<3} {figures.rps:>8.0f} req/s  "
             f"p50 {figures.p50_ms:>7.2f} ms  p99 {figures.p99_ms:>7.2f} ms  cpu {cpu_ms:.2f} ms/req"
             + " ("
             + ", ".join(f"{part} {ms:.2f}" for part, ms in by_part.items())
@@ -107,6 +113,21 @@ class Bench:
             + (f"  errors {figures.errors}" if figures.errors else ""),
             flush=True,
         )
+        return row
+
+    def measure_beside_floor(self, label: str, path: str, connections: int, **options) -> dict:
+        """Measure `path` between two runs of the trivial view, and keep their mean with it.
+
+        A ratio to a floor measured minutes earlier moves with whatever the machine does in
+        between (runs of the same view were seen to differ by a third); the trivial view
+        measured just before and just after makes the ratio side by side.
+        """
+        before = self.measure(HEALTHZ, "/healthz", connections, keep=False)
+        row = self.measure(label, path, connections, **options)
+        after = self.measure(HEALTHZ, "/healthz", connections, keep=False)
+        row["beside_floor"] = {
+            field: round((before[field] + after[field]) / 2, 3) for field in ("rps", "cpu_ms")
+        }
         return row
 
     def warm(self, path: str, headers: dict | None = None, base: str = "") -> None:

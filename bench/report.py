@@ -2,12 +2,11 @@
 
 import json
 
-from bench.measure import Bench
+from bench.measure import HEALTHZ, Bench
 from bench.runs import AKISMET_DELAY, CHECK_DEADLINE, STAGES, TRICKLE_RATE
 from harness.stack import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
-HEALTHZ = "floor: /healthz (trivial view)"
 NGINX_STATIC = "nginx: static file, the article's bytes"
 NGINX_ARTICLE = "nginx: article, 200 comments (micro-cache)"
 POST = "comment POST → 302, spam check included"
@@ -58,10 +57,18 @@ def targets(bench: Bench) -> list[dict]:
             f"max {fresh['max_s']} s, median {fresh['median_s']} s over {len(fresh['probes'])}"
         )
 
+    def beside(row):
+        """Return the trivial view's req/s measured beside `row`, and how it was measured."""
+        if "beside_floor" in row:
+            rps = row["beside_floor"]["rps"]
+            return rps, f"{rps:.0f} req/s measured just before and after"
+        return floor(8), "the floor's row"
+
     def article_at_200():
         row = measured("article, 200 comments", 8)
-        ratio = row["rps"] / floor(8)
-        return ratio >= 0.8, f"{ratio:.0%} of trivial, p99 {row['p99_ms']} ms"
+        rps, how = beside(row)
+        ratio = row["rps"] / rps
+        return ratio >= 0.8, f"{ratio:.0%} of trivial ({how}), p99 {row['p99_ms']} ms"
 
     def growth():
         few, many = measured("article, 10 comments", 8), measured("article, 2000 comments", 8)
@@ -70,8 +77,9 @@ def targets(bench: Bench) -> list[dict]:
 
     def revalidation(label):
         row = measured(f"article revalidated: {label} → 304", 8)
-        ratio = row["rps"] / floor(8)
-        return ratio >= 0.8 and not row["errors"], f"{ratio:.0%} of trivial"
+        rps, how = beside(row)
+        ratio = row["rps"] / rps
+        return ratio >= 0.8 and not row["errors"], f"{ratio:.0%} of trivial ({how})"
 
     def post_cpu():
         row = measured(POST, 8)
