@@ -62,6 +62,10 @@ class CommentsFeed(Feed):
                 "post__title",
                 "post__slug",
                 "post__published_at",
+                # What the item's link reads (Comment.get_absolute_url).
+                "post__kind",
+                "post__comment_count",
+                "parent",
             )
             .order_by("-submitted_at", "-pk")[:FEED_LENGTH]
         )

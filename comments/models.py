@@ -140,6 +140,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""
+        post_url, anchor = self.post.get_absolute_url(), f"#comment-{self.pk}"
+        if self.post.comment_count < settings.COMMENTS_PER_PAGE:
+            # Fewer visible comments than a page holds, so fewer earlier threads: page 1,
+            # without walking up the thread or counting (feeds and mails ask for many).
+            return post_url + anchor
         root = self
         while root.parent_id is not None:
             root = root.parent
@@ -152,7 +157,7 @@ class Comment(models.Model):
         ).count()
         page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
         query = f"?cpage={page}" if page > 1 else ""
-        return f"{self.post.get_absolute_url()}{query}#comment-{self.pk}"
+        return post_url + query + anchor
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
 from comments import moves, workflow
@@ -237,3 +239,17 @@ def test_renaming_a_post_changes_its_comment_items(client, discussion):
 
 def test_posting_to_a_feed_is_refused(client, discussion):
     assert client.post("/comments/feed/").status_code == 405
+
+
+def test_a_short_threads_items_link_without_a_query_each(client, post):
+    def queries_for_feed():
+        tell_posts_comments_changed([post.pk])
+        with CaptureQueriesContext(connection) as queries:
+            feed_of(client, "/comments/feed/")
+        return len(queries)
+
+    CommentFactory(post=post)
+    one = queries_for_feed()
+    CommentFactory.create_batch(4, post=post)
+
+    assert queries_for_feed() == one
