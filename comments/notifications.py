@@ -36,11 +36,7 @@ def notify_moderators(comment_id: int) -> int:
     )
     if not claimed:
         return 0
-    comment = (
-        Comment.objects.select_related("post")
-        .defer("post__body", "post__body_html", "post__search_vector")
-        .get(pk=comment_id)
-    )
+    comment = Comment.objects.with_post().get(pk=comment_id)
     recipients = list(moderators().values_list("email", flat=True))
     if not recipients:
         return 0

@@ -95,7 +95,7 @@ def export_comments(email: str) -> list[dict]:
     """Return everything stored about the comments written with `email`."""
     comments = (
         comments_by_email(email)
-        .select_related("post")
+        .with_post()
         .prefetch_related("events", "subscriptions__post", "subscriptions__deliveries")
     )
     return [

@@ -86,9 +86,8 @@ def check(comment_id: int, recheck_reason: str = "") -> Result:
 def _locked(comment_id: int, *, skip_locked: bool):
     return (
         Comment.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-        .select_related("post", "user")
-        # The payload needs the post's address and date, not its text (tens of kilobytes).
-        .defer("post__body", "post__body_html", "post__search_vector")
+        .with_post()
+        .select_related("user")
         .filter(pk=comment_id)
         .first()
     )

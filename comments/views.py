@@ -53,7 +53,7 @@ def post_comment(request, post_id):
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, comment_id):
     """Let a reader fix their own comment for a few minutes: the form prefilled, then saved."""
-    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    comment = Comment.objects.with_post().filter(pk=comment_id).first()
     if refusal := editing.refusal(request, comment):
         context = {"post": comment.post if comment else None, "message": refusal}
         return render(request, "comments/edit_refused.html", context, status=403)

@@ -115,7 +115,7 @@ class EditorsDesk:
     def _desk_comment(self, request, object_id):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Comment.objects.select_related("post"), pk=comment_id(object_id))
+        return get_object_or_404(Comment.objects.with_post(), pk=comment_id(object_id))
 
     def _queue_url(self):
         return reverse("admin:comments_comment_changelist")
