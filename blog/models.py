@@ -204,12 +204,7 @@ class Post(models.Model):
 
     def page_path(self) -> list[str]:
         """Return the slugs of the page's ancestors and its own, from the top."""
-        slugs, page, seen = [self.slug], self, {self.pk}
-        while page.parent_id is not None and page.parent_id not in seen:
-            seen.add(page.parent_id)
-            page = page.parent
-            slugs.insert(0, page.slug)
-        return slugs
+        return [page.slug for page in ancestry(self)]
 
     def refresh_filing(self) -> None:
         """Store the categories and tags "Posted in … Tagged …" shows, as they are now."""
@@ -259,9 +254,18 @@ class Category(models.Model):
 
     def ancestry(self) -> list["Category"]:
         """Return the category's ancestors and itself, from the top."""
-        chain, category, seen = [self], self, {self.pk}
-        while category.parent_id is not None and category.parent_id not in seen:
-            seen.add(category.parent_id)
-            category = category.parent
-            chain.insert(0, category)
-        return chain
+        return ancestry(self)
+
+
+def ancestry(node) -> list:
+    """Return a page's or a category's ancestors and itself, from the top.
+
+    An editor can make a parent loop (A under B under A); the walk stops where it would go
+    round again, so an address is still built.
+    """
+    chain, seen = [node], {node.pk}
+    while node.parent_id is not None and node.parent_id not in seen:
+        seen.add(node.parent_id)
+        node = node.parent
+        chain.insert(0, node)
+    return chain
