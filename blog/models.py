@@ -41,12 +41,12 @@ class PostQuerySet(models.QuerySet):
     def pages(self):
         return self.filter(kind=Post.Kind.PAGE)
 
-    def comments_changed(self, visible_count, at=None) -> None:
+    def comments_changed(self, visible_count) -> None:
         """Record that the comments readers can see changed (called by the comments app).
 
         `visible_count` is a number, or an expression evaluated for each post.
         """
-        self.update(comment_count=visible_count, comments_changed_at=at or timezone.now())
+        self.update(comment_count=visible_count, comments_changed_at=timezone.now())
 
     def search(self, terms: str):
         query = SearchQuery(terms, search_type="websearch", config="english")
@@ -216,12 +216,6 @@ class Post(models.Model):
             ],
         }
         Post.objects.filter(pk=self.pk).update(filing=self.filing)
-
-    def comments_changed(self, visible_count: int) -> None:
-        """Record that the comments readers can see changed (called by the comments app)."""
-        now = timezone.now()
-        Post.objects.filter(pk=self.pk).comments_changed(visible_count, now)
-        self.comment_count, self.comments_changed_at = visible_count, now
 
 
 # --- Categories (issue 15) ---------------------------------------------------------------
