@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.backoff import backoff
+
 from . import spam
 from .models import AkismetReport, CommentEvent
 
@@ -28,7 +30,7 @@ class Sent:
         if not self.failed:
             return None
         attempts = _unsent().aggregate(n=Max("attempts"))["n"] or 1
-        return timedelta(minutes=min(2 ** max(attempts - 1, 0), 12 * 60))
+        return backoff(attempts, cap=timedelta(hours=12))
 
 
 def _unsent():

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.backoff import backoff
+
 from . import notifications, policy, spam, workflow
 from .deletion import delete_comments
 from .models import Comment, CommentEvent, Status, Verdict
@@ -51,7 +53,7 @@ class Result:
 
 def retry_delay(attempts: int) -> timedelta:
     """Return how long to wait after the `attempts`-th failed check: 1, 2, 4 ... 20 minutes."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+    return backoff(attempts, cap=MAX_RETRY_DELAY)
 
 
 def check(comment_id: int, recheck_reason: str = "") -> Result:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from comments.models import Comment, Status
+from core.backoff import backoff
 
 from . import mail
 from .models import CONFIRM_WITHIN, Delivery, Subscription
@@ -30,7 +31,7 @@ KEEP_RECORDS = timedelta(days=30)
 
 def retry_delay(attempts: int) -> timedelta:
     """Return the wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most 2 hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+    return backoff(attempts, cap=timedelta(hours=2))
 
 
 def comments_approved(comment_ids) -> list[Delivery]:

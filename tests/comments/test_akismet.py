@@ -514,3 +514,20 @@ def test_the_http_client_is_closed_when_the_process_ends(send, post, double):
 
     assert http.is_closed
     assert spam.http_client() is not http
+
+
+def test_a_check_that_has_failed_a_thousand_times_still_waits_twenty_minutes(
+    send, post, double, django_capture_on_commit_callbacks
+):
+    # Fifteen days of retries at most every 20 minutes is about a thousand failures.
+    double.mode = "error"
+    send(post)
+    Comment.objects.update(check_attempts=1000, next_check_at=timezone.now() - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recheck_overdue.call()
+
+    comment = Comment.objects.get()
+    assert (comment.status, comment.check_attempts) == (Status.AWAITING_CHECK, 1001)
+    wait = comment.next_check_at - timezone.now()
+    assert timedelta(minutes=19) < wait <= timedelta(minutes=20)
