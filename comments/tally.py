@@ -14,10 +14,10 @@ from collections import Counter
 
 from django.db import transaction
 from django.db.models import Count, F
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
-from .models import DailyCount
+from .models import Comment, DailyCount
 
 
 def count_new(comment) -> None:
@@ -76,10 +76,6 @@ def compact() -> int:
 @transaction.atomic
 def recount() -> None:
     """Count every stored comment afresh (after a bulk load that bypassed the workflow)."""
-    from django.db.models.functions import TruncDate
-
-    from .models import Comment
-
     rows = (
         Comment.objects.annotate(
             day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
