@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core.slugs import validate_slug
+
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 
@@ -63,7 +65,9 @@ class Post(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True, validators=[validate_slug]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
     )
@@ -156,6 +160,9 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Whatever wrote it (the admin, an import, the shell): a slug the URLs cannot carry
+        # would take down every page that links to the post.
+        validate_slug(self.slug)
         self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
@@ -223,7 +230,9 @@ class Post(models.Model):
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True, validators=[validate_slug]
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -241,6 +250,10 @@ class Category(models.Model):
 
     def __str__(self):
         return " / ".join(category.name for category in self.ancestry())
+
+    def save(self, *args, **kwargs):
+        validate_slug(self.slug)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         path = "/".join(category.slug for category in self.ancestry())

@@ -6,18 +6,6 @@ from .models import Post
 from .views import PostDetailView
 
 
-class SlugPathConverter:
-    """One or more slugs separated by slashes: `about`, `about/team`."""
-
-    regex = r"[-a-zA-Z0-9_]+(?:/[-a-zA-Z0-9_]+)*"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
 class PageDetailView(PostDetailView):
     """A page, answered and cached as an article is; comments work the same way.
 

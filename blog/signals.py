@@ -1,8 +1,12 @@
 """Keep each post's stored "Posted in … Tagged …" line in step with its categories and tags."""
 
-from django.db.models.signals import m2m_changed, post_save
+import hashlib
+
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
+
+from core.slugs import slug_from
 
 from .models import Category, Post
 
@@ -31,3 +35,13 @@ def term_renamed(sender, instance, created, **kwargs):
     )
     for post in posts.distinct():
         post.refresh_filing()
+
+
+@receiver(pre_save, sender=Tag)
+def tag_slug_fits_the_address(sender, instance, **kwargs):
+    # taggit slugifies a new tag's name; a name of punctuation alone ("!!!") slugifies to
+    # nothing, and a slug set by hand may hold anything. Either would break /tag/<slug>/.
+    slug = slug_from(instance.slug, max_length=100)
+    if slug != instance.slug or not slug:
+        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:8]
+        instance.slug = slug or slug_from(instance.name, max_length=100, fallback=f"tag-{digest}")

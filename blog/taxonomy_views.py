@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from core.slugs import same_path
+
 from .models import Category, Post
 
 # Readers without a session share these pages: a proxy may keep them this long.
@@ -38,7 +40,7 @@ class ArchiveView(ListView):
     def get(self, request, *args, **kwargs):
         self.term = self.get_term()
         canonical = self.term_url()
-        if request.path != canonical:
+        if not same_path(request.path, canonical):
             return redirect(canonical, permanent=True)
         response = super().get(request, *args, **kwargs)
         if not request.user.is_authenticated:

@@ -1,10 +1,8 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 
 from core.http_caching import cache_for_readers
 
 from . import archives, feeds, pages, taxonomy_feeds, taxonomy_views, views
-
-register_converter(pages.SlugPathConverter, "slugpath")
 
 app_name = "blog"
 
@@ -23,7 +21,7 @@ urlpatterns = [
         name="archive_month",
     ),
     path(
-        "<int:year>/<str:month>/<slug:slug>/",
+        "<int:year>/<str:month>/<uslug:slug>/",
         views.PostDetailView.as_view(),
         name="post_detail",
     ),
@@ -43,14 +41,14 @@ urlpatterns = [
         cache_for_readers(taxonomy_views.CategoryArchiveView.as_view()),
         name="category",
     ),
-    path("tag/<slug:slug>/feed/", cache_for_readers(taxonomy_feeds.TagFeed()), name="tag_feed"),
+    path("tag/<uslug:slug>/feed/", cache_for_readers(taxonomy_feeds.TagFeed()), name="tag_feed"),
     path(
-        "tag/<slug:slug>/feed/atom/",
+        "tag/<uslug:slug>/feed/atom/",
         cache_for_readers(taxonomy_feeds.TagAtomFeed()),
         name="tag_feed_atom",
     ),
     path(
-        "tag/<slug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"
+        "tag/<uslug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"
     ),
     # Last: any other path of slugs may be a page.
     path("<slugpath:path>/", pages.PageDetailView.as_view(), name="page"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from core import http_caching
+from core.slugs import same_path
 
 from .forms import SearchForm
 from .models import Post
@@ -160,7 +161,7 @@ class PostDetailView(DetailView):
 
         self.object = post = self.get_object()
         canonical = post.get_absolute_url()
-        if request.path != canonical:
+        if not same_path(request.path, canonical):
             query = request.META.get("QUERY_STRING", "")
             return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
         if not post.is_published or request.user.is_staff:
