@@ -87,6 +87,11 @@ class Comment(models.Model):
     referrer = models.TextField(_("referrer"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # A comment moved in from another site keeps its number there, so that site's links to
+    # `#comment-N` still land on it: our own ids come from our sequence, never from a file.
+    old_number = models.PositiveBigIntegerField(
+        _("number on the old site"), null=True, blank=True, editable=False
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_CHECK

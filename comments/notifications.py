@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import EmailMessage, get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -12,7 +13,11 @@ logger = logging.getLogger(__name__)
 
 
 def moderators():
-    """Return the active users who may moderate comments and have an email address."""
+    """Return the users who can moderate comments now and have an email address.
+
+    Active users who hold the permission and can sign in: an account without a password
+    (an imported author, say) cannot open the queue, so it is not sent commenters' details.
+    """
     return (
         get_user_model()
         .objects.with_perm(
@@ -21,6 +26,7 @@ def moderators():
             backend="django.contrib.auth.backends.ModelBackend",
         )
         .exclude(email="")
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .order_by("pk")
     )
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from .models import Comment, DailyCount
 
 
-def count_new(comment) -> None:
-    """Count a comment that was just stored."""
-    _insert(Counter({_key(comment.submitted_at, comment.status, comment.spam_verdict): 1}))
+def count_new(*comments) -> None:
+    """Count comments that were just stored."""
+    _insert(Counter(_key(c.submitted_at, c.status, c.spam_verdict) for c in comments))
 
 
 def count_moves(rows) -> None:

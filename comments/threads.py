@@ -25,8 +25,17 @@ from .models import Comment, Status
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
-THREAD_VERSION = 3
-_COLUMNS = ("pk", "parent_id", "kind", "author_name", "author_email", "author_url", "content")
+THREAD_VERSION = 4
+_COLUMNS = (
+    "pk",
+    "parent_id",
+    "kind",
+    "author_name",
+    "author_email",
+    "author_url",
+    "content",
+    "old_number",
+)
 
 
 class _UgcUrlizer(Urlizer):

@@ -2,9 +2,10 @@
 
 Every change of status goes through `_write`: an editor's moves (`apply_move`, for one comment
 or a hundred thousand), the spam check's verdict (`record_verdict`, `record_check_failure`,
-`hold_unchecked`). New comments come in through `record_new` (from `submit_comment`), edits
-through `record_edit` (and `hold_edited` when a reader's edit breaks the rules), and deletions
-through `comments.deletion`.
+`hold_unchecked`). New comments come in through `record_new` (from `submit_comment`), or
+`record_imported` when they move in from another site; edits through `record_edit` (and
+`hold_edited` when a reader's edit breaks the rules), and deletions through
+`comments.deletion`.
 
 For each batch of at most `BATCH_SIZE` comments, `_write`:
 
@@ -204,6 +205,18 @@ def record_new(comment, action, reason: str = "") -> None:
         reason=reason,
     )
     tally.count_new(comment)
+
+
+def record_imported(comments: list) -> list:
+    """Store comments judged on another site, in the status they had there; return them.
+
+    No event, no spam check and no email: nothing happened to them here yet. They are
+    counted in the dashboard's ledger like any new comment, and their posts are told.
+    """
+    stored = Comment.objects.bulk_create(comments)
+    tally.count_new(*stored)
+    tell_posts_comments_changed({c.post_id for c in stored if c.status == Status.APPROVED})
+    return stored
 
 
 def record_edit(comment, changed_fields, actor) -> None:
