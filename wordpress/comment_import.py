@@ -1,9 +1,12 @@
-"""Imported comments: written in their WordPress status, threaded, with their old ids.
+"""Imported comments: written in their WordPress status, threaded, with their old numbers.
 
 No Akismet call, no email, no moderation event: these comments were judged on the old
-site. Counts and cached threads are brought up to date for each batch's posts, in one
-UPDATE. Memory stays flat: no map of every comment's id is kept, only the compact
-`KnownIds` of earlier imports, so that a second run skips known comments while reading.
+site. They enter through the workflow (`comments.workflow.record_imported`), which counts
+them in the dashboard's ledger and brings the posts' counts and cached threads up to date.
+Their ids come from our own sequence, so a reader posting while an import runs never
+collides with it; the old number is kept (`Comment.old_number`) for `#comment-N` links.
+Memory stays flat: no map of every comment's id is kept, only the compact `KnownIds` of
+earlier imports, so that a second run skips known comments while reading.
 """
 
 import ipaddress
@@ -12,7 +15,8 @@ from bisect import bisect_left
 
 from django.utils import timezone
 
-from comments.models import Comment, Status, Verdict, tell_posts_comments_changed
+from comments.models import Comment, Status, Verdict
+from comments.workflow import record_imported
 
 from . import content, wxr
 from .models import ImportedItem
@@ -46,16 +50,16 @@ class KnownIds:
         return len(self.ids)
 
 
-def known_comment_ids() -> KnownIds:
-    imported = ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT)
+def known_comment_ids(source: str) -> KnownIds:
+    imported = ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT, source=source)
     return KnownIds(imported.order_by("wp_id").values_list("wp_id", flat=True).iterator(10_000))
 
 
 class CommentWriter:
-    def __init__(self, summary: Summary, tick):
+    def __init__(self, summary: Summary, tick, source: str):
         self.summary = summary
         self.tick = tick
-        self.used_explicit_ids = False
+        self.source = source
 
     def write(self, batch) -> None:
         """Write the new comments of a batch of (post pk, item) pairs."""
@@ -70,74 +74,78 @@ class CommentWriter:
         if not records:
             return
         # Present, though not known when the file was opened: a file can repeat an item.
-        present = self._ids_to_pks({record.wp_id for _post, record in records})
-        rows, replies = [], []
+        present = self._stored({record.wp_id for _post, record in records} - {0})
+        rows = []
         for post_pk, record in records:
             if record.wp_id in present:
                 self.summary.present["comment"] += 1
                 continue
-            present[record.wp_id] = None
+            if record.wp_id:
+                present[record.wp_id] = None
+            else:
+                self.summary.warn(
+                    "comment", "without an id", "imported; importing the file again adds it again"
+                )
             rows.append((self.comment(record, post_pk), record))
         if not rows:
             return
-        # Keep WordPress's comment ids where they are free, so an old #comment-N still lands.
-        wanted = [record.wp_id for _c, record in rows]
-        taken = set(Comment.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        # A parent stored by an earlier batch or run is read now, with its post.
+        batch_ids = {record.wp_id for _c, record in rows} - {0}
+        earlier = self._stored({record.parent for _c, record in rows} - batch_ids - {0})
+        record_imported([comment for comment, _ in rows])
+        by_number = {record.wp_id: comment for comment, record in rows if record.wp_id}
+        parents = {record.wp_id: record.parent for _c, record in rows if record.wp_id}
+        replies = []
         for comment, record in rows:
-            if record.wp_id not in taken and record.wp_id > 0:
-                comment.pk = record.wp_id
-                self.used_explicit_ids = True
+            if not record.parent:
+                continue
+            if record.parent in by_number:
+                parent = by_number[record.parent]
+                parent_pk, parent_post = parent.pk, parent.post_id
+            elif earlier.get(record.parent):
+                parent_pk, parent_post = earlier[record.parent]
             else:
-                self.summary.warn("comment", record.wp_id, "its old #comment anchor is now taken")
-        # Replies whose parent already has its id get it now (foreign keys are checked at
-        # commit); the rest are linked once their parents are stored. A parent is nearly
-        # always in the same item; one outside this batch is looked up, not kept in memory.
-        batch_ids = {record.wp_id: comment.pk for comment, record in rows}
-        earlier = self._ids_to_pks(
-            {record.parent for _c, record in rows if record.parent not in batch_ids} - {0}
-        )
-        later = []
-        for comment, record in rows:
-            if record.parent:
-                parent = earlier.get(record.parent) or batch_ids.get(record.parent)
-                if parent is not None:
-                    comment.parent_id = parent
-                else:
-                    later.append((comment, record))
-        Comment.objects.bulk_create([comment for comment, _ in rows])
-        stored = {record.wp_id: comment.pk for comment, record in rows}
-        for comment, record in later:
-            parent = stored.get(record.parent)
-            if parent is None:
                 self.summary.warn(
                     "comment", record.wp_id, "its parent is missing; shown at the top level"
                 )
                 continue
-            comment.parent_id = parent
-            replies.append(comment)
+            if parent_post != comment.post_id:
+                self.summary.warn(
+                    "comment", record.wp_id, "its parent is on another post; shown at the top level"
+                )
+            elif _loops(record.wp_id, parents):
+                self.summary.warn(
+                    "comment", record.wp_id, "its replies loop back to it; shown at the top level"
+                )
+            else:
+                comment.parent_id = parent_pk
+                replies.append(comment)
         Comment.objects.bulk_update(replies, ["parent"], batch_size=1000)
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(
+                    source=self.source,
                     kind=ImportedItem.Kind.COMMENT,
                     wp_id=record.wp_id,
                     object_id=comment.pk,
                 )
                 for comment, record in rows
+                if record.wp_id
             ]
         )
         self.summary.created["comment"] += len(rows)
-        tell_posts_comments_changed({comment.post_id for comment, _ in rows})
 
-    def _ids_to_pks(self, wp_ids) -> dict[int, int]:
-        """Return our ids of the already imported comments among `wp_ids`."""
+    def _stored(self, wp_ids) -> dict[int, tuple[int, int]]:
+        """Return (our id, its post) of the already imported comments among `wp_ids`."""
         if not wp_ids:
             return {}
-        return dict(
+        numbers = dict(
             ImportedItem.objects.filter(
-                kind=ImportedItem.Kind.COMMENT, wp_id__in=list(wp_ids)
-            ).values_list("wp_id", "object_id")
+                source=self.source, kind=ImportedItem.Kind.COMMENT, wp_id__in=list(wp_ids)
+            ).values_list("object_id", "wp_id")
         )
+        posts = Comment.objects.filter(pk__in=list(numbers)).values_list("pk", "post_id")
+        return {numbers[pk]: (pk, post_pk) for pk, post_pk in posts}
 
     def comment(self, record: wxr.ItemComment, post_pk: int) -> Comment:
         status = COMMENT_STATUSES.get(record.approved or "")
@@ -163,6 +171,7 @@ class CommentWriter:
             user_agent=record.user_agent[:1000],
             submitted_at=submitted_at,
             kind=PING_KINDS.get(record.type, Comment.Kind.COMMENT),
+            old_number=record.wp_id or None,
             status=status,
             hold_reason="" if status == Status.APPROVED else "imported from WordPress",
             # Purges count from when it arrived here, not from when it was written.
@@ -171,6 +180,17 @@ class CommentWriter:
             # Editors are never emailed about imported comments.
             notified_at=now,
         )
+
+
+def _loops(wp_id: int, parents: dict[int, int]) -> bool:
+    """Whether following parents from `wp_id` within the batch comes back to it."""
+    seen, at = set(), wp_id
+    while at in parents and at not in seen:
+        seen.add(at)
+        at = parents[at]
+        if at == wp_id:
+            return True
+    return False
 
 
 def _ip(value: str) -> str | None:

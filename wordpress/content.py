@@ -9,7 +9,7 @@ allow-list as Markdown posts (`blog.markup.sanitize_html`).
 import html
 import re
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
@@ -109,11 +109,13 @@ _HREF = re.compile(r'href="(https?://([^/"]+)([^"]*))"', re.IGNORECASE)
 
 def links_to(host: str, body: str) -> list[str]:
     """Return the paths (and queries) of the links in `body` to `host`."""
-    return [
+    paths = (
         old_path(html.unescape(match.group(3)) or "/")
         for match in _HREF.finditer(body)
         if match.group(2).lower() == host.lower()
-    ]
+    )
+    # `%00` decodes to a NUL, which no request path holds and PostgreSQL cannot compare.
+    return [path for path in paths if "\x00" not in path]
 
 
 def rewrite_links(body: str, host: str, targets: dict[str, str]) -> str:
@@ -129,7 +131,11 @@ def rewrite_links(body: str, host: str, targets: dict[str, str]) -> str:
 
 
 def old_path(link: str) -> str:
-    """Return the path and query of an old address: only they are matched."""
+    """Return the path and query of an old address: only they are matched.
+
+    The path is decoded, as Django decodes a request's: WordPress writes `caf%c3%a9`, and a
+    browser may ask for `caf%C3%A9` or `café`; all three are the path `/café/`.
+    """
     parts = urlsplit(link.strip())
-    path = parts.path or "/"
+    path = unquote(parts.path) or "/"
     return f"{path}?{parts.query}" if parts.query else path

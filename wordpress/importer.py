@@ -1,34 +1,35 @@
 """Import a WordPress export: authors, categories, tags, posts, pages, comments, old links.
 
 `import_wxr(file)` reads the file as a stream (`wordpress.wxr`) inside one transaction and
-writes in batches. Every object records its WordPress id (`ImportedItem`), so a second run
-of the same file, or of a later export of the same site, adds only what is new. Imported
+writes in batches. Every object records its WordPress id with its site (`ImportedItem`), so
+a second run of the same file, or of a later export of the same site, adds only what is
+new, and another site's export is imported beside it, never merged into it. Imported
 comments are written in their WordPress status: no Akismet call, no email, no event.
+
+What WordPress itself accepts imports: colliding term names, a term listed twice on a post,
+percent-encoded or empty slugs, missing or repeated ids. Each oddity is a warning in the
+summary; only a file that is not a WordPress export is refused.
 """
 
-from functools import partial
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.color import no_style
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
-from blog.models import AuthorProfile, Category, Post
-from comments.models import Comment
+from blog.models import AuthorProfile, Post
+from core.slugs import slug_from
 
 from . import content, wxr
 from .comment_import import CommentWriter, known_comment_ids
 from .links import LinkRewriter, old_paths
 from .models import ImportedItem, OldLink
 from .summary import Summary
+from .terms import Terms
 
 BATCH = 200
-EDITORS_GROUP = "Editors"
 
 POST_STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -39,6 +40,16 @@ POST_STATUSES = {
     "auto-draft": Post.Status.DRAFT,
 }
 NOT_CONTENT = {"attachment": "attachment", "nav_menu_item": "menu item"}
+
+
+def site_of(channel: wxr.Channel | None) -> str:
+    """Return the old site's address as its imports are keyed: no scheme, no `www.`."""
+    if channel is None:
+        return ""
+    url = channel.base_blog_url or channel.base_site_url or channel.link
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"[:300]
 
 
 def import_wxr(source, *, author_map=None, progress=None) -> Summary:
@@ -55,40 +66,62 @@ class Importer:
         self.author_map = author_map
         self.progress = progress
         self.channel = None
-        self.posts = dict(
-            ImportedItem.objects.filter(kind=ImportedItem.Kind.POST).values_list(
-                "wp_id", "object_id"
-            )
-        )
-        self.comment_writer = CommentWriter(self.summary, self.tick)
+        self.source = None  # the old site (`site_of`), known once the channel has said it
+        self.posts: dict[int, int] = {}
+        self.comment_writer = None
+        self.in_file: set[int] = set()  # the post ids read so far: a file can repeat one
         self.slugs = set(Post.objects.values_list("slug", flat=True))
-        self.categories = {c.slug: c for c in Category.objects.select_related("parent")}
-        self.tags = {tag.slug: tag for tag in Tag.objects.all()}
+        self.terms = Terms(self.summary)
         self.authors: dict[str, object] = {}
-        self.pending_terms: list[wxr.Term] = []
         self.batch: list[tuple[Post | None, wxr.Item]] = []
         self.page_parents: list[tuple[int, int, int]] = []  # (post pk, own wp id, parent wp id)
         self.post_type = ContentType.objects.get_for_model(Post)
         self.links = LinkRewriter()
-        self.term_links: dict[tuple, list[str]] = {}
         self.count = 0
 
     # --- The stream ---------------------------------------------------------------------
 
     def run(self, source) -> None:
-        for channel, record in wxr.read(source, known_comments=known_comment_ids()):
+        for channel, record in wxr.read(source, known_comments=self.known_comments):
             self.channel = channel
+            self.begin()
             match record:
                 case wxr.Author():
                     self.author(record)
                 case wxr.Term():
-                    self.pending_terms.append(record)
+                    self.terms.add(record)
                 case wxr.Item():
-                    self.create_terms()
+                    self.terms.create()
                     self.item(record)
-        self.create_terms()
+        self.terms.create()
         self.flush()
         self.finish()
+
+    def begin(self) -> None:
+        """Once the channel has named its site: what earlier imports of that site brought."""
+        if self.source is not None:
+            return
+        self.source = source = site_of(self.channel)
+        imported = ImportedItem.objects.all()
+        if not imported.exclude(source="").exists():
+            # Imports from before sites were told apart were all of one site: this one.
+            imported.filter(source="").update(source=source)
+        others = imported.exclude(source=source).values_list("source", flat=True).distinct()
+        for other in others[:5]:
+            self.summary.warn(
+                "site", other or "(unnamed)", f"also imported here; kept apart from {source}"
+            )
+        self.posts = dict(
+            imported.filter(source=source, kind=ImportedItem.Kind.POST).values_list(
+                "wp_id", "object_id"
+            )
+        )
+        self.comment_writer = CommentWriter(self.summary, self.tick, source)
+
+    def known_comments(self, channel):
+        self.channel = channel
+        self.begin()
+        return known_comment_ids(self.source)
 
     def tick(self, n: int = 1) -> None:
         before, self.count = self.count, self.count + n
@@ -98,7 +131,10 @@ class Importer:
     # --- Authors and terms -------------------------------------------------------------
 
     def author(self, record: wxr.Author, *, kind="author"):
-        login = record.login
+        login = record.login[:150]
+        if not login:
+            self.summary.warn(kind, record.wp_id or "without an id", "no login; not imported")
+            return None
         if login in self.authors:
             return self.authors[login]
         User = get_user_model()
@@ -109,80 +145,29 @@ class Importer:
         if user is not None:
             self.summary.present[kind] += 1
         else:
+            # A plain account that posts are credited to: not staff, in no group, and unable
+            # to sign in until an administrator gives it a password.
             user = User(
-                username=login[:150],
-                email=record.email,
+                username=login,
+                email=record.email[:254],
                 first_name=record.first_name[:150],
                 last_name=record.last_name[:150],
-                is_staff=True,
             )
-            # An editor account that cannot sign in until someone sets its password.
             user.set_unusable_password()
             user.save()
-            if group := Group.objects.filter(name=EDITORS_GROUP).first():
-                user.groups.add(group)
             AuthorProfile.objects.create(
-                user=user, display_name=content.plain_text(record.display_name) or login
+                user=user, display_name=content.plain_text(record.display_name)[:200] or login
             )
             if record.wp_id:
                 ImportedItem.objects.get_or_create(
+                    source=self.source,
                     kind=ImportedItem.Kind.AUTHOR,
                     wp_id=record.wp_id,
                     defaults={"object_id": user.pk},
                 )
-            OldLink.objects.get_or_create(old_path=f"/author/{login}/", defaults={"new_path": "/"})
             self.summary.created[kind] += 1
         self.authors[login] = user
         return user
-
-    def create_terms(self) -> None:
-        """Create the categories and tags read so far, parents first."""
-        if not self.pending_terms:
-            return
-        terms, self.pending_terms = self.pending_terms, []
-        created = []
-        for term in terms:
-            slug = term.slug or slugify(term.name) or "term"
-            if term.taxonomy == "category":
-                if slug in self.categories:
-                    self.summary.present["category"] += 1
-                    continue
-                category = Category.objects.create(
-                    name=content.plain_text(term.name)[:200] or slug,
-                    slug=slug[:200],
-                    description=term.description,
-                )
-                self.categories[slug] = category
-                created.append((category, term.parent_slug))
-                self.summary.created["category"] += 1
-            elif term.taxonomy == "post_tag":
-                self.tag(slug, term.name)
-        for category, parent_slug in created:
-            if parent_slug:
-                parent = self.categories.get(parent_slug)
-                if parent is None:
-                    self.summary.warn("category", category.slug, "its parent is not in the file")
-                    continue
-                category.parent = parent
-                category.save(update_fields=["parent"])
-
-    def tag(self, slug: str, name: str) -> Tag:
-        tag = self.tags.get(slug)
-        if tag is None:
-            tag = Tag.objects.create(name=content.plain_text(name)[:100] or slug, slug=slug[:100])
-            self.tags[slug] = tag
-            self.summary.created["tag"] += 1
-        elif name is not None:
-            self.summary.present["tag"] += 1
-        return tag
-
-    def category(self, slug: str, name: str) -> Category:
-        category = self.categories.get(slug)
-        if category is None:
-            self.pending_terms.append(wxr.Term("category", slug, name))
-            self.create_terms()
-            category = self.categories[slug]
-        return category
 
     # --- Posts and pages ---------------------------------------------------------------
 
@@ -200,6 +185,14 @@ class Importer:
             skipped = len(item.comments) + item.known_comments
             self.summary.skipped[("comment", "its post was skipped")] += skipped
             return
+        if not item.wp_id:
+            self.summary.warn(
+                kind, repr(item.title[:60]), "no id; imported, but importing again adds it again"
+            )
+        elif item.wp_id in self.in_file:
+            self.summary.warn(kind, item.wp_id, "listed twice in the file; the second is skipped")
+            return
+        self.in_file.add(item.wp_id)
         if item.wp_id in self.posts:
             self.summary.present[kind] += 1
             self.queue(None, item)
@@ -234,12 +227,14 @@ class Importer:
             kind=Post.Kind.PAGE if kind == "page" else Post.Kind.POST,
             sticky=item.sticky,
         )
-        post.filing = self.filing(item)
+        post.filing = self.terms.filing(item)
         self.summary.created[kind] += 1
         return post
 
     def unique_slug(self, item: wxr.Item) -> str:
-        base = (item.slug or slugify(content.plain_text(item.title)) or f"post-{item.wp_id}")[:190]
+        base = slug_from(item.slug, max_length=190) or slug_from(
+            content.plain_text(item.title), max_length=190, fallback=f"post-{item.wp_id or 1}"
+        )
         slug, n = base, 2
         while slug in self.slugs:
             slug, n = f"{base}-{n}", n + 1
@@ -247,31 +242,6 @@ class Importer:
             self.summary.warn("post", item.wp_id, f"slug {base!r} was taken; it is now {slug!r}")
         self.slugs.add(slug)
         return slug
-
-    def filing(self, item: wxr.Item) -> dict:
-        categories, tags = [], []
-        for taxonomy, slug, name in item.terms:
-            if taxonomy == "category":
-                categories.append(self.category(slug or slugify(name), name))
-            elif taxonomy == "post_tag":
-                tags.append(self.tag(slug or slugify(name), None if slug in self.tags else name))
-        item.terms = [("category", c.pk) for c in categories] + [("post_tag", t.pk) for t in tags]
-        return {
-            "categories": [
-                self.filed(c, c.get_absolute_url) for c in sorted(categories, key=_name)
-            ],
-            "tags": [
-                self.filed(t, partial(reverse, "blog:tag", args=[t.slug]))
-                for t in sorted(tags, key=_name)
-            ],
-        }
-
-    def filed(self, term, url) -> list[str]:
-        # Every post names its terms' addresses: a reverse() each, thousands of times over.
-        key = (type(term), term.pk)
-        if key not in self.term_links:
-            self.term_links[key] = [term.name, url()]
-        return list(self.term_links[key])
 
     def queue(self, post: Post | None, item: wxr.Item) -> None:
         self.batch.append((post, item))
@@ -292,7 +262,8 @@ class Importer:
         )
         links, through, tagged = [], [], []
         for post, item in new:
-            self.posts[item.wp_id] = post.pk
+            if item.wp_id:
+                self.posts[item.wp_id] = post.pk
             for taxonomy, term_pk in item.terms:
                 if taxonomy == "category":
                     through.append(Post.categories.through(post_id=post.pk, category_id=term_pk))
@@ -306,8 +277,14 @@ class Importer:
             links += [OldLink(old_path=path, post_id=post.pk) for path in paths]
         ImportedItem.objects.bulk_create(
             [
-                ImportedItem(kind=ImportedItem.Kind.POST, wp_id=item.wp_id, object_id=post.pk)
+                ImportedItem(
+                    source=self.source,
+                    kind=ImportedItem.Kind.POST,
+                    wp_id=item.wp_id,
+                    object_id=post.pk,
+                )
                 for post, item in new
+                if item.wp_id
             ]
         )
         Post.categories.through.objects.bulk_create(through)
@@ -315,26 +292,19 @@ class Importer:
         self.summary.created["old link"] += len(
             OldLink.objects.bulk_create(links, ignore_conflicts=True)
         )
-        self.comment_writer.write([(self.posts[item.wp_id], item) for _post, item in batch])
+        self.comment_writer.write(
+            [(post.pk if post else self.posts[item.wp_id], item) for post, item in batch]
+        )
 
     # --- The end -----------------------------------------------------------------------
 
     def finish(self) -> None:
         for post_pk, wp_id, parent_wp_id in self.page_parents:
             parent = self.posts.get(parent_wp_id)
-            if parent is None:
+            if parent is None or parent == post_pk:
                 self.summary.warn("page", wp_id, "its parent page is missing; kept at the top")
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
         self.links.finish(self.channel)
-        if self.comment_writer.used_explicit_ids:
-            # Ids were given explicitly: move the sequence past them (as loaddata does).
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-                    cursor.execute(sql)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
-
-
-def _name(term) -> str:
-    return term.name.lower()

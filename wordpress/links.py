@@ -20,10 +20,11 @@ CHUNK = 500
 def old_paths(item: wxr.Item, kind: str) -> list[str]:
     """Return the addresses the old site answered at for an item: path and query only."""
     query = "page_id" if kind == Post.Kind.PAGE else "p"
-    paths = {f"/?{query}={item.wp_id}", f"/?p={item.wp_id}"}
+    paths = {f"/?{query}={item.wp_id}", f"/?p={item.wp_id}"} if item.wp_id else set()
     if item.link:
         paths.add(content.old_path(item.link))
-    return sorted(path[:500] for path in paths)
+    # A request's path never holds a NUL (and PostgreSQL text cannot): `%00` is no address.
+    return sorted(path[:500] for path in paths if "\x00" not in path)
 
 
 def _host(channel: wxr.Channel | None) -> str:

@@ -12,6 +12,9 @@ class ImportedItem(models.Model):
         COMMENT = "comment", _("Comment")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The old site's address without its scheme (`old.example.com/blog`): two sites' ids
+    # overlap, so an id means something only with its site (`wordpress.importer.site_of`).
+    source = models.CharField(_("old site"), max_length=300, blank=True)
     wp_id = models.BigIntegerField(_("WordPress id"))
     object_id = models.BigIntegerField(_("our id"))
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
@@ -20,7 +23,9 @@ class ImportedItem(models.Model):
         verbose_name = _("imported item")
         verbose_name_plural = _("imported items")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "wp_id"], name="imported_item_unique"),
+            models.UniqueConstraint(
+                fields=["source", "kind", "wp_id"], name="imported_item_unique_per_site"
+            ),
         ]
         indexes = [models.Index(fields=["kind", "object_id"], name="imported_item_object_idx")]
 

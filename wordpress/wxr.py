@@ -16,6 +16,14 @@ from django.utils import timezone
 
 WXR_VERSIONS = {"1.0", "1.1", "1.2"}
 ZERO_DATE = "0000-00-00 00:00:00"
+# An export nests six levels deep (rss/channel/item/wp:comment/wp:commentmeta/wp:meta_key).
+MAX_DEPTH = 32
+# Elements held at once: one item with its comments, read whole before it is cleared. About
+# 160 bytes each, so 250,000 (an item with some 8,000 comments) holds about 40 MB; a file of
+# millions of empty siblings or endless nesting is refused instead of filling the worker.
+MAX_HELD_ELEMENTS = 250_000
+# WordPress ids are unsigned 64-bit; ours are signed. Anything outside is no id at all.
+MAX_ID = 2**63 - 1
 
 # Namespaces by pattern: the version and scheme vary (http://, WordPress.com's https://).
 _PREFIXES = [
@@ -119,10 +127,12 @@ def _text(element) -> str:
 
 
 def _int(value: str) -> int:
+    """Return a WordPress id (1 to MAX_ID), or 0 for none: missing, zero, negative or huge."""
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except (ValueError, AttributeError):
         return 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 def _children(element) -> dict[str, str]:
@@ -249,29 +259,39 @@ _CHANNEL_FIELDS = {
 }
 
 
-def read(source, *, known_comments=()):
+def read(source, *, known_comments=None):
     """Yield the export's records in order: the `Channel` (updated as read), then the rest.
 
-    Comments whose WordPress ids are in `known_comments` are only counted
-    (`Item.known_comments`), so a file read again costs little more than its parse.
+    `known_comments(channel)` is asked once, when the first item starts (the channel's own
+    fields, such as its site address, are read by then) for the WordPress ids of comments
+    already imported. Those are only counted (`Item.known_comments`), so a file read again
+    costs little more than its parse.
     """
+    known = None
     channel = Channel()
-    channel_element = None
-    depth = 0
-    seen_root = False
+    root = channel_element = None
+    depth = held = 0
     try:
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
                 depth += 1
-                seen_root = True
-                if depth == 1 and element.tag != "rss":
-                    raise WXRError(
-                        f"This is not a WordPress export: its root element is <{element.tag}>."
-                    )
+                held += 1
+                if depth == 1:
+                    root = element
+                    if element.tag != "rss":
+                        raise WXRError(
+                            f"This is not a WordPress export: its root element is <{element.tag}>."
+                        )
                 if depth == 2 and element.tag == "channel":
                     channel_element = element
+                _check_bounds(depth, held)
                 continue
             depth -= 1
+            if depth == 1:
+                # A child of <rss> is complete (the channel, or something else): drop it.
+                root.clear()
+                held = 0
+                continue
             if depth != 2 or channel_element is None:
                 continue
             # A direct child of <channel> is complete.
@@ -284,28 +304,43 @@ def read(source, *, known_comments=()):
                 yield channel, _term(element, name)
             elif name == "item":
                 _check_version(channel)
-                yield channel, _item(element, known_comments)
+                if known is None:
+                    known = known_comments(channel) if known_comments else ()
+                yield channel, _item(element, known)
             # Cleared children leave nothing behind: the channel holds no finished element.
             channel_element.clear()
+            held = 0
     except ParseError as error:
         line, column = error.position
         reason = _reason(error)
-        if seen_root and reason in ("no element found", "unclosed token"):
+        if root is not None and reason in ("no element found", "unclosed token"):
             raise WXRError(
                 f"The file ends before the export does (truncated?) at line {line}, "
                 f"column {column}."
             ) from error
-        if not seen_root and reason == "no element found":
+        if root is None and reason == "no element found":
             raise WXRError("The file is empty.") from error
         raise WXRError(f"This is not XML: {reason} at line {line}, column {column}.") from error
     except DefusedXmlException as error:
         raise WXRError(
             f"The file declares XML entities, which are refused for safety ({error})."
         ) from error
-    if not seen_root:
+    if root is None:
         raise WXRError("The file is empty.")
     _check_version(channel)
     yield channel, None
+
+
+def _check_bounds(depth: int, held: int) -> None:
+    if depth > MAX_DEPTH:
+        raise WXRError(
+            f"This is not a WordPress export: its elements nest more than {MAX_DEPTH} deep."
+        )
+    if held > MAX_HELD_ELEMENTS:
+        raise WXRError(
+            f"One entry of this file holds more than {MAX_HELD_ELEMENTS:,} elements, "
+            "more than any WordPress export; it is refused to keep the import's memory bounded."
+        )
 
 
 def _reason(error: ParseError) -> str:
