@@ -1,10 +1,12 @@
-"""Keep each post's stored "Posted in … Tagged …" line in step with its categories and tags."""
+"""Derived data: the stored "Posted in … Tagged …" line, and images' effects on posts."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from .models import Category, Post
+from .models import Category, Image, Post
 
 
 @receiver(m2m_changed, sender=Post.categories.through)
@@ -31,3 +33,18 @@ def term_renamed(sender, instance, created, **kwargs):
     )
     for post in posts.distinct():
         post.refresh_filing()
+
+
+@receiver(post_save, sender=Image)
+def image_changed(sender, instance, created, **kwargs):
+    """A featured image's new alt text is a change of the posts showing it (caches, ETags)."""
+    if not created:
+        Post.objects.filter(featured_image=instance).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Image)
+def image_deleted(sender, instance, **kwargs):
+    """Remove the file from storage once the row's deletion is committed."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
