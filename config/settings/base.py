@@ -138,12 +138,13 @@ MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 
-def _media_storage() -> dict:
-    if MEDIA_STORAGE == "filesystem":
+def media_storage(kind: str, media_url: str) -> dict:
+    """Return STORAGES["default"] for MEDIA_STORAGE `kind` (S3 settings from the environment)."""
+    if kind == "filesystem":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    if MEDIA_STORAGE != "s3":
-        raise ImproperlyConfigured(f"MEDIA_STORAGE is 's3' or 'filesystem', not {MEDIA_STORAGE!r}.")
-    public = urlsplit(MEDIA_URL)
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE is 's3' or 'filesystem', not {kind!r}.")
+    public = urlsplit(media_url)
     if not (public.scheme and public.netloc):
         raise ImproperlyConfigured(
             "MEDIA_STORAGE=s3 needs MEDIA_URL: the bucket's public address or its CDN's, "
@@ -169,8 +170,14 @@ def _media_storage() -> dict:
     }
 
 
+def media_origin(media_url: str) -> str | None:
+    """Return the origin images are served from when it is not this site's, else None."""
+    public = urlsplit(media_url)
+    return f"{public.scheme}://{public.netloc}" if public.scheme and public.netloc else None
+
+
 STORAGES = {
-    "default": _media_storage(),
+    "default": media_storage(MEDIA_STORAGE, MEDIA_URL),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -199,23 +206,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+
 # --- Security headers and cookies (production.py adds HTTPS-only settings) ---------------
 # A strict policy: nothing inline, scripts and styles from this site only (a per-request
 # nonce where a template must inline one), avatars from Gravatar, no framing, no plugins.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "https://www.gravatar.com", "https://secure.gravatar.com", "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+# Images in posts come from this site or the media origin only: a post's image on another
+# site is blocked (an importer copies such images here first).
+def content_security_policy(media_url: str) -> dict:
+    """Return the policy for a site whose uploaded images are served from `media_url`."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            # Uploaded images: this site, or exactly the media origin (S3, a CDN).
+            "img-src": [
+                SELF,
+                *filter(None, [media_origin(media_url)]),
+                "https://www.gravatar.com",
+                "https://secure.gravatar.com",
+                "data:",
+            ],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

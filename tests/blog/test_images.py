@@ -21,9 +21,8 @@ ADD = "/admin/blog/image/add/"
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def _own_media_folder(media_root):
+    """Every test here keeps its uploads in a folder of its own."""
 
 
 def stored_files(media_root) -> list:
@@ -308,3 +307,21 @@ def test_store_image_returns_the_stored_image(db, media_root):
     assert image.file.name.endswith("/hopper.jpg")
     assert image.alt == "Grace"
     assert stored_picture(image).size == samples.PHOTO_SIZE
+
+
+def test_with_local_media_images_come_from_this_site_alone(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+
+    assert img_src.split()[1:] == [
+        "'self'",
+        "https://www.gravatar.com",
+        "https://secure.gravatar.com",
+        "data:",
+    ]
+
+
+def test_an_image_address_on_a_plain_http_site_is_dropped_from_a_post(db):
+    post = PostFactory(body="![elsewhere](http://images.example.com/a.jpg)")
+
+    assert "images.example.com" not in post.body_html
