@@ -16,6 +16,8 @@ COPY . .
 # The blog user owns them, so `migrate` can refresh the volume nginx serves them from.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput -v0 && chown -R blog /app/staticfiles
+# MEDIA_ROOT: the `media` volume takes this folder's owner when it is first mounted.
+RUN mkdir -p /app/media && chown blog /app/media
 USER blog
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

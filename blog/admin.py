@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from .image_admin import ImageAdmin  # noqa: F401 (registers the image library)
 from .markup import render_markdown
 from .models import AuthorProfile, Category, Post
 
@@ -41,8 +42,21 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_at", "comment_count", "comments_changed_at"]
     filter_horizontal = ["categories"]
     raw_id_fields = ["parent"]
+    autocomplete_fields = ["featured_image"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "custom_excerpt", "copyright_notice"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "body",
+                    "featured_image",
+                    "custom_excerpt",
+                    "copyright_notice",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
         (
             _("Filing"),
@@ -79,7 +93,10 @@ class PostAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = self.get_form(request, post)(request.POST, request.FILES, instance=post)
         # Only what the article shows must be valid; a taken slug still previews.
-        shown = ["title", "body", "copyright_notice", "author", "published_at", "status"]
+        shown = [
+            *("title", "body", "copyright_notice", "author", "published_at", "status"),
+            "featured_image",
+        ]
         form.is_valid()
         errors = [(form[name].label, form.errors[name]) for name in shown if name in form.errors]
         preview = None

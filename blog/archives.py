@@ -26,7 +26,11 @@ class PublishedArchiveMixin:
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        return Post.objects.published().posts().select_related("author__author_profile")
+        return (
+            Post.objects.published()
+            .posts()
+            .select_related("author__author_profile", "featured_image")
+        )
 
     def get(self, request, *args, **kwargs):
         # Resolving the period first turns a bad year or month into 404 before any headers.

@@ -11,7 +11,11 @@ class LatestPostsFeed(Feed):
     description = "New posts."
 
     def items(self):
-        return Post.objects.published().posts().select_related("author__author_profile")[:20]
+        return (
+            Post.objects.published()
+            .posts()
+            .select_related("author__author_profile", "featured_image")[:20]
+        )
 
     def item_title(self, item):
         return item.title

@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
@@ -47,8 +48,10 @@ _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
 def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Keep an image only from this site (a relative address) or over https."""
+    """Keep an image only from this site (a relative address), its media, or over https."""
     if tag == "img" and attribute == "src":
+        if value.strip().startswith(settings.MEDIA_URL):
+            return value
         parts = urlsplit(value.strip())
         if parts.scheme == "https" and parts.netloc:
             return value

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
@@ -29,6 +31,59 @@ class AuthorProfile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+def image_upload_to(image, filename: str) -> str:
+    """Keep images by month, as WordPress's uploads folder does."""
+    return timezone.now().strftime(f"images/%Y/%m/{filename}")
+
+
+class Image(models.Model):
+    """An image an editor uploaded, checked and re-encoded by `blog.images.prepare_image()`."""
+
+    file = models.FileField(_("file"), upload_to=image_upload_to, max_length=255)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_(
+            "What the image shows, for readers who cannot see it (screen readers, a failed "
+            "load). Required."
+        ),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.alt or self.file.name
+
+    @property
+    def url(self) -> str:
+        return self.file.url
+
+    def attach(self, prepared) -> None:
+        """Take a checked image (`blog.images.PreparedImage`) as this one's file, unsaved."""
+        self.file = prepared.content
+        self.width, self.height = prepared.width, prepared.height
+
+    def markdown(self) -> str:
+        """Return the Markdown that shows this image in a post body."""
+        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(self.alt.split()))
+        return f"![{alt}]({self.url})"
 
 
 class PostQuerySet(models.QuerySet):
@@ -103,6 +158,16 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(_("visible comments"), default=0, editable=False)
     comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    featured_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        # An image a post shows cannot be deleted from under it: the admin says which post.
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        verbose_name=_("featured image"),
+        help_text=_("Shown above the article and beside it in the post lists and feeds."),
+    )
 
     # --- Pages, categories, tags and sticky posts (issue 15) ---
     class Kind(models.TextChoices):

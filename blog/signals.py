@@ -1,14 +1,16 @@
-"""Keep each post's stored "Posted in … Tagged …" line in step with its categories and tags."""
+"""Derived data: the stored "Posted in … Tagged …" line, and images' effects on posts."""
 
 import hashlib
 
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from core.slugs import slug_from
 
-from .models import Category, Post
+from .models import Category, Image, Post
 
 
 @receiver(m2m_changed, sender=Post.categories.through)
@@ -45,3 +47,18 @@ def tag_slug_fits_the_address(sender, instance, **kwargs):
     if slug != instance.slug or not slug:
         digest = hashlib.sha256(instance.name.encode()).hexdigest()[:8]
         instance.slug = slug or slug_from(instance.name, max_length=100, fallback=f"tag-{digest}")
+
+
+@receiver(post_save, sender=Image)
+def image_changed(sender, instance, created, **kwargs):
+    """A featured image's new alt text is a change of the posts showing it (caches, ETags)."""
+    if not created:
+        Post.objects.filter(featured_image=instance).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Image)
+def image_deleted(sender, instance, **kwargs):
+    """Remove the file from storage once the row's deletion is committed."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -27,7 +27,9 @@ def tag_url(tag) -> str:
 
 def listed_posts():
     """Return the published posts as lists show them, with what their byline needs."""
-    return Post.objects.published().posts().select_related("author__author_profile")
+    return (
+        Post.objects.published().posts().select_related("author__author_profile", "featured_image")
+    )
 
 
 class ArchiveView(ListView):

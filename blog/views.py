@@ -42,7 +42,7 @@ class PostListView(ListView):
         return (
             Post.objects.published()
             .posts()
-            .select_related("author__author_profile")
+            .select_related("author__author_profile", "featured_image")
             .order_by("-sticky", "-published_at")
         )
 
@@ -149,7 +149,9 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        posts = Post.objects.select_related("author__author_profile").defer("search_vector")
+        posts = Post.objects.select_related("author__author_profile", "featured_image").defer(
+            "search_vector"
+        )
         # Staff preview drafts; readers see published posts.
         return posts if self.request.user.is_staff else posts.published()
 
@@ -211,7 +213,11 @@ class SearchView(ListView):
         self.query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
         if not self.query:
             return Post.objects.none()
-        return Post.objects.published().select_related("author__author_profile").search(self.query)
+        return (
+            Post.objects.published()
+            .select_related("author__author_profile", "featured_image")
+            .search(self.query)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, form=self.form, **kwargs)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
+from core.media import serve_media
 
 SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
@@ -15,6 +17,14 @@ urlpatterns = [
     path("comments/subscriptions/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]
+
+# `make run` has no nginx in front: Django serves uploaded images itself. Behind nginx
+# (docker compose, production settings) nginx serves /media/ and this is off.
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.insert(
+        0,
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media),
+    )
 
 # Error pages that say what to do next; a database outage answers 503, not 500.
 handler400 = "core.errors.bad_request"

@@ -7,7 +7,7 @@ that static files are served from the apps without `collectstatic`, and hashing 
 from config.settings.local import *  # noqa: F403
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405 (the media storage the environment chose)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

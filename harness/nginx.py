@@ -76,8 +76,9 @@ def render_templates(values: dict, into: Path) -> Path:
     return into
 
 
-# The site's default WORDPRESS_IMPORT_MAX_BYTES (config/settings/base.py): 64 MiB.
+# The site's default WORDPRESS_IMPORT_MAX_BYTES and IMAGE_MAX_BYTES (config/settings/base.py).
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
+IMAGE_MAX_BYTES = 20 * 1024 * 1024
 
 
 def local_values(
@@ -87,11 +88,14 @@ def local_values(
     static_root: Path,
     port: int,
     import_max_bytes: int = IMPORT_MAX_BYTES,
+    media_root: Path | None = None,
 ) -> dict:
     """Return the placeholders' values for a local run: plain HTTP on 127.0.0.1:`port`."""
     return {
         "BLOG_UPSTREAM": upstream.removeprefix("http://"),
         "BLOG_STATIC_ROOT": str(static_root).rstrip("/"),
+        "BLOG_MEDIA_ROOT": str(media_root or folder / "media").rstrip("/"),
+        "IMAGE_MAX_BYTES": IMAGE_MAX_BYTES,
         "BLOG_CACHE_DIR": str(folder / "cache"),
         "NGINX_CONF_DIR": str(folder / "conf.d"),
         "PROXY_MODE": "http",
@@ -150,6 +154,7 @@ def start_nginx(
     access_log: bool = False,
     wait_path: str = "/nginx-health",
     import_max_bytes: int = IMPORT_MAX_BYTES,
+    media_root: Path | None = None,
 ) -> Nginx:
     """Render the repository's config in front of `upstream`, start nginx, wait for it."""
     binary = nginx_binary()
@@ -158,14 +163,14 @@ def start_nginx(
             "nginx is not installed: `make test` installs it (apt-get install nginx)"
         )
     folder = Path(folder or tempfile.mkdtemp(prefix="nginx-"))
-    for sub in ("tmp", "cache"):
+    for sub in ("tmp", "cache", "media"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     # nginx binds its port itself, so another process can take the free port we chose
     # before nginx binds it: then nginx gives up, and we try again on another port.
     attempts_left = PORT_ATTEMPTS
     while True:
         proxy = _start_on_a_free_port(
-            binary, folder, upstream, static_root, workers, access_log, import_max_bytes
+            binary, folder, upstream, static_root, workers, access_log, import_max_bytes, media_root
         )
         attempts_left -= 1
         try:
@@ -183,7 +188,7 @@ def start_nginx(
 
 
 def _start_on_a_free_port(
-    binary, folder, upstream, static_root, workers, access_log, import_max_bytes
+    binary, folder, upstream, static_root, workers, access_log, import_max_bytes, media_root
 ) -> Nginx:
     port = free_port()
     render_templates(
@@ -193,6 +198,7 @@ def _start_on_a_free_port(
             static_root=static_root,
             port=port,
             import_max_bytes=import_max_bytes,
+            media_root=media_root,
         ),
         folder / "conf.d",
     )

@@ -1,4 +1,5 @@
 import time
+import uuid
 from types import SimpleNamespace
 
 import akismet
@@ -8,13 +9,19 @@ from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
 
+# The URLs as the test settings make them, before any test overrides MEDIA_URL (an S3 test's
+# absolute MEDIA_URL would leave out the local /media/ route for the whole run).
+import config.urls  # noqa: F401
 from blog import views
 from blog.models import Post
 from comments import spam
+from config.settings import base
 from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
 from tests.comments.commenting import form_data, next_address
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import PostFactory, UserFactory
+from tests.media import s3
+from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
 
 # A test that revalidates the post page finishes within this many seconds.
@@ -168,3 +175,39 @@ def smtp_server(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Keep the files a test uploads in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 API server on 127.0.0.1 (moto's server mode) for the whole run."""
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def s3_media(s3_server, settings, monkeypatch):
+    """Keep uploads in a new bucket of the local S3 server, configured as production would."""
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    s3.client(s3_server).create_bucket(Bucket=bucket)
+    media_url = f"{s3_server}/{bucket}/"
+    for name, value in {
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_REGION": s3.REGION,
+        "S3_ACCESS_KEY_ID": s3.ACCESS_KEY,
+        "S3_SECRET_ACCESS_KEY": s3.SECRET_KEY,
+        # Readers fetch the images without signatures: the objects are public.
+        "S3_DEFAULT_ACL": "public-read",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings.MEDIA_URL = media_url
+    settings.STORAGES = {**settings.STORAGES, "default": base.media_storage("s3", media_url)}
+    settings.CONTENT_SECURITY_POLICY = base.content_security_policy(media_url)
+    return SimpleNamespace(url=media_url, bucket=bucket, client=s3.client(s3_server))

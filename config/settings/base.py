@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -121,8 +123,61 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Images editors upload (blog/images.py). MEDIA_URL is where readers fetch them: /media/ on
+# this site (nginx serves MEDIA_ROOT there), or the absolute address of an S3 bucket or its
+# CDN, whose origin the CSP then allows for images.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+if not MEDIA_URL.endswith("/"):
+    MEDIA_URL += "/"
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+# Django serves MEDIA_ROOT itself where no nginx stands in front (`make run`).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+
+
+def media_storage(kind: str, media_url: str) -> dict:
+    """Return STORAGES["default"] for MEDIA_STORAGE `kind` (S3 settings from the environment)."""
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE is 's3' or 'filesystem', not {kind!r}.")
+    public = urlsplit(media_url)
+    if not (public.scheme and public.netloc):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs MEDIA_URL: the bucket's public address or its CDN's, "
+            "such as https://media.example.com/."
+        )
+    # Files are named once and never overwritten, so readers may keep them for a year.
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            # Readers get MEDIA_URL + the file's name: a public bucket or a CDN, no signatures.
+            "custom_domain": public.netloc + public.path.rstrip("/"),
+            "url_protocol": f"{public.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": env("S3_DEFAULT_ACL", default=None),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+
+def media_origin(media_url: str) -> str | None:
+    """Return the origin images are served from when it is not this site's, else None."""
+    public = urlsplit(media_url)
+    return f"{public.scheme}://{public.netloc}" if public.scheme and public.netloc else None
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE, MEDIA_URL),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -151,23 +206,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+
 # --- Security headers and cookies (production.py adds HTTPS-only settings) ---------------
 # A strict policy: nothing inline, scripts and styles from this site only (a per-request
 # nonce where a template must inline one), avatars from Gravatar, no framing, no plugins.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "https://www.gravatar.com", "https://secure.gravatar.com", "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+# Images in posts come from this site or the media origin only: a post's image on another
+# site is blocked (an importer copies such images here first).
+def content_security_policy(media_url: str) -> dict:
+    """Return the policy for a site whose uploaded images are served from `media_url`."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            # Uploaded images: this site, or exactly the media origin (S3, a CDN).
+            "img-src": [
+                SELF,
+                *filter(None, [media_origin(media_url)]),
+                "https://www.gravatar.com",
+                "https://secure.gravatar.com",
+                "data:",
+            ],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -30,3 +30,5 @@ CSRF_COOKIE_SECURE = True
 # and for the whole site, so a sibling subdomain cannot plant or overwrite them.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# nginx serves /media/ (deploy/nginx/), or the images live in S3.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)

@@ -2,6 +2,7 @@
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -29,8 +30,12 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory):
         AXES_FAILURE_LIMIT=PAIR_LIMIT,
         AXES_USERNAME_FAILURE_LIMIT=USERNAME_LIMIT,
         LIVE_STACK_LOGS=tmp_path_factory.mktemp("proxy-logs"),
+        # Uploaded images: gunicorn writes them here and nginx serves them (`media_root`).
+        MEDIA_ROOT=tmp_path_factory.mktemp("proxy-media"),
+        SERVE_MEDIA=False,
     )
     with gunicorn(env, workers=2) as process:
+        process.env = env
         yield process
 
 
@@ -44,9 +49,20 @@ def static_root(tmp_path):
 
 
 @pytest.fixture
-def proxy(web, static_root, tmp_path):
+def media_root(web):
+    """The folder gunicorn keeps uploads in, which nginx serves at /media/."""
+    return Path(web.env["MEDIA_ROOT"])
+
+
+@pytest.fixture
+def proxy(web, static_root, media_root, tmp_path):
     """Start nginx with a cache of its own for each test."""
-    with nginx(upstream=web.url, static_root=static_root, folder=tmp_path / "nginx") as running:
+    with nginx(
+        upstream=web.url,
+        static_root=static_root,
+        media_root=media_root,
+        folder=tmp_path / "nginx",
+    ) as running:
         yield running
 
 

@@ -123,6 +123,8 @@ def test_the_https_config_compose_renders_is_valid_nginx(tmp_path):
         "TLS_CERT_DIR": str(certs),
         "ACME_ROOT": str(tmp_path / "acme"),
         "WORDPRESS_IMPORT_MAX_BYTES": "67108864",
+        "IMAGE_MAX_BYTES": "20971520",
+        "BLOG_MEDIA_ROOT": str(tmp_path / "media"),
     }
     render_templates(values, tmp_path / "conf.d")
     conf = tmp_path / "nginx.conf"

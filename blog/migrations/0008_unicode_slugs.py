@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_post_custom_excerpt'),
+        ("blog", "0007_editors_manage_images"),
     ]
 
     operations = [

@@ -1,0 +1,86 @@
+"""The editors' image library: upload, alt text, and the Markdown to paste into a post."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .images import prepare_image
+from .models import Image
+
+
+class ImageUploadForm(forms.ModelForm):
+    """Check the upload exactly as `blog.images.store_image()` does."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt"]
+        help_texts = {
+            "file": _("JPEG, PNG, GIF or WebP. It is checked and saved anew, without its metadata.")
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.prepared = prepare_image(upload, upload.name)
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt", "markdown_to_copy", "dimensions", "uploaded_at"]
+    list_display_links = ["thumbnail", "alt"]
+    search_fields = ["alt", "file"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["uploaded_by"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImageUploadForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["file", "alt"]
+        return ["preview", "markdown_to_copy", "alt", "dimensions", "uploaded_at", "uploaded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A stored image is never replaced: posts point at its address. Upload a new one.
+        if obj is None:
+            return []
+        return ["preview", "markdown_to_copy", "dimensions", "uploaded_at", "uploaded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+            obj.attach(form.prepared)
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("Paste this into a post's body to show the image: %(markdown)s")
+            % {"markdown": obj.markdown()},
+            messages.SUCCESS,
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, image):
+        return render_to_string(
+            "admin/blog/image/thumbnail.html", {"image": image, "shown_width": min(image.width, 96)}
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, image):
+        return render_to_string(
+            "admin/blog/image/thumbnail.html",
+            {"image": image, "shown_width": min(image.width, 480)},
+        )
+
+    @admin.display(description=_("Markdown for a post"))
+    def markdown_to_copy(self, image):
+        return render_to_string("admin/blog/image/markdown.html", {"image": image})
+
+    @admin.display(description=_("size"))
+    def dimensions(self, image):
+        return f"{image.width} x {image.height}"
