@@ -22,7 +22,7 @@ from taggit.models import TaggedItem
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
-from . import content, wxr
+from . import attachments, content, wxr
 from .comment_import import CommentWriter, known_comment_ids
 from .links import LinkRewriter, old_paths
 from .models import ImportedItem, OldLink
@@ -39,7 +39,7 @@ POST_STATUSES = {
     "private": Post.Status.DRAFT,
     "auto-draft": Post.Status.DRAFT,
 }
-NOT_CONTENT = {"attachment": "attachment", "nav_menu_item": "menu item"}
+NOT_CONTENT = {"nav_menu_item": "menu item"}
 
 
 def site_of(channel: wxr.Channel | None) -> str:
@@ -52,11 +52,25 @@ def site_of(channel: wxr.Channel | None) -> str:
     return f"{host}{parts.path.rstrip('/')}"[:300]
 
 
-def import_wxr(source, *, author_map=None, progress=None) -> Summary:
-    """Import a WXR file object in one transaction and return what was done."""
+def import_wxr(
+    source, *, author_map=None, progress=None, uploads=None, fetch_uploads=False
+) -> Summary:
+    """Import a WXR file object in one transaction and return what was done.
+
+    Then its images, from the `uploads` folder or, with `fetch_uploads`, the old site
+    (`wordpress.attachments`), each on its own: one that cannot be had is a warning.
+    """
     importer = Importer(author_map or {}, progress)
     with transaction.atomic():
         importer.run(source)
+    attachments.bring(
+        importer.attachments,
+        importer.featured,
+        site=importer.source or "",
+        uploads=uploads,
+        fetch=fetch_uploads,
+        summary=importer.summary,
+    )
     return importer.summary
 
 
@@ -78,6 +92,8 @@ class Importer:
         self.post_type = ContentType.objects.get_for_model(Post)
         self.links = LinkRewriter()
         self.count = 0
+        self.attachments: list[attachments.Attachment] = []
+        self.featured: dict[int, int] = {}  # our post id -> its featured attachment's id
 
     # --- The stream ---------------------------------------------------------------------
 
@@ -174,6 +190,10 @@ class Importer:
     def item(self, item: wxr.Item) -> None:
         self.tick()
         kind = "page" if item.type == "page" else "post"
+        if item.type == "attachment":
+            if attachment := attachments.from_item(item):
+                self.attachments.append(attachment)
+            return
         if item.type in NOT_CONTENT:
             self.summary.skipped[(NOT_CONTENT[item.type], "not imported")] += 1
             return
@@ -264,6 +284,8 @@ class Importer:
         for post, item in new:
             if item.wp_id:
                 self.posts[item.wp_id] = post.pk
+            if thumbnail := wxr.parse_id(item.meta.get("_thumbnail_id", "")):
+                self.featured[post.pk] = thumbnail
             for taxonomy, term_pk in item.terms:
                 if taxonomy == "category":
                     through.append(Post.categories.through(post_id=post.pk, category_id=term_pk))

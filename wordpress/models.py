@@ -10,6 +10,7 @@ class ImportedItem(models.Model):
         AUTHOR = "author", _("Author")
         POST = "post", _("Post or page")
         COMMENT = "comment", _("Comment")
+        IMAGE = "image", _("Image")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # The old site's address without its scheme (`old.example.com/blog`): two sites' ids

@@ -25,7 +25,7 @@ class Summary:
         self.warnings.append(f"{kind} {wp_id}: {message}")
 
     def lines(self) -> list[str]:
-        order = ["author", "category", "tag", "post", "page", "comment", "old link"]
+        order = ["author", "category", "tag", "post", "page", "comment", "image", "old link"]
 
         def counts(counter):
             return ", ".join(_plural(counter[k], k) for k in order if counter[k]) or "nothing"

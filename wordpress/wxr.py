@@ -91,6 +91,9 @@ class Item:
     type: str = "post"
     password: str = ""
     sticky: bool = False
+    attachment_url: str = ""
+    # The few postmeta values the import uses (META_KEYS); the rest are never kept.
+    meta: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, slug, name)
     comments: list[ItemComment] = field(default_factory=list)
     # Comments whose ids the reader was told are known: counted, never read.
@@ -105,6 +108,9 @@ class Channel:
     base_blog_url: str = ""
     title: str = ""
 
+
+# An attachment's file and alt text, and a post's featured image (an attachment's id).
+META_KEYS = {"_wp_attached_file", "_wp_attachment_image_alt", "_thumbnail_id"}
 
 _names: dict[str, str] = {}
 
@@ -126,7 +132,7 @@ def _text(element) -> str:
     return (element.text or "").strip()
 
 
-def _int(value: str) -> int:
+def parse_id(value: str) -> int:
     """Return a WordPress id (1 to MAX_ID), or 0 for none: missing, zero, negative or huge."""
     try:
         number = int(value.strip())
@@ -148,7 +154,7 @@ def _comment(element) -> ItemComment:
             if meta_values.get("wp:meta_key") == "akismet_user_agent":
                 user_agent = meta_values.get("wp:meta_value", "")
     return ItemComment(
-        wp_id=_int(values.get("wp:comment_id", "")),
+        wp_id=parse_id(values.get("wp:comment_id", "")),
         author=values.get("wp:comment_author", ""),
         email=values.get("wp:comment_author_email", "").strip(),
         url=values.get("wp:comment_author_url", "").strip(),
@@ -158,7 +164,7 @@ def _comment(element) -> ItemComment:
         content=values.get("wp:comment_content", ""),
         approved=values["wp:comment_approved"].strip() if "wp:comment_approved" in values else None,
         type=values.get("wp:comment_type", "").strip(),
-        parent=_int(values.get("wp:comment_parent", "0")),
+        parent=parse_id(values.get("wp:comment_parent", "0")),
         user_agent=values.get("wp:comment_agent", "") or user_agent,
     )
 
@@ -166,7 +172,7 @@ def _comment(element) -> ItemComment:
 def _comment_id(element) -> int:
     for child in element:
         if _name(child.tag) == "wp:comment_id":
-            return _int(child.text or "")
+            return parse_id(child.text or "")
     return 0
 
 
@@ -187,7 +193,7 @@ def _item(element, known_comments) -> Item:
             case "excerpt:encoded":
                 item.excerpt = text
             case "wp:post_id":
-                item.wp_id = _int(text)
+                item.wp_id = parse_id(text)
             case "wp:post_date":
                 item.date = text.strip()
             case "wp:post_date_gmt":
@@ -199,13 +205,19 @@ def _item(element, known_comments) -> Item:
             case "wp:status":
                 item.status = text.strip()
             case "wp:post_parent":
-                item.parent = _int(text)
+                item.parent = parse_id(text)
             case "wp:post_type":
                 item.type = text.strip()
             case "wp:post_password":
                 item.password = text.strip()
             case "wp:is_sticky":
                 item.sticky = text.strip() == "1"
+            case "wp:attachment_url":
+                item.attachment_url = text.strip()
+            case "wp:postmeta":
+                values = _children(child)
+                if (key := values.get("wp:meta_key", "").strip()) in META_KEYS:
+                    item.meta[key] = values.get("wp:meta_value", "").strip()
             case "category":
                 # WXR 1.0 calls tags "tag"; later versions "post_tag".
                 domain = child.get("domain", "category")
@@ -224,7 +236,7 @@ def _author(element) -> Author:
     values = _children(element)
     return Author(
         login=values.get("wp:author_login", "").strip(),
-        wp_id=_int(values.get("wp:author_id", "")) or None,
+        wp_id=parse_id(values.get("wp:author_id", "")) or None,
         email=values.get("wp:author_email", "").strip(),
         display_name=values.get("wp:author_display_name", "").strip(),
         first_name=values.get("wp:author_first_name", "").strip(),

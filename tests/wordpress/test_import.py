@@ -161,7 +161,7 @@ def test_post_content_is_sanitised_html_with_paragraphs_and_figures(imported):
 
 def test_summary_counts_what_was_created_skipped_and_left_as_shortcodes(imported):
     assert "Created: 2 authors, 2 categories, 1 tag, 6 posts, 2 pages, 17 comments" in imported
-    assert "1 attachment (not imported)" in imported
+    assert "1 image (use --uploads DIR or --fetch-uploads to bring them)" in imported
     assert "1 menu item (not imported)" in imported
     assert "1 post (in the trash)" in imported
     assert "Shortcodes left as text: [gallery] x1." in imported

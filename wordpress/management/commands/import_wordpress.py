@@ -19,14 +19,26 @@ class Command(BaseCommand):
             metavar="OLD_LOGIN=USERNAME",
             help="Credit an old author's posts to an existing user (repeatable).",
         )
+        parser.add_argument(
+            "--uploads",
+            metavar="DIR",
+            help="A copy of the old site's wp-content/uploads folder, to bring its images from.",
+        )
+        parser.add_argument(
+            "--fetch-uploads",
+            action="store_true",
+            help="Fetch the images the export lists from the old site (after --uploads, if given).",
+        )
 
-    def handle(self, *args, file, author_map, **options):
+    def handle(self, *args, file, author_map, uploads, fetch_uploads, **options):
         authors = {}
         for pair in author_map:
             old, sep, new = pair.partition("=")
             if not sep or not old or not new:
                 raise CommandError(f"--author-map wants OLD_LOGIN=USERNAME, not {pair!r}.")
             authors[old] = new
+        if uploads and not Path(uploads).is_dir():
+            raise CommandError(f"There is no folder {uploads}.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file {file}.")
@@ -36,7 +48,13 @@ class Command(BaseCommand):
         with path.open("rb") as source:
             progress = self.progress_bar(source, size) if self.stderr.isatty() else None
             try:
-                summary = import_wxr(source, author_map=authors, progress=progress)
+                summary = import_wxr(
+                    source,
+                    author_map=authors,
+                    progress=progress,
+                    uploads=Path(uploads) if uploads else None,
+                    fetch_uploads=fetch_uploads,
+                )
             except WXRError as error:
                 raise CommandError(str(error)) from error
         if progress:

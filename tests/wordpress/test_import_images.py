@@ -1,0 +1,158 @@
+"""An export's images come across: from a copy of wp-content/uploads or from the old site.
+
+The photo is a real one (tests/media/samples.py says where it comes from). The old site is
+a real HTTP server on 127.0.0.1 serving an uploads folder, as WordPress's web server would.
+"""
+
+import functools
+import http.server
+import threading
+from io import BytesIO
+
+import pytest
+from bs4 import BeautifulSoup
+
+from blog.models import Image, Post
+from tests.media import samples
+from wordpress.importer import import_wxr
+from wordpress.models import ImportedItem
+
+from .wxr_builder import I, export
+
+pytestmark = pytest.mark.django_db
+
+
+def attachment(site: str, path="2012/01/hopper.jpg", wp_id="7", alt="Grace Hopper") -> str:
+    """Return an attachment item as WordPress writes it (the builder has no such fields)."""
+    return (
+        f"<item><title>hopper</title><wp:post_id>{wp_id}</wp:post_id>"
+        "<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>"
+        f"<wp:attachment_url>{site}/wp-content/uploads/{path}</wp:attachment_url>"
+        f"<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"
+        f"<wp:meta_value>{path}</wp:meta_value></wp:postmeta>"
+        f"<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+        f"<wp:meta_value>{alt}</wp:meta_value></wp:postmeta></item>"
+    )
+
+
+def site_export(site: str, *attachments: str) -> bytes:
+    body = (
+        f'<img src="{site}/wp-content/uploads/2012/01/hopper-300x200.jpg" alt="Hopper">\n\n'
+        f'<a href="{site}/wp-content/uploads/2012/01/hopper.jpg">Full size</a>'
+    )
+    post = I(wp_id="10", slug="with-photo", content=body)
+    data = export([post], site=site)
+    featured = (
+        b"<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        b"<wp:meta_value>7</wp:meta_value></wp:postmeta></item>"
+    )
+    data = data.replace(b"</item>", featured, 1)
+    return data.replace(b"</channel>", "".join(attachments).encode() + b"</channel>")
+
+
+def run(data: bytes, **options) -> str:
+    return "\n".join(import_wxr(BytesIO(data), **options).lines())
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    folder = tmp_path / "uploads"
+    (folder / "2012" / "01").mkdir(parents=True)
+    (folder / "2012" / "01" / "hopper.jpg").write_bytes(samples.photo())
+    return folder
+
+
+@pytest.fixture
+def old_site(uploads):
+    """The old site's web server, serving wp-content/uploads from the folder."""
+    root = uploads.parent / "www"
+    (root / "wp-content").mkdir(parents=True)
+    (root / "wp-content" / "uploads").symlink_to(uploads)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_images_come_from_a_copy_of_the_uploads_folder_and_the_post_shows_them(
+    client, uploads, media_root
+):
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)), uploads=uploads)
+
+    image = Image.objects.get()
+    post = Post.objects.get(slug="with-photo")
+    assert "1 image" in printed
+    assert image.alt == "Grace Hopper"
+    assert (image.width, image.height) == samples.PHOTO_SIZE
+    assert post.featured_image == image
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    sources = [img["src"] for img in page.select(".entry-content img, article img")]
+    assert image.url in sources
+    assert page.find("a", string="Full size")["href"] == image.url
+    assert "old.example.com" not in post.body
+
+
+def test_images_are_fetched_from_the_old_site_when_asked(old_site, media_root):
+    printed = run(site_export(old_site, attachment(old_site)), fetch_uploads=True)
+
+    assert "Created: 1 author, 1 post, 1 image" in printed
+    assert Image.objects.get().width == samples.PHOTO_SIZE[0]
+
+
+def test_an_image_the_old_site_no_longer_has_is_a_warning_not_a_broken_import(old_site, media_root):
+    printed = run(
+        site_export(old_site, attachment(old_site, path="2012/01/gone.jpg")), fetch_uploads=True
+    )
+
+    assert "image 7: not brought: the old site answered 404" in printed
+    assert Post.objects.filter(slug="with-photo").exists()
+    assert not Image.objects.exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_a_warning(uploads, media_root):
+    (uploads / "2012" / "01" / "hopper.jpg").write_bytes(b"<?php system($_GET['c']); ?>")
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)), uploads=uploads)
+
+    assert "image 7: refused:" in printed
+    assert not Image.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_an_attachment_path_outside_the_uploads_folder_is_not_read(uploads, media_root):
+    (uploads.parent / "secret.jpg").write_bytes(samples.photo())
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site, path="../secret.jpg")), uploads=uploads)
+
+    assert "outside the uploads folder" in printed
+    assert not Image.objects.exists()
+
+
+def test_without_a_folder_or_fetching_the_summary_says_how_to_bring_images():
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)))
+
+    assert "1 image (use --uploads DIR or --fetch-uploads to bring them)" in printed
+    assert not Image.objects.exists()
+
+
+def test_importing_again_brings_no_second_copy(uploads, media_root):
+    site = "http://old.example.com"
+    data = site_export(site, attachment(site))
+    run(data, uploads=uploads)
+
+    printed = run(data, uploads=uploads)
+
+    assert Image.objects.count() == 1
+    assert ImportedItem.objects.filter(kind=ImportedItem.Kind.IMAGE).count() == 1
+    assert "Already present: 1 author, 1 post, 1 image" in printed
