@@ -5,9 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from subscriptions import opt_in
-
-from . import policy, spamcheck, tasks, workflow
+from . import policy, signals, spamcheck, tasks, workflow
 from .forms import CommentForm
 from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
 
@@ -79,9 +77,10 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         # Robust: if the queue cannot take it, the reader still gets their 302 and
         # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
         transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)
-        # Only a comment stored for review may ask for email; after the spam check is queued, so
-        # a comment Akismet catches at once sends no confirmation (subscriptions/opt_in.py).
-        opt_in.request_from_form(comment, form)
+        # Only a comment stored for review is announced (the subscriptions app records the
+        # email it asks for); after the spam check is queued, so a comment Akismet catches at
+        # once sends no confirmation.
+        signals.comment_submitted.send(Comment, comment=comment, data=form.cleaned_data)
     return Submission(302, comment=comment, form=form)
 
 

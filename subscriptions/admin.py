@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.admin.base import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from . import outbox
 from .models import Delivery, Subscription
