@@ -66,7 +66,7 @@ test: install browser nginx
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The benchmark ("Performance" in the README): a throwaway `bench` database, the real stack
+# The benchmark (docs/performance.md): a throwaway `bench` database, the real stack
 # under wrk, a table of figures with their ratios to the trivial view, and bench/results.json.
 .PHONY: bench wrk
 wrk:

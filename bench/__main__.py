@@ -13,7 +13,7 @@ bench/import_results.json.
     python -m bench                     # the whole benchmark, a few minutes
     python -m bench --seconds 1         # a quick smoke run
     python -m bench --parts import      # only the WordPress import (no stack, no wrk)
-    python -m bench --markdown          # the last results as the README's tables
+    python -m bench --markdown          # the last results as docs/performance.md's tables
     python -m bench --compare-workers   # gunicorn worker classes and counts, side by side
 """
 

@@ -203,7 +203,7 @@ def report(bench: Bench, checks: list[dict], info: dict) -> None:
 
 
 def print_markdown() -> None:
-    """Print the last runs (results.json, import_results.json) as the README's tables."""
+    """Print the last runs (results.json, import_results.json) as docs/performance.md's tables."""
     from bench import wordpress_import
 
     if RESULTS.exists():

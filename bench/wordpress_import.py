@@ -264,7 +264,7 @@ def describe(info: dict) -> str:
 
 
 def print_markdown() -> None:
-    """Print the last import run (bench/import_results.json) as the README's table."""
+    """Print the last import run (bench/import_results.json) as docs/performance.md's table."""
     if not RESULTS.exists():
         return
     info = json.loads(RESULTS.read_text())

@@ -7,5 +7,19 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from core import personal_data
+        from core.recurring import add_recurring
+
         # Register the Akismet key check, and the tasks that answer the workflow's signals.
-        from . import checks, tasks  # noqa: F401
+        from . import checks, privacy, tasks  # noqa: F401
+
+        for recurring, every in tasks.MAINTENANCE.items():
+            add_recurring(recurring, every)
+        # A reader's comments, for the data requests (the admin's and the commands).
+        personal_data.register(
+            "comments",
+            describe=privacy.describe,
+            count=privacy.count_for_email,
+            export=privacy.export_comments,
+            erase=privacy.erase_comments,
+        )

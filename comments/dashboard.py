@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from . import health, queue
 from .models import DailyCount, Status, Verdict
+from .statuses import QUEUE
 
 DAYS = 30
 CHART = {"width": 640, "height": 180, "top": 10, "left": 36, "bottom": 24}
@@ -54,7 +55,7 @@ def last_days(today=None, days=DAYS) -> list[dict]:
         .annotate(
             ham=_total(Q(status=Status.APPROVED)),
             spam=_total(Q(status=Status.SPAM)),
-            held=_total(Q(status__in=[Status.PENDING, Status.AWAITING_CHECK])),
+            held=_total(Q(status__in=QUEUE)),
         )
         .order_by()
     )

@@ -10,7 +10,8 @@ keeping anyone's personal data.
 from django.db import transaction
 
 from . import tally
-from .models import QUEUE, Comment, CommentEvent, Status, tell_posts_comments_changed
+from .models import Comment, CommentEvent, Status, tell_posts_comments_changed
+from .statuses import QUEUE
 from .workflow import id_batches
 
 

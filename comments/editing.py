@@ -19,8 +19,9 @@ from . import policy, workflow
 from .cookies import pending_ids
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings, Status
+from .statuses import LIVE
 
-EDITABLE_STATUSES = (Status.AWAITING_CHECK, Status.PENDING, Status.APPROVED)
+EDITABLE_STATUSES = LIVE
 NOT_YOURS = _("You can only edit a comment you posted from this browser.")
 WINDOW_OVER = _("The time to edit this comment is over: a comment can be edited for %(n)d minutes.")
 NOT_EDITABLE = _("This comment can no longer be edited.")

@@ -7,14 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Status(models.TextChoices):
-    # Stored, but Akismet has not answered yet (or could not): shown in the queue, retried.
-    AWAITING_CHECK = "awaiting_check", _("Awaiting spam check")
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    SPAM = "spam", _("Spam")
-    TRASH = "trash", _("Trash")
+# Status and its groups are read from here too (`from .models import Status`).
+from .statuses import DELETABLE, QUEUE, Status
 
 
 class Verdict(models.TextChoices):
@@ -53,10 +47,6 @@ class CommentQuerySet(models.QuerySet):
 
     def sent_to_akismet(self):
         return self.exclude(akismet_payload={})
-
-
-QUEUE = (Status.PENDING, Status.AWAITING_CHECK)
-DELETABLE = (Status.SPAM, Status.TRASH)
 
 
 class Comment(models.Model):

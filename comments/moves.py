@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from . import policy
-from .models import AkismetReport, CommentEvent, Status
+from .models import AkismetReport, CommentEvent
+from .statuses import LIVE, QUEUE, Status
 
 Action = CommentEvent.Action
 
@@ -21,8 +22,6 @@ CLEARED = "cleared"
 BEFORE_TRASH = "before_trash"
 
 # Spam only leaves through "Not spam" (which teaches Akismet), trash only through "Restore".
-_UNDECIDED = (Status.AWAITING_CHECK, Status.PENDING)
-_NOT_SPAM = (*_UNDECIDED, Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,8 @@ class Move:
     working: str
     # What the editor is told, with %(n)d for how many.
     done: str
+    # The short name of its one-click button under a comment in the queue, as in WordPress.
+    row_label: str = ""
     # A person's spam/ham judgement owes Akismet a report of this kind.
     report: str = ""
 
@@ -54,9 +55,10 @@ class Move:
 APPROVE = Move(
     name="approve",
     action=Action.APPROVED,
-    from_statuses=_UNDECIDED,
+    from_statuses=QUEUE,
     to=Status.APPROVED,
     label=_("Approve"),
+    row_label=_("Approve"),
     working=_("Approving"),
     done=ngettext_lazy("%(n)d comment approved.", "%(n)d comments approved.", "n"),
 )
@@ -66,15 +68,17 @@ UNAPPROVE = Move(
     from_statuses=(Status.APPROVED,),
     to=Status.PENDING,
     label=_("Unapprove"),
+    row_label=_("Unapprove"),
     working=_("Unapproving"),
     done=ngettext_lazy("%(n)d comment unapproved.", "%(n)d comments unapproved.", "n"),
 )
 SPAM = Move(
     name="spam",
     action=Action.MARKED_SPAM,
-    from_statuses=_NOT_SPAM,
+    from_statuses=LIVE,
     to=Status.SPAM,
     label=_("Mark as spam"),
+    row_label=_("Spam"),
     working=_("Marking as spam"),
     done=ngettext_lazy("%(n)d comment marked as spam.", "%(n)d comments marked as spam.", "n"),
     report=AkismetReport.Kind.SPAM,
@@ -85,6 +89,7 @@ NOT_SPAM = Move(
     from_statuses=(Status.SPAM,),
     to=CLEARED,
     label=_("Not spam"),
+    row_label=_("Not spam"),
     working=_("Restoring from spam"),
     done=ngettext_lazy(
         "%(n)d comment restored from spam.", "%(n)d comments restored from spam.", "n"
@@ -94,9 +99,10 @@ NOT_SPAM = Move(
 TRASH = Move(
     name="trash",
     action=Action.TRASHED,
-    from_statuses=(*_NOT_SPAM, Status.SPAM),
+    from_statuses=(*LIVE, Status.SPAM),
     to=Status.TRASH,
     label=_("Move to trash"),
+    row_label=_("Trash"),
     working=_("Moving to the trash"),
     done=ngettext_lazy(
         "%(n)d comment moved to the trash.", "%(n)d comments moved to the trash.", "n"
@@ -108,6 +114,7 @@ RESTORE = Move(
     from_statuses=(Status.TRASH,),
     to=BEFORE_TRASH,
     label=_("Restore"),
+    row_label=_("Restore"),
     working=_("Restoring from the trash"),
     done=ngettext_lazy(
         "%(n)d comment restored from the trash.", "%(n)d comments restored from the trash.", "n"

@@ -1,34 +1,14 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import EmailMessage, get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .models import Comment, Status
+from .moderators import moderators
 
 logger = logging.getLogger(__name__)
-
-
-def moderators():
-    """Return the users who can moderate comments now and have an email address.
-
-    Active users who hold the permission and can sign in: an account without a password
-    (an imported author, say) cannot open the queue, so it is not sent commenters' details.
-    """
-    return (
-        get_user_model()
-        .objects.with_perm(
-            "comments.can_moderate",
-            include_superusers=True,
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .exclude(email="")
-        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
-        .order_by("pk")
-    )
 
 
 def notify_moderators(comment_id: int) -> int:
@@ -43,7 +23,7 @@ def notify_moderators(comment_id: int) -> int:
     if not claimed:
         return 0
     comment = Comment.objects.with_post().get(pk=comment_id)
-    recipients = list(moderators().values_list("email", flat=True))
+    recipients = list(moderators().exclude(email="").order_by("pk").values_list("email", flat=True))
     if not recipients:
         return 0
     subject, body = _message(comment)

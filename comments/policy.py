@@ -31,7 +31,6 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
@@ -39,6 +38,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .models import Comment, Status
+from .moderators import is_moderator, moderators
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"  # noqa: RUF001
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
@@ -173,7 +173,7 @@ def is_duplicate(comment) -> bool:
 
 def is_flood(comment, user=None) -> bool:
     """Return whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
-    if user is not None and user.is_staff:
+    if is_moderator(user):
         return False
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
     same_sender = Q(author_email__iexact=comment.author_email)
@@ -250,16 +250,11 @@ def status_for_ham(discussion) -> tuple[Case, Case]:
     The workflow annotates the comments it moves with both, so the spam check's verdict and an
     editor's "Not spam" (one comment or a hundred thousand) apply the same rule in one query.
     """
-    moderators = get_user_model().objects.with_perm(
-        "comments.can_moderate",
-        include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
     prior_approval = Comment.objects.approved().filter(author_email=OuterRef("author_email"))
     # (condition, status, why): the first that matches decides.
     rules = [
         (~Q(hold_reason=""), Status.PENDING, Concat(Value("held: "), F("hold_reason"))),
-        (Exists(moderators.filter(pk=OuterRef("user_id"))), Status.APPROVED, Value("")),
+        (Exists(moderators().filter(pk=OuterRef("user_id"))), Status.APPROVED, Value("")),
     ]
     if discussion.manual_approval:
         otherwise = Status.PENDING, Value("held: comments must be manually approved")

@@ -7,9 +7,11 @@ as long as spam fighting needs them:
   the stored Akismet payload) of comments older than COMMENTS_IP_RETENTION_DAYS. The
   maintenance scheduler runs it daily (`comments.tasks.anonymise_old_comments`); editors can run it
   as `manage.py anonymise_comments`.
-- `export_comments(email)` and `erase_comments(email)` serve data-subject requests
-  (`manage.py export_comments --email` / `erase_comments --email --yes`), with the email
-  subscriptions each comment asked for (`subscriptions.privacy`).
+- `export_comments(email)` and `erase_comments(email)` are the comments' share of a
+  data-subject request; `export_person(email)` and `erase_person(email)` serve the whole
+  request (`manage.py export_comments --email` / `erase_comments --email --yes`, and the
+  admin's Data requests) through `core.personal_data`, where every app that keeps something
+  about a reader registers its share.
 
 Erasure deletes the person's comments through `comments.deletion`: replies that other readers
 wrote to them are kept and move to their nearest surviving ancestor. The erasure itself is
@@ -24,7 +26,7 @@ from django.db.models import F, Func, JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from subscriptions import privacy as subscription_privacy
+from core import personal_data
 
 from .deletion import delete_comments
 from .models import Comment, CommentEvent
@@ -93,11 +95,7 @@ def comments_by_email(email: str):
 
 def export_comments(email: str) -> list[dict]:
     """Return everything stored about the comments written with `email`."""
-    comments = (
-        comments_by_email(email)
-        .with_post()
-        .prefetch_related("events", "subscriptions__post", "subscriptions__deliveries")
-    )
+    comments = comments_by_email(email).with_post().prefetch_related("events")
     return [
         {
             "id": comment.pk,
@@ -126,38 +124,52 @@ def export_comments(email: str) -> list[dict]:
                 }
                 for event in comment.events.all()
             ],
-            "subscriptions": [
-                subscription_privacy.export_subscription(subscription)
-                for subscription in comment.subscriptions.all()
-            ],
         }
         for comment in comments.order_by("submitted_at", "pk")
     ]
 
 
-def data_held(email: str) -> dict:
-    """Count what is stored about `email`, as the erasure confirmation shows it."""
-    return {
-        "comments": comments_by_email(email).count(),
-        "subscriptions": subscription_privacy.for_email(email).count(),
-    }
+def count_for_email(email: str) -> int:
+    return comments_by_email(email).count()
 
 
-def record_request(kind: str, held: dict, actor) -> None:
+def describe(n: int) -> str:
+    return ngettext("%(n)d comment", "%(n)d comments", n) % {"n": n}
+
+
+def data_held(email: str) -> dict[str, int]:
+    """Count what is stored about `email`, by the app that stores it."""
+    return personal_data.held(email)
+
+
+def held_text(held: dict[str, int]) -> str:
+    """Say what `data_held` counted: "2 comments, 0 subscriptions"."""
+    return personal_data.describe(held)
+
+
+def export_person(email: str) -> dict[str, object]:
+    """Return everything stored about `email`: the comments and what other apps keep."""
+    return personal_data.export(email)
+
+
+def erase_person(email: str) -> int:
+    """Erase everything stored about `email`; return how many comments went."""
+    return personal_data.erase(email)["comments"]
+
+
+def record_request(kind: str, held: dict[str, int], actor) -> None:
     """Record that a data request was handled, without naming the person it was about."""
     CommentEvent.objects.create(
         action=CommentEvent.Action.DATA_REQUEST,
         actor=actor,
         actor_label=actor.get_username(),
-        reason=f"{kind}: {held['comments']} comments, {held['subscriptions']} subscriptions.",
+        reason=f"{kind}: {personal_data.describe(held)}.",
     )
 
 
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
-    # Subscriptions go first, also those of comments whose address an editor has changed.
-    subscription_privacy.erase_for_email(email)
     return delete_comments(
         comments_by_email(email),
         actor_label=ERASURE_ACTOR,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .deletion import delete_comments
-from .models import DELETABLE, Comment, CommentEvent, Status
+from .models import Comment, CommentEvent, Status
+from .statuses import DELETABLE
 
 _MARK_SALT = "comments.moderation.empty"
 

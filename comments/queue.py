@@ -3,7 +3,8 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from .models import DELETABLE, QUEUE, Comment, CommentEvent, Status, Verdict
+from .models import Comment, CommentEvent, Status, Verdict
+from .statuses import DELETABLE, QUEUE
 
 Action = CommentEvent.Action
 

@@ -9,10 +9,10 @@ comment readers cannot see would be shown on its own, out of its thread.
 from django.db import transaction
 
 from . import moves, workflow
-from .models import QUEUE, Status
+from .statuses import LIVE, QUEUE
 from .submission import Submission, submit_comment
 
-REPLYABLE = (*QUEUE, Status.APPROVED)
+REPLYABLE = LIVE
 
 
 def reply_as_editor(parent, data, request_meta, editor) -> Submission:

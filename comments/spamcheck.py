@@ -20,6 +20,7 @@ from core.backoff import backoff
 from . import notifications, policy, spam, workflow
 from .deletion import delete_comments
 from .models import Comment, CommentEvent, Status, Verdict
+from .moderators import is_moderator
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,7 @@ def _needs_check(comment, recheck_reason: str) -> bool:
 def _editors_own_unchecked(comment) -> bool:
     return (
         comment.spam_verdict == Verdict.UNCHECKED
-        and comment.user is not None
-        and comment.user.is_staff
+        and is_moderator(comment.user)
         and comment.user_id == _approver(comment)
     )
 
@@ -133,8 +133,8 @@ def _payload(comment, recheck_reason: str) -> dict:
     if comment.akismet_payload and recheck_reason != "edit":
         payload = dict(comment.akismet_payload)
     else:
-        staff = comment.user is not None and comment.user.is_staff
-        payload = spam.payload_for(comment, user_role=STAFF_ROLE if staff else "")
+        role = STAFF_ROLE if is_moderator(comment.user) else ""
+        payload = spam.payload_for(comment, user_role=role)
     if recheck_reason:
         payload["recheck_reason"] = recheck_reason
     return payload

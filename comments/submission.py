@@ -1,15 +1,15 @@
 """The path of a new comment, top to bottom: form, local rules, store, then the spam check."""
 
-import ipaddress
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from subscriptions import opt_in
+from core.addresses import stored_ip
 
-from . import policy, spamcheck, tasks, workflow
+from . import policy, signals, spamcheck, tasks, workflow
 from .forms import CommentForm
 from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
+from .moderators import is_moderator
 
 
 @dataclass
@@ -43,8 +43,9 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
 
     # The form's age tells a bot from a person in a hurry; a signed-in editor answering from
     # the desk has proved who they are, and their quick reply is no sign of a bot.
-    staff = user is not None and user.is_staff
-    held = [] if staff else [policy.form_age_reason(post, form.cleaned_data["form_ts"])]
+    held = (
+        [] if is_moderator(user) else [policy.form_age_reason(post, form.cleaned_data["form_ts"])]
+    )
 
     with transaction.atomic():
         policy.lock_author(comment)
@@ -79,9 +80,10 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         # Robust: if the queue cannot take it, the reader still gets their 302 and
         # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
         transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)
-        # Only a comment stored for review may ask for email; after the spam check is queued, so
-        # a comment Akismet catches at once sends no confirmation (subscriptions/opt_in.py).
-        opt_in.request_from_form(comment, form)
+        # Only a comment stored for review is announced (the subscriptions app records the
+        # email it asks for); after the spam check is queued, so a comment Akismet catches at
+        # once sends no confirmation.
+        signals.comment_submitted.send(Comment, comment=comment, data=form.cleaned_data)
     return Submission(302, comment=comment, form=form)
 
 
@@ -102,17 +104,10 @@ def _unsaved_comment(post, parent, form, request_meta, user) -> Comment:
         author_email=data["email"],
         author_url=data["url"],
         content=data["comment"],
-        ip_address=_ip(request_meta.get("REMOTE_ADDR", "")),
+        ip_address=stored_ip(request_meta.get("REMOTE_ADDR", "")),
         user_agent=_header(request_meta, "HTTP_USER_AGENT"),
         referrer=_header(request_meta, "HTTP_REFERER"),
     )
-
-
-def _ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 def _header(meta, name: str) -> str:

@@ -1,9 +1,8 @@
-"""Every background task of the comments app, and the recurring schedule.
+"""Every background task of the comments app, and its share of the recurring schedule.
 
-The work itself lives in the modules named in each task; here it is queued, retried and
-scheduled. `run_or_hand_off` decides, once, whether an editor's selection runs in the request
-or in the worker. django-tasks has no cron: `schedule_maintenance()` keeps exactly one future
-run of each `RECURRING` task queued, and each run queues the next when it finishes.
+The work itself lives in the modules named in each task; here it is queued and retried.
+`run_or_hand_off` decides, once, whether an editor's selection runs in the request or in the
+worker. `MAINTENANCE` says how often each housekeeping task runs; `core.recurring` runs them.
 """
 
 from datetime import timedelta
@@ -15,8 +14,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django_tasks import task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+
+from core.recurring import enqueue_later, queued_runs
 
 from . import moves, privacy, purge, reports, signals, spamcheck, tally, workflow
 from .models import Comment
@@ -120,8 +119,8 @@ def send_akismet_reports() -> dict:
     """Send every queued or failed spam/ham report; retry the failures later with backoff."""
     done = reports.send_reports()
     delay = done.retry_after()
-    if delay is not None and not _queued(send_akismet_reports).exists():
-        _enqueue_later(send_akismet_reports, delay)
+    if delay is not None and not queued_runs(send_akismet_reports).exists():
+        enqueue_later(send_akismet_reports, delay)
     result = {"sent": done.sent, "failed": done.failed}
     return {**result, "skipped": done.skipped} if done.skipped else result
 
@@ -153,71 +152,12 @@ def compact_daily_counts() -> int:
     return tally.compact()
 
 
-# The recurring schedule: each task and how often it runs. Other apps add theirs from their
-# AppConfig.ready() with `add_recurring` (the subscriptions app's outbox does).
-RECURRING = {
+# The comments app's share of the recurring schedule (`core.recurring`, which runs it): each
+# task and how often. CommentsConfig.ready() puts them on it.
+MAINTENANCE = {
     purge_comments: timedelta(days=1),
     recheck_overdue: timedelta(minutes=10),
     send_akismet_reports: timedelta(hours=1),
     anonymise_old_comments: timedelta(days=1),
     compact_daily_counts: timedelta(minutes=10),
 }
-_READY = TaskResultStatus.READY
-_BY_PATH = {recurring.module_path: recurring for recurring in RECURRING}
-
-
-def add_recurring(recurring, every: timedelta) -> None:
-    """Put another app's task on the recurring schedule."""
-    RECURRING[recurring] = every
-    _BY_PATH[recurring.module_path] = recurring
-
-
-@task()
-def run_recurring(path: str) -> object:
-    """Run one recurring task now, then queue its next run."""
-    recurring = _BY_PATH[path]
-    try:
-        return recurring.call()
-    finally:
-        if not _queued(run_recurring, path).exists():
-            _enqueue_later(run_recurring, RECURRING[recurring], path)
-
-
-def _enqueue_later(task_to_run, delay: timedelta, *args) -> bool:
-    """Queue a task to run after `delay`, if the backend can defer (tests run tasks at once)."""
-    if not task_to_run.get_backend().supports_defer:
-        return False
-    task_to_run.using(run_after=timezone.now() + delay).enqueue(*args)
-    return True
-
-
-def _queued(task_to_run, *args):
-    """Runs of a task with these arguments waiting in the database queue (none elsewhere)."""
-    if not task_to_run.get_backend().supports_defer:
-        return DBTaskResult.objects.none()
-    return DBTaskResult.objects.filter(
-        task_path=task_to_run.module_path, status=_READY, args_kwargs__args=list(args)
-    )
-
-
-def schedule_maintenance() -> list[str]:
-    """Make sure each recurring task has exactly one future run queued; say what was done."""
-    backend = run_recurring.get_backend()
-    if not backend.supports_defer:
-        return [f"The {backend.alias} task backend cannot schedule; nothing queued."]
-    # Runs queued under names no longer on the schedule (an older release's) would fail.
-    DBTaskResult.objects.filter(task_path=run_recurring.module_path, status=_READY).exclude(
-        args_kwargs__args__0__in=list(_BY_PATH)
-    ).delete()
-    done = []
-    for recurring, every in RECURRING.items():
-        queued = _queued(run_recurring, recurring.module_path)
-        pks = list(queued.order_by("run_after").values_list("pk", flat=True))
-        if pks:
-            # Keep the earliest run; extra ones would make the task run twice as often.
-            queued.filter(pk__in=pks[1:]).delete()
-            done.append(f"{recurring.module_path}: already queued")
-        else:
-            _enqueue_later(run_recurring, min(every, timedelta(minutes=1)), recurring.module_path)
-            done.append(f"{recurring.module_path}: queued, then every {every}")
-    return done

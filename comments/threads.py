@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from .cookies import pending_ids
 from .editing import editable_ids
 from .models import Comment, Status
+from .statuses import QUEUE
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
@@ -200,9 +201,7 @@ def own_pending(request, post):
     if not ids:
         return []
     rows = (
-        Comment.objects.filter(
-            pk__in=ids, post_id=post.pk, status__in=[Status.PENDING, Status.AWAITING_CHECK]
-        )
+        Comment.objects.filter(pk__in=ids, post_id=post.pk, status__in=QUEUE)
         .order_by("submitted_at", "pk")
         .values(*_COLUMNS, "submitted_at")
     )

@@ -9,7 +9,8 @@ from core.csrf import cross_origin_protect
 from . import editing
 from .cookies import remember_author, remember_pending
 from .forms import CommentForm
-from .models import Comment, Status
+from .models import Comment
+from .statuses import DELETABLE
 from .submission import submit_comment
 
 
@@ -26,7 +27,7 @@ def post_comment(request, post_id):
         response = HttpResponseRedirect(result.comment.get_absolute_url())
         remember_author(request, response, result.form)
         # Spam and trash get no cookie: nothing to show, and nothing to edit.
-        if result.comment.status not in (Status.SPAM, Status.TRASH):
+        if result.comment.status not in DELETABLE:
             remember_pending(request, response, result.comment)
         return response
     # The reader gets the post page again (or a page naming it): load what it shows.

@@ -10,7 +10,7 @@ def _env(name: str, default: str) -> str:
 
 
 bind = _env("GUNICORN_BIND", f"127.0.0.1:{_env('PORT', '8000')}")
-# Chosen by measurement (`python -m bench --compare-workers`, README "Performance"): on the
+# Chosen by measurement (`python -m bench --compare-workers`, docs/performance.md): on the
 # 2-core machine one sync worker per core served the article page at the best p99 and the
 # least CPU per request; more workers, or threads, only added switching.
 workers = int(_env("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))

@@ -10,11 +10,15 @@ Two boxes under the comment form (`comments.forms.CommentForm`) ask for it:
   comment on the post that is not the reader's own, at most one email per reader and post
   every `FOLLOW_UP_EVERY` (15 minutes): a later one is a digest.
 
-The comments app calls two functions and nothing else:
+The comments app knows nothing of this app; this app hears from it through two signals:
 
-- `opt_in.request_from_form(comment, form)` when a comment is stored for review (never for
-  a refused, honeypot or disallowed-word comment);
-- `outbox.comments_approved(comment_ids)` with the ids that just became approved.
+- `comments.signals.comment_submitted` (to `opt_in.on_comment_submitted`) when a comment is
+  stored for review (never a refused, honeypot or disallowed-word comment);
+- `comments.signals.comments_approved` (to `outbox.on_comments_approved`) with the ids that
+  just became approved, after commit.
+
+Inside, the modules depend one way: `views` → `opt_in` → `outbox` → `mail` → `links` →
+`models`.
 
 Every email is a `Delivery` sent by the task worker (`outbox.send_delivery`, retried with
 backoff, swept every few minutes by `outbox.send_due_deliveries`), listed in the admin with

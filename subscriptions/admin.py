@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.admin.base import ReadOnlyAdmin
+from comments.moderators import is_moderator
+from core.admin import ReadOnlyAdmin
 
 from . import outbox
 from .models import Delivery, Subscription
@@ -28,7 +29,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.can_moderate")
+        return is_moderator(request.user)
 
     @admin.action(permissions=["moderate"], description=_("Send again now"))
     def send_again(self, request, queryset):

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from comments.models import Comment, Status
 
-from . import opt_in
+from . import links
 from .models import CONFIRM_WITHIN, Delivery, Subscription
 
 
@@ -18,12 +18,12 @@ def absolute(path: str) -> str:
 
 
 def unsubscribe_url(email: str, post_id: int | None) -> str:
-    token = opt_in.unsubscribe_token(email, post_id)
+    token = links.unsubscribe_token(email, post_id)
     return absolute(reverse("subscriptions:unsubscribe", args=[token]))
 
 
 def confirm_url(email: str) -> str:
-    return absolute(reverse("subscriptions:confirm", args=[opt_in.confirm_token(email)]))
+    return absolute(reverse("subscriptions:confirm", args=[links.confirm_token(email)]))
 
 
 def _one_line(text: str) -> str:
@@ -60,7 +60,7 @@ def message_for(delivery) -> EmailMessage | None:
 
 
 def _confirmation(delivery):
-    requests = list(opt_in.open_requests(delivery.email))
+    requests = list(links.open_requests(delivery.email))
     if not requests:
         return None  # confirmed, unsubscribed, expired, or its comment was spam
     posts = [(_one_line(s.post.title), absolute(s.post.get_absolute_url())) for s in requests]

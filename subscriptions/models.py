@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Status
+from comments.statuses import DELETABLE
 
 # An unconfirmed follow-up request is forgotten after this long.
 CONFIRM_WITHIN = timedelta(days=7)
@@ -36,7 +36,7 @@ class SubscriptionQuerySet(models.QuerySet):
 
     def in_good_standing(self):
         """Exclude requests whose comment was judged spam or thrown away."""
-        return self.exclude(comment__status__in=[Status.SPAM, Status.TRASH])
+        return self.exclude(comment__status__in=DELETABLE)
 
 
 class Subscription(models.Model):

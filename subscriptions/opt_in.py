@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CONFIRM_WITHIN, Delivery, Subscription
+from .links import normalise, open_requests
+from .models import Delivery, Subscription
+from .outbox import enqueue
 
 # The comment form's boxes (Jetpack's name for the follow-up box).
 FOLLOW_UPS_FIELD = "subscribe_comments"
@@ -14,17 +15,13 @@ APPROVAL_FIELD = "notify_approval"
 # At most one confirmation email per address in this long, however often it is asked for.
 CONFIRMATION_EVERY = timedelta(days=1)
 
-_CONFIRM_SALT = "subscriptions.confirm"
-_UNSUBSCRIBE_SALT = "subscriptions.unsubscribe"
+
+def on_comment_submitted(sender, comment, data, **kwargs) -> None:
+    request_from_form(comment, data)
 
 
-def normalise(email: str) -> str:
-    return email.strip().lower()
-
-
-def request_from_form(comment, form) -> list[Subscription]:
+def request_from_form(comment, data) -> list[Subscription]:
     """Record what the reader ticked under their stored comment; queue the confirmation."""
-    data = form.cleaned_data
     email = normalise(comment.author_email)
     made = []
     if data.get(APPROVAL_FIELD):
@@ -58,8 +55,6 @@ def _request_follow_ups(comment, email: str) -> Subscription:
 
 
 def _queue_confirmation(subscription) -> None:
-    from .outbox import enqueue
-
     recent = Delivery.objects.filter(
         kind=Delivery.Kind.CONFIRMATION,
         email=subscription.email,
@@ -74,51 +69,7 @@ def _queue_confirmation(subscription) -> None:
     enqueue(delivery)
 
 
-# Signed links ---------------------------------------------------------------------------------
-
-
-def confirm_token(email: str) -> str:
-    return signing.dumps({"e": normalise(email)}, salt=_CONFIRM_SALT, compress=True)
-
-
-def email_from_confirm_token(token: str) -> str:
-    """Return the address a confirmation link was made for; raise BadSignature if forged or old."""
-    data = signing.loads(token, salt=_CONFIRM_SALT, max_age=CONFIRM_WITHIN)
-    return _email_in(data)
-
-
-def unsubscribe_token(email: str, post_id: int | None) -> str:
-    """Sign an address and a post (None: every post) for a one-click unsubscribe link."""
-    return signing.dumps({"e": normalise(email), "p": post_id}, salt=_UNSUBSCRIBE_SALT)
-
-
-def read_unsubscribe_token(token: str) -> tuple[str, int | None]:
-    data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
-    post_id = data.get("p") if isinstance(data, dict) else None
-    if post_id is not None and not isinstance(post_id, int):
-        raise signing.BadSignature("Not an unsubscribe link.")
-    return _email_in(data), post_id
-
-
-def _email_in(data) -> str:
-    email = data.get("e") if isinstance(data, dict) else None
-    if not isinstance(email, str) or not email:
-        raise signing.BadSignature("Not a subscription link.")
-    return email
-
-
 # What the links do ----------------------------------------------------------------------------
-
-
-def open_requests(email: str):
-    """Return the address's follow-up requests that its confirmation link would confirm."""
-    return (
-        Subscription.objects.for_email(email)
-        .awaiting_confirmation()
-        .in_good_standing()
-        .select_related("post")
-        .order_by("requested_at")
-    )
 
 
 def confirm(email: str) -> int:

@@ -1,6 +1,10 @@
-"""Subscriptions are personal data: found, exported and erased with the reader's comments."""
+"""Subscriptions are personal data: counted, exported and erased with the reader's comments.
+
+SubscriptionsConfig.ready() registers these with `core.personal_data`.
+"""
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from .models import Subscription
 
@@ -9,10 +13,19 @@ def for_email(email: str):
     return Subscription.objects.for_email(email)
 
 
+def count_for_email(email: str) -> int:
+    return for_email(email).count()
+
+
+def describe(n: int) -> str:
+    return ngettext("%(n)d subscription", "%(n)d subscriptions", n) % {"n": n}
+
+
 def export_subscription(subscription) -> dict:
     """Return what is stored about one subscription and the emails sent for it."""
     return {
         "kind": subscription.kind,
+        "comment": subscription.comment_id,
         "email": subscription.email,
         "post": subscription.post.title,
         "post_url": f"{settings.SITE_URL}{subscription.post.get_absolute_url()}",

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from blog.models import Post
 
-from . import opt_in
+from . import links, opt_in
 
 # The signed token in the address is what authorises these links: they work from an email,
 # without a login or a CSRF cookie. RFC 8058 mail clients POST "List-Unsubscribe=One-Click".
@@ -22,10 +22,10 @@ def _invalid(request):
 def confirm(request, token):
     """Show what a confirmation link would confirm (GET); confirm it (POST)."""
     try:
-        email = opt_in.email_from_confirm_token(token)
+        email = links.email_from_confirm_token(token)
     except signing.BadSignature:
         return _invalid(request)
-    requests = list(opt_in.open_requests(email))
+    requests = list(links.open_requests(email))
     confirmed = 0
     if request.method == "POST":
         confirmed = opt_in.confirm(email)
@@ -47,7 +47,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     """Ask before unsubscribing (GET); unsubscribe at once, in one click (POST)."""
     try:
-        email, post_id = opt_in.read_unsubscribe_token(token)
+        email, post_id = links.read_unsubscribe_token(token)
     except signing.BadSignature:
         return _invalid(request)
     post = Post.objects.filter(pk=post_id).first() if post_id is not None else None

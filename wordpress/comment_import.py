@@ -9,7 +9,6 @@ Memory stays flat: no map of every comment's id is kept, only the compact `Known
 earlier imports, so that a second run skips known comments while reading.
 """
 
-import ipaddress
 from array import array
 from bisect import bisect_left
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Status, Verdict
 from comments.workflow import record_imported
+from core.addresses import stored_ip
 
 from . import content, wxr
 from .models import ImportedItem
@@ -167,7 +167,7 @@ class CommentWriter:
             author_email=record.email[:100],
             author_url=url if url.startswith(("http://", "https://")) else "",
             content=content.comment_text(record.content),
-            ip_address=_ip(record.ip),
+            ip_address=stored_ip(record.ip),
             user_agent=record.user_agent[:1000],
             submitted_at=submitted_at,
             kind=PING_KINDS.get(record.type, Comment.Kind.COMMENT),
@@ -191,10 +191,3 @@ def _loops(wp_id: int, parents: dict[int, int]) -> bool:
         if at == wp_id:
             return True
     return False
-
-
-def _ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None

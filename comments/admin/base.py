@@ -1,21 +1,8 @@
-from django.contrib import admin
+from ..moderators import is_moderator
 
 
 class ModeratesComments:
     """Gate admin actions with `permissions=["moderate"]` on the can_moderate permission."""
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.can_moderate")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that only the system writes: editors may read them, never edit them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return is_moderator(request.user)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import moves, purge, queue, tasks, workflow
-from ..models import DELETABLE, Comment, Status
+from ..models import Comment, Status
+from ..statuses import DELETABLE
 from . import display
 from .base import ModeratesComments
 from .desk import EditorsDesk

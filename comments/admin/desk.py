@@ -22,17 +22,22 @@ from django.views.decorators.http import require_POST
 
 from .. import moves, policy, purge, queue, replies, workflow
 from ..forms import CommentForm
-from ..models import DELETABLE, QUEUE, Comment, Status
+from ..models import Comment
+from ..statuses import DELETABLE, QUEUE
 from .views import comment_id, next_url
 
-# What each row offers, by status: (move name, short label) in WordPress's order.
-ROW_MOVES = {
-    Status.PENDING: [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))],
-    Status.AWAITING_CHECK: [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))],
-    Status.APPROVED: [("unapprove", _("Unapprove")), ("spam", _("Spam")), ("trash", _("Trash"))],
-    Status.SPAM: [("ham", _("Not spam"))],
-    Status.TRASH: [("restore", _("Restore"))],
-}
+
+def row_moves(status) -> list:
+    """Return the moves a comment's row offers: those that apply to its status, in order.
+
+    A comment thrown out is not moved between spam and trash from its row: it is restored,
+    or deleted for good (WordPress's spam row has no Trash either).
+    """
+    return [
+        move
+        for move in moves.MOVES.values()
+        if status in move.from_statuses and not (status in DELETABLE and move.to in DELETABLE)
+    ]
 
 
 def _with_next(url: str, back: str) -> str:
@@ -76,8 +81,8 @@ class EditorsDesk:
         status = comment.status
         return {
             "buttons": [
-                {"url": url(name, comment.pk), "label": label, "name": name}
-                for name, label in ROW_MOVES.get(status, [])
+                {"url": url(move.name, comment.pk), "label": move.row_label, "name": move.name}
+                for move in row_moves(status)
             ],
             "delete_url": url("delete_permanently", comment.pk) if status in DELETABLE else "",
             "reply_url": url("reply", comment.pk) if status in replies.REPLYABLE else "",

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from .. import moves, policy, queue, spam
-from ..models import QUEUE, Comment, CommentEvent, Status
+from ..models import Comment, CommentEvent, Status
 from ..replies import REPLYABLE
+from ..statuses import QUEUE
 from ..threads import avatar_url, thread
 
 STATUS_PARAM = "status"

@@ -68,7 +68,7 @@ class DataRequests:
             status=400 if form.errors else 200,
             title=_("Data requests"),
             form=form,
-            held=held,
+            held=None if held is None else privacy.held_text(held),
         )
 
     def data_export_view(self, request):
@@ -79,7 +79,7 @@ class DataRequests:
         email = form.cleaned_data["email"]
         privacy.record_request("Export", privacy.data_held(email), request.user)
         response = HttpResponse(
-            json.dumps(privacy.export_comments(email), indent=2, ensure_ascii=False),
+            json.dumps(privacy.export_person(email), indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="comments-data.json"'
@@ -98,11 +98,11 @@ class DataRequests:
                 "erase_confirm.html",
                 title=_("Erase this reader's data?"),
                 form=form,
-                held=held,
+                held=privacy.held_text(held),
                 email=email,
             )
         privacy.record_request("Erasure", held, request.user)
-        erased = privacy.erase_comments(email)
+        erased = privacy.erase_person(email)
         self.message_user(
             request,
             ngettext("Erased %(n)d comment.", "Erased %(n)d comments.", erased) % {"n": erased},

@@ -8,9 +8,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
+
 from .. import tasks
 from ..models import AkismetReport, CommentEvent, DiscussionSettings
-from .base import ModeratesComments, ReadOnlyAdmin
+from .base import ModeratesComments
 
 
 @admin.register(CommentEvent)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from comments import checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
 from tests.akismet_double import SITE_TIMEOUT
+from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +88,10 @@ def test_test_mode_sends_is_test(send, post, akismet_answers, settings):
     assert akismet_answers.calls[0]["is_test"] == 1
 
 
-def test_staff_comment_is_sent_with_the_administrator_role(send, client, post, akismet_answers):
-    client.force_login(UserFactory(is_staff=True))
+def test_a_moderators_comment_is_sent_with_the_administrator_role(
+    send, client, post, akismet_answers
+):
+    client.force_login(make_editor())
 
     send(post)
 
@@ -243,7 +246,7 @@ def test_double_spam_test_values_go_to_spam(send, post, double, fields):
 
 
 def test_double_administrator_role_is_ham(send, client, post, double):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(make_editor())
 
     send(post, author="akismet-guaranteed-spam")
 

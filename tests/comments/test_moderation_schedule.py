@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from comments import tasks
+from core import recurring
 
 pytestmark = pytest.mark.django_db
 PURGE = tasks.purge_comments.module_path
@@ -23,7 +24,7 @@ def queued_paths():
 
 
 def recurring_paths():
-    return sorted(recurring.module_path for recurring in tasks.RECURRING)
+    return sorted(task.module_path for task in recurring.RECURRING)
 
 
 def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, capsys):
@@ -37,15 +38,15 @@ def test_schedule_maintenance_queues_each_recurring_task_once(database_queue, ca
 
 def test_schedule_maintenance_removes_duplicate_runs(database_queue):
     for _ in range(3):
-        tasks.run_recurring.enqueue(PURGE)
+        recurring.run_recurring.enqueue(PURGE)
 
-    tasks.schedule_maintenance()
+    recurring.schedule_maintenance()
 
     assert queued_paths().count(PURGE) == 1
 
 
 def test_a_recurring_run_queues_its_next_run(database_queue):
-    tasks.run_recurring.call(PURGE)
+    recurring.run_recurring.call(PURGE)
 
     (next_run,) = DBTaskResult.objects.filter(task_path__endswith="run_recurring")
     assert next_run.args_kwargs["args"] == [PURGE]
@@ -59,8 +60,19 @@ def test_without_a_scheduling_backend_nothing_is_queued(capsys):
 
 
 def test_runs_queued_by_an_older_release_under_other_names_are_removed(database_queue):
-    tasks.run_recurring.enqueue("comments.moderation.purge_comments_task")
+    recurring.run_recurring.enqueue("comments.moderation.purge_comments_task")
 
-    tasks.schedule_maintenance()
+    recurring.schedule_maintenance()
 
+    assert queued_paths() == recurring_paths()
+
+
+def test_runs_queued_before_the_scheduler_moved_to_core_are_replaced(database_queue):
+    recurring.run_recurring.enqueue(PURGE)
+    # What an older release queued: the same run, under the scheduler's former address.
+    DBTaskResult.objects.update(task_path="comments.tasks.run_recurring")
+
+    recurring.schedule_maintenance()
+
+    assert not DBTaskResult.objects.filter(task_path="comments.tasks.run_recurring").exists()
     assert queued_paths() == recurring_paths()

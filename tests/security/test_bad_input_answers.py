@@ -1,4 +1,4 @@
-"""Rows of the README's "Bad input gets a clear answer" table not covered elsewhere."""
+"""Rows of docs/security-and-privacy.md's "Bad input" table not covered elsewhere."""
 
 import pytest
 from django.test import override_settings

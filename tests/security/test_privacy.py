@@ -10,6 +10,7 @@ from blog.models import Post
 from comments import tasks
 from comments.models import Comment, CommentEvent, Status
 from comments.privacy import anonymise_old_comments
+from core import recurring
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +107,8 @@ def test_export_comments_prints_everything_stored_about_a_person_as_json(capsys)
     call_command("export_comments", "--email", "ada@example.com")
 
     exported = json.loads(capsys.readouterr().out)
-    assert [c["id"] for c in exported] == [mine.pk]
-    record = exported[0]
+    assert [c["id"] for c in exported["comments"]] == [mine.pk]
+    record = exported["comments"][0]
     assert record["content"] == "My own words"
     assert record["post"] == "On selling"
     assert record["ip_address"] == "203.0.113.7"
@@ -155,9 +156,9 @@ def test_erase_comments_for_an_unknown_email_is_an_error():
 
 def test_the_maintenance_scheduler_runs_the_retention_task():
     old = _comment(61)
-    assert tasks.anonymise_old_comments in tasks.RECURRING
+    assert tasks.anonymise_old_comments in recurring.RECURRING
 
-    tasks.run_recurring.call(tasks.anonymise_old_comments.module_path)
+    recurring.run_recurring.call(tasks.anonymise_old_comments.module_path)
 
     old.refresh_from_db()
     assert old.ip_address is None

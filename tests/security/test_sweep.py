@@ -24,7 +24,7 @@ from django.test import Client
 
 from blog.models import Category, Post
 from comments.models import AkismetReport, CommentEvent, DiscussionSettings, Status
-from subscriptions import opt_in
+from subscriptions import links
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, PostFactory
 from tests.security import sweep
@@ -143,9 +143,9 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
     values["path"] = category_path if endpoint.name.startswith("blog:category") else page_path
     values["slug"] = "marketing" if endpoint.name.startswith("blog:tag") else slug
     values["token"] = (
-        opt_in.confirm_token(data.comment.author_email)
+        links.confirm_token(data.comment.author_email)
         if endpoint.name == "subscriptions:confirm"
-        else opt_in.unsubscribe_token(data.comment.author_email, data.post.pk)
+        else links.unsubscribe_token(data.comment.author_email, data.post.pk)
     )
     parts = endpoint.route.split("/")
     model_object = "object_id" in endpoint.kwargs and "content_type_id" not in endpoint.kwargs

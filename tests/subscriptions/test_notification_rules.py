@@ -435,7 +435,7 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
 
 
 def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_daily():
-    from comments import tasks
+    from core import recurring
 
-    assert tasks.RECURRING[outbox.send_due_deliveries] == timedelta(minutes=5)
-    assert tasks.RECURRING[outbox.prune_subscriptions] == timedelta(days=1)
+    assert recurring.RECURRING[outbox.send_due_deliveries] == timedelta(minutes=5)
+    assert recurring.RECURRING[outbox.prune_subscriptions] == timedelta(days=1)

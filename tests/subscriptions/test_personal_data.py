@@ -28,8 +28,10 @@ def test_export_comments_includes_the_subscriptions_and_the_emails_sent(subscrib
     out = StringIO()
     call_command("export_comments", email="grace@example.com", stdout=out)
 
-    [comment] = json.loads(out.getvalue())
-    kinds = {s["kind"]: s for s in comment["subscriptions"]}
+    exported = json.loads(out.getvalue())
+    [comment] = exported["comments"]
+    kinds = {s["kind"]: s for s in exported["subscriptions"]}
+    assert {s["comment"] for s in kinds.values()} == {comment["id"]}
     assert set(kinds) == {"approval", "follow_ups"}
     follow_ups = kinds["follow_ups"]
     assert follow_ups["email"] == "grace@example.com"

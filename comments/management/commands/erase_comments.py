@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
-from comments.privacy import comments_by_email, erase_comments
+from comments.privacy import comments_by_email, erase_person
 
 
 class Command(BaseCommand):
     help = (
-        "Delete every comment written with an email address (a data-subject erasure request). "
+        "Delete every comment written with an email address, and everything else stored about "
+        "it (a data-subject erasure request). "
         "Replies by other readers are kept and move to their nearest surviving ancestor."
     )
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 % {"n": count}
             )
             return
-        erased = erase_comments(email)
+        erased = erase_person(email)
         self.stdout.write(
             ngettext("Deleted %(n)d comment.", "Deleted %(n)d comments.", erased) % {"n": erased}
         )

@@ -2,14 +2,17 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from comments.privacy import export_comments
+from comments.privacy import export_person
 
 
 class Command(BaseCommand):
-    help = "Print, as JSON, everything stored about the comments written with an email address."
+    help = (
+        "Print, as JSON, everything stored about a person by email address: their comments, "
+        "and what else the site keeps about them (their subscriptions)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--email", required=True, help="The commenter's email address.")
 
     def handle(self, *args, email, **options):
-        self.stdout.write(json.dumps(export_comments(email), indent=2, ensure_ascii=False))
+        self.stdout.write(json.dumps(export_person(email), indent=2, ensure_ascii=False))

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from comments.tasks import schedule_maintenance
+from core.recurring import schedule_maintenance
 
 
 class Command(BaseCommand):
     help = (
-        "Make sure each recurring task (purge, overdue spam checks, Akismet reports, privacy "
-        "retention) has exactly one future run queued. Safe to run on every start."
+        "Make sure each recurring task (purge, overdue spam checks, Akismet reports, retention, "
+        "subscriber emails) has exactly one future run queued. Safe to run on every start."
     )
 
     def handle(self, *args, **options):
