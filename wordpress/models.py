@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_site_path
 
 
 class ImportedItem(models.Model):
@@ -53,6 +56,7 @@ class OldLink(models.Model):
         _("new address"),
         max_length=500,
         blank=True,
+        validators=[validate_site_path],
         help_text=_("Used when no post is chosen: a path on this site, such as /about/."),
     )
 
@@ -63,6 +67,12 @@ class OldLink(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.target()}"
+
+    def clean(self):
+        if not self.post_id and not self.new_path:
+            raise ValidationError(
+                {"new_path": _("Choose the post or page it now is, or give its new address.")}
+            )
 
     def target(self) -> str:
         return self.post.get_absolute_url() if self.post_id else self.new_path
