@@ -9,7 +9,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .markup import render_markdown
 from .models import AuthorProfile, Category, Post
 
 
@@ -79,13 +78,22 @@ class PostAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = self.get_form(request, post)(request.POST, request.FILES, instance=post)
         # Only what the article shows must be valid; a taken slug still previews.
-        shown = ["title", "body", "copyright_notice", "author", "published_at", "status"]
+        shown = [
+            "title",
+            "body",
+            "body_format",
+            "copyright_notice",
+            "author",
+            "published_at",
+            "status",
+        ]
         form.is_valid()
         errors = [(form[name].label, form.errors[name]) for name in shown if name in form.errors]
         preview = None
         if not errors:
             preview = Post(**{name: form.cleaned_data[name] for name in shown})
-            preview.body_html = render_markdown(preview.body)
+            # The rule `save()` applies: an imported HTML post previews as HTML.
+            preview.body_html = preview.render_body()
         response = TemplateResponse(
             request,
             "blog/preview.html",
