@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -38,7 +39,9 @@ class ArchiveView(ListView):
     def get(self, request, *args, **kwargs):
         self.term = self.get_term()
         canonical = self.term_url()
-        if request.path != canonical:
+        # request.path is decoded and reverse() is not: compare both as URIs (a username
+        # or slug of letters beyond ASCII would otherwise redirect to itself forever).
+        if iri_to_uri(request.path) != canonical:
             return redirect(canonical, permanent=True)
         response = super().get(request, *args, **kwargs)
         if not request.user.is_authenticated:

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PostFactory
+from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
 from wordpress.models import OldLink
+
+from .helpers import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,24 @@ def test_an_old_link_to_a_post_still_redirects(client):
     response = client.get("/?p=7")
 
     assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
+
+
+def test_an_old_author_link_to_the_home_page_does_not_shadow_the_author_archive(client):
+    # Earlier imports sent /author/<login>/ to the home page.
+    author = AuthorProfileFactory(user=UserFactory(username="writer")).user
+    PostFactory(author=author, title="By the writer")
+    OldLink.objects.create(old_path="/author/writer/", new_path="/")
+
+    response = client.get("/author/writer/")
+
+    assert response.status_code == 200
+    assert "By the writer" in response.text
+
+
+def test_an_imported_authors_old_address_is_their_archive(client):
+    run_import("site.xml")
+
+    response = client.get("/author/jbj/")
+
+    assert response.status_code == 200
+    assert response.context["heading"].startswith("Posts by ")
