@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .image_admin import ImageAdmin  # noqa: F401 (registers the image library)
-from .markup import render_markdown
 from .models import AuthorProfile, Category, Post
 
 
@@ -94,15 +93,16 @@ class PostAdmin(admin.ModelAdmin):
         form = self.get_form(request, post)(request.POST, request.FILES, instance=post)
         # Only what the article shows must be valid; a taken slug still previews.
         shown = [
-            *("title", "body", "copyright_notice", "author", "published_at", "status"),
-            "featured_image",
+            *("title", "body", "body_format", "copyright_notice", "author", "published_at"),
+            *("status", "featured_image"),
         ]
         form.is_valid()
         errors = [(form[name].label, form.errors[name]) for name in shown if name in form.errors]
         preview = None
         if not errors:
             preview = Post(**{name: form.cleaned_data[name] for name in shown})
-            preview.body_html = render_markdown(preview.body)
+            # The rule `save()` applies: an imported HTML post previews as HTML.
+            preview.body_html = preview.render_body()
         response = TemplateResponse(
             request,
             "blog/preview.html",

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from core.http_caching import cache_for_readers
 
-from . import archives, feeds, pages, taxonomy_feeds, taxonomy_views, views
+from . import archives, authors, feeds, pages, taxonomy_feeds, taxonomy_views, views
 
 app_name = "blog"
 
@@ -49,6 +49,22 @@ urlpatterns = [
     ),
     path(
         "tag/<uslug:slug>/", cache_for_readers(taxonomy_views.TagArchiveView.as_view()), name="tag"
+    ),
+    # --- Author archives (issue 19), at WordPress's addresses ---
+    path(
+        "author/<str:username>/feed/",
+        cache_for_readers(authors.AuthorFeed()),
+        name="author_feed",
+    ),
+    path(
+        "author/<str:username>/feed/atom/",
+        cache_for_readers(authors.AuthorAtomFeed()),
+        name="author_feed_atom",
+    ),
+    path(
+        "author/<str:username>/",
+        cache_for_readers(authors.AuthorArchiveView.as_view()),
+        name="author",
     ),
     # Last: any other path of slugs may be a page.
     path("<slugpath:path>/", pages.PageDetailView.as_view(), name="page"),

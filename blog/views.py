@@ -55,6 +55,8 @@ def author_fingerprint(post) -> str:
     """Summarise the author details the article shows, which can change without the post."""
     profile = getattr(post.author, "author_profile", None)
     return _digest(
+        # The byline links to the author's archive by username.
+        post.author.get_username(),
         post.author.get_full_name(),
         profile.display_name if profile else "",
         profile.bio if profile else "",

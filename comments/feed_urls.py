@@ -1,11 +1,16 @@
 """The comment feeds' addresses: WordPress's, one of them under each post's permalink."""
 
-from django.urls import path
+from django.urls import path, re_path
+
+from core.slugs import SlugPathConverter
 
 from . import feeds
 
 app_name = "comment_feeds"
 ATOM = {"feed": feeds.atom_feed}
+# A page's address is any path of slugs; these come first (config/urls.py), so the blog's
+# own feeds under category/, tag/ and author/ are left to it.
+PAGE = rf"^(?!(?:category|tag|author)/)(?P<path>{SlugPathConverter.regex})/feed/"
 
 urlpatterns = [
     path("comments/feed/", feeds.site_comments_feed, name="site_rss"),
@@ -17,4 +22,6 @@ urlpatterns = [
         ATOM,
         name="post_atom",
     ),
+    re_path(rf"{PAGE}$", feeds.page_comments_feed, name="page_rss"),
+    re_path(rf"{PAGE}atom/$", feeds.page_comments_feed, ATOM, name="page_atom"),
 ]

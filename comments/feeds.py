@@ -1,6 +1,7 @@
 """RSS and Atom feeds of approved comments, at WordPress's addresses.
 
-The whole site's at /comments/feed/ and each post's at <permalink>feed/ (add atom/ for Atom).
+The whole site's at /comments/feed/ and each post's or page's at <permalink>feed/ (add atom/
+for Atom).
 Items carry the post's title, the commenter's name (never their email), the text as the page
 shows it, and the comment's permalink. Pingbacks and trackbacks are items too, as in
 WordPress's comment feed, titled as what they are.
@@ -120,7 +121,20 @@ def site_comments_feed(request, feed=rss_feed):
 @require_safe
 def post_comments_feed(request, year, month, slug, feed=rss_feed):
     """Serve one post's comment feed at its permalink followed by feed/."""
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+    return _one_post_feed(request, get_object_or_404(Post.objects.published(), slug=slug), feed)
+
+
+@require_safe
+def page_comments_feed(request, path, feed=rss_feed):
+    """Serve a page's comment feed at its address followed by feed/ (`/about/feed/`)."""
+    slug = path.rsplit("/", 1)[-1]
+    return _one_post_feed(
+        request, get_object_or_404(Post.objects.published().pages(), slug=slug), feed
+    )
+
+
+def _one_post_feed(request, post, feed):
+    # Only at the item's own address: a slug alone could name it under any path.
     if not request.path.startswith(f"{post.get_absolute_url()}feed/"):
         raise Http404(_("No post at this address."))
     return public_conditional_response(

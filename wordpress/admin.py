@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import tasks
+from . import runs, tasks
 from .forms import ImportForm, SizeLimit, too_large_message
 from .models import ImportedItem, ImportRun, OldLink
 
@@ -44,6 +44,8 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["started_by"]
     change_list_template = "admin/wordpress/importrun/change_list.html"
+    # Runs are deleted one at a time, from their page: a bulk delete could take a running one.
+    actions = None
 
     def get_queryset(self, request):
         # The upload can be tens of megabytes; no page here shows it.
@@ -51,7 +53,12 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.import_view)
-        return [path("import/", upload, name="wordpress_importrun_import"), *super().get_urls()]
+        retry = self.admin_site.admin_view(self.retry_view)
+        return [
+            path("import/", upload, name="wordpress_importrun_import"),
+            path("<path:object_id>/retry/", retry, name="wordpress_importrun_retry"),
+            *super().get_urls(),
+        ]
 
     # Whoever may start an import may follow it; nobody edits a run by hand.
     def has_view_permission(self, request, obj=None):
@@ -59,6 +66,15 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # A finished, failed or still waiting run may go (with its upload); a running one not.
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.state != ImportRun.State.RUNNING)
+
+    def changelist_view(self, request, extra_context=None):
+        runs.fail_stale()
+        return super().changelist_view(request, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:wordpress_importrun_import")
@@ -79,10 +95,15 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES, size_limit=limit)
             if form.is_valid():
-                run = self.start(request, form.cleaned_data["file"])
-                return redirect("admin:wordpress_importrun_change", run.pk)
+                try:
+                    run = self.start(request, form.cleaned_data["file"])
+                except runs.Busy as busy:
+                    form.add_error("file", busy_message(busy.run))
+                else:
+                    return redirect("admin:wordpress_importrun_change", run.pk)
         else:
             form = ImportForm()
+        under_way = runs.active() if request.method != "POST" else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -92,23 +113,20 @@ class ImportRunAdmin(admin.ModelAdmin):
             # with ?too-large instead (deploy/nginx/templates/blog-site.inc.template).
             "too_large": too_large_message(form.limit) if "too-large" in request.GET else "",
             "runs_url": reverse("admin:wordpress_importrun_changelist"),
+            "under_way": under_way,
         }
         return TemplateResponse(request, "admin/wordpress/importrun/import.html", context)
 
     @transaction.atomic
     def start(self, request, upload) -> ImportRun:
-        run = ImportRun.objects.create(
-            started_by=request.user,
-            file_name=upload.name[:255],
-            file_size=upload.size,
-            upload=b"".join(upload.chunks()),
-        )
+        run = runs.begin(request.user, upload)
         self.log_addition(request, run, [{"added": {}}])
         transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
         return run
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Show the run: its progress, refreshing itself until it ends; then its result."""
+        runs.fail_stale()
         run = self.get_object(request, object_id)
         if run is None:
             raise Http404
@@ -120,5 +138,39 @@ class ImportRunAdmin(admin.ModelAdmin):
             "title": _("Import of %(file)s") % {"file": run.file_name},
             "run": run,
             "import_url": reverse("admin:wordpress_importrun_import"),
+            "can_retry": self.has_add_permission(request) and runs.retryable(run),
+            "can_delete": self.has_delete_permission(request, run),
         }
         return TemplateResponse(request, "admin/wordpress/importrun/run.html", context)
+
+    @method_decorator(csrf_protect)
+    def retry_view(self, request, object_id):
+        """Queue a failed run's kept upload again, as a new attempt."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        run = self.get_object(request, object_id)
+        if run is None:
+            raise Http404
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                queued = runs.retry(run)
+                if queued:
+                    self.log_change(request, run, [{"changed": {"fields": ["state"]}}])
+                    transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
+        except runs.Busy as busy:
+            messages.error(request, busy_message(busy.run))
+        else:
+            if queued:
+                messages.success(request, _("The import is queued again."))
+            else:
+                messages.error(request, _("Only a failed import whose file was kept can retry."))
+        return redirect("admin:wordpress_importrun_change", run.pk)
+
+
+def busy_message(run: ImportRun) -> str:
+    return _(
+        "Another import is under way: “%(file)s” (%(state)s). One import runs at a time; "
+        "send this file again when that one has ended."
+    ) % {"file": run.file_name, "state": run.get_state_display()}

@@ -3,6 +3,7 @@ import re
 from django.http import HttpResponsePermanentRedirect
 
 from .models import OldLink
+from .validators import is_site_path
 
 # WordPress answers an item's address followed by these; so do we, on the item's new one.
 _SUFFIX = re.compile(r"^(?P<base>.*?/)(?:(?P<feed>feed/)|comment-page-(?P<page>\d+)/)$")
@@ -54,6 +55,9 @@ class OldLinkMiddleware:
             return None
         target = link.target()
         if link.post_id and not link.post.is_published:
+            return None
+        # Rows written before new_path was validated, or by a bulk write, may point anywhere.
+        if not is_site_path(target):
             return None
         target = f"{target}{suffix}" if suffix else target
         if target == request.get_full_path():

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_site_path
 
 
 class ImportedItem(models.Model):
@@ -59,6 +62,7 @@ class OldLink(models.Model):
         _("new address"),
         max_length=500,
         blank=True,
+        validators=[validate_site_path],
         help_text=_("Used when no post is chosen: a path on this site, such as /about/."),
     )
 
@@ -69,6 +73,12 @@ class OldLink(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.target()}"
+
+    def clean(self):
+        if not self.post_id and not self.new_path:
+            raise ValidationError(
+                {"new_path": _("Choose the post or page it now is, or give its new address.")}
+            )
 
     def target(self) -> str:
         return self.post.get_absolute_url() if self.post_id else self.new_path
@@ -95,13 +105,19 @@ class ImportRun(models.Model):
     file_size = models.PositiveBigIntegerField(_("size in bytes"))
     # The upload travels to the worker in the database: in docker-compose.yml the worker is
     # another container, and no volume for uploads is shared with `web` (only the static
-    # files are). It is emptied once the import has finished, done or failed.
+    # files are). It is emptied once the import is done, or the file was refused; a run
+    # that failed otherwise (a crash, a worker gone) keeps it for Retry, until deleted.
     upload = models.BinaryField(_("uploaded export"), default=b"")
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.WAITING)
     items_read = models.PositiveIntegerField(_("items and comments read"), default=0)
     bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The worker's sign of life, written every few seconds while it imports (wordpress.runs):
+    # a run whose worker died stops getting it, and the sweep marks it failed.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Each Retry starts a new attempt; a worker writes only to the attempt it claimed.
+    attempt = models.PositiveIntegerField(_("attempt"), default=1)
     # The summary `import_wordpress` prints, or the one line that says why the file was refused.
     result = models.TextField(_("result"), blank=True)
 
@@ -109,6 +125,12 @@ class ImportRun(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("import from WordPress")
         verbose_name_plural = _("imports from WordPress")
+        constraints = [
+            # One import at a time: two would fight over the same posts and slugs.
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="running"), name="one_running_import"
+            ),
+        ]
 
     def __str__(self):
         return self.file_name

@@ -6,13 +6,25 @@ editor's page while that transaction is still open, so `Progress` writes it thro
 config/settings/base.py, whose autocommitted updates are visible at once. That is Django's
 public way to hold two connections; nothing the import writes goes through it, so a failed
 import still leaves nothing behind.
+
+Runs end, whatever happens to the worker: while it imports, a `Heartbeat` thread writes
+the run's `heartbeat_at` through the same alias, and `fail_stale()` marks failed a run
+that has had none for WORDPRESS_IMPORT_STALE_MINUTES. One import runs at a time: starting,
+retrying and claiming a run happen under one PostgreSQL advisory lock (`exclusive()`), and
+a partial unique constraint forbids a second running row whatever the code does.
 """
 
 import io
 import logging
+import threading
 import time
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .importer import import_wxr
 from .models import ImportRun
@@ -23,6 +35,20 @@ logger = logging.getLogger(__name__)
 PROGRESS_DB = "progress"
 # At most one progress row update a second, however fast the importer reads.
 PROGRESS_EVERY_SECONDS = 1.0
+# How often a working import says it is alive; far below the stale limit's minutes.
+HEARTBEAT_SECONDS = 15.0
+# The advisory lock all starts, retries and claims of a run take (any fixed 64-bit number).
+LOCK_KEY = 0x57505F494D504F52  # "WP_IMPOR"
+
+State = ImportRun.State
+
+
+class Busy(Exception):
+    """Another import is waiting or running; `run` is that one."""
+
+    def __init__(self, run: ImportRun):
+        super().__init__(run.file_name)
+        self.run = run
 
 
 class Progress:
@@ -46,38 +72,170 @@ class Progress:
         )
 
 
-def run(run_id: int) -> str:
-    """Import the upload of run `run_id` once; return its new state."""
-    # Claimed with one UPDATE, so a task delivered twice imports once.
-    claimed = ImportRun.objects.filter(pk=run_id, state=ImportRun.State.WAITING).update(
-        state=ImportRun.State.RUNNING, started_at=timezone.now()
+class Heartbeat(threading.Thread):
+    """Write the run's sign of life every HEARTBEAT_SECONDS until stopped."""
+
+    def __init__(self, run_id: int, attempt: int):
+        super().__init__(name=f"import-{run_id}-heartbeat", daemon=True)
+        self.run_id, self.attempt = run_id, attempt
+        self.stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                ImportRun.objects.using(PROGRESS_DB).filter(
+                    pk=self.run_id, attempt=self.attempt, state=State.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        except Exception:
+            # A lost heartbeat only risks the run being failed later; the import goes on.
+            logger.exception("The heartbeat of import run %s stopped", self.run_id)
+        finally:
+            connections[PROGRESS_DB].close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def exclusive() -> None:
+    """Hold the imports' lock until the current transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def stale_before():
+    return timezone.now() - timedelta(minutes=settings.WORDPRESS_IMPORT_STALE_MINUTES)
+
+
+def fail_stale() -> int:
+    """Mark failed every running import whose worker has gone quiet; keep its upload."""
+    minutes = settings.WORDPRESS_IMPORT_STALE_MINUTES
+    cutoff = stale_before()
+    quiet = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    return ImportRun.objects.filter(quiet, state=State.RUNNING).update(
+        state=State.FAILED,
+        finished_at=timezone.now(),
+        result=_(
+            "The task worker stopped giving signs of life (none for %(minutes)d minutes): it "
+            "was stopped or its machine went away. The import was rolled back; nothing was "
+            "stored. Retry imports the same file again."
+        )
+        % {"minutes": minutes},
+    )
+
+
+def active() -> ImportRun | None:
+    """Return the import waiting or running now, if any."""
+    waiting_or_running = ImportRun.objects.filter(state__in=[State.WAITING, State.RUNNING])
+    return waiting_or_running.defer("upload").order_by("pk").first()
+
+
+def retryable(run: ImportRun) -> bool:
+    """Tell whether Retry can import the run again: it failed and its upload was kept."""
+    failed = ImportRun.objects.filter(pk=run.pk, state=State.FAILED)
+    return failed.exclude(upload=b"").exists()
+
+
+@transaction.atomic
+def begin(user, upload) -> ImportRun:
+    """Record an uploaded export as a waiting run, or raise Busy if another is under way."""
+    exclusive()
+    fail_stale()
+    if (other := active()) is not None:
+        raise Busy(other)
+    return ImportRun.objects.create(
+        started_by=user,
+        file_name=upload.name[:255],
+        file_size=upload.size,
+        upload=b"".join(upload.chunks()),
+    )
+
+
+@transaction.atomic
+def retry(run: ImportRun) -> bool:
+    """Put a failed run back in the queue as a new attempt; False if it cannot be retried."""
+    exclusive()
+    fail_stale()
+    if (other := active()) is not None:
+        raise Busy(other)
+    return bool(
+        ImportRun.objects.filter(pk=run.pk, state=State.FAILED)
+        .exclude(upload=b"")
+        .update(
+            state=State.WAITING,
+            attempt=run.attempt + 1,
+            result="",
+            items_read=0,
+            bytes_read=0,
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=None,
+        )
+    )
+
+
+@transaction.atomic
+def claim(run_id: int) -> int | str:
+    """Mark the run running and return its attempt, or say why it was left alone."""
+    exclusive()
+    fail_stale()
+    if ImportRun.objects.filter(state=State.RUNNING).exists():
+        # It stays waiting; the sweep queues it again once the other has ended.
+        return "another import is running"
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(pk=run_id, state=State.WAITING).update(
+        state=State.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return "not waiting"
+    return ImportRun.objects.filter(pk=run_id).values_list("attempt", flat=True).get()
+
+
+def run(run_id: int) -> str:
+    """Import the upload of run `run_id` once; return its new state."""
+    attempt = claim(run_id)
+    if isinstance(attempt, str):
+        return attempt
     data = ImportRun.objects.filter(pk=run_id).values_list("upload", flat=True).get()
     source = io.BytesIO(data)
     del data
     progress = Progress(run_id, source)
+    heartbeat = Heartbeat(run_id, attempt)
+    heartbeat.start()
+    keep_upload = False
     try:
         summary = import_wxr(source, progress=progress)
     except WXRError as error:
-        state, result = ImportRun.State.FAILED, str(error)
+        # The file itself was refused: importing it again would refuse it again.
+        state, result = State.FAILED, str(error)
     except Exception as error:
         # A bug, not the file: the transaction rolled back, so the run says so and stops.
         logger.exception("The import of run %s failed", run_id)
-        state = ImportRun.State.FAILED
+        state, keep_upload = State.FAILED, True
         result = (
             f"The import stopped on an unexpected error ({type(error).__name__}); "
-            "nothing was stored."
+            "nothing was stored. Retry imports the same file again."
         )
     else:
-        state, result = ImportRun.State.DONE, "\n".join(summary.lines())
-    ImportRun.objects.filter(pk=run_id).update(
+        state, result = State.DONE, "\n".join(summary.lines())
+    finally:
+        heartbeat.stop()
+    ended = {"upload": b""} if not keep_upload else {}
+    # A late worker whose run was failed meanwhile still tells the truth, unless retried.
+    ImportRun.objects.filter(pk=run_id, attempt=attempt).update(
         state=state,
         result=result,
         items_read=progress.count,
         bytes_read=source.tell(),
         finished_at=timezone.now(),
-        upload=b"",
+        **ended,
     )
     return state
+
+
+def overdue_waiting() -> list[int]:
+    """Return the waiting run to queue again: the oldest, when none runs and it waited long."""
+    if ImportRun.objects.filter(state=State.RUNNING).exists():
+        return []
+    waiting = ImportRun.objects.filter(state=State.WAITING, created_at__lt=stale_before())
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[:1])

@@ -259,6 +259,8 @@ COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 
 # The largest WordPress export an editor may upload in the admin ("Import from WordPress").
 WORDPRESS_IMPORT_MAX_BYTES = env.int("WORDPRESS_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+# Minutes without a sign of life from its worker after which a running import is failed.
+WORDPRESS_IMPORT_STALE_MINUTES = env.int("WORDPRESS_IMPORT_STALE_MINUTES", default=10)
 
 # Background work (spam checks, Akismet reports, purges) goes through Django's Tasks API.
 TASKS = {

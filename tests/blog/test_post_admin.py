@@ -152,3 +152,19 @@ def test_an_editor_writes_an_excerpt_that_the_home_list_shows_and_clears_it_agai
         "article.post-summary"
     )
     assert "First paragraph about marketing." in summary.get_text()
+
+
+def test_preview_of_an_imported_html_post_shows_its_html_sanitised(editor_client):
+    post = PostFactory(body_format=Post.BodyFormat.HTML, body="<p>Old <strong>bold</strong></p>")
+
+    response = editor_client.post(
+        f"/admin/blog/post/{post.pk}/preview/",
+        form_data(post, body="<p>New <em>words</em></p><script>alert(1)</script>"),
+    )
+
+    body = BeautifulSoup(response.content, "html.parser").select_one(".post-body")
+    assert response.status_code == 200
+    assert body.find("em").get_text() == "words"
+    assert "<em>" not in body.get_text()
+    assert body.find("script") is None
+    assert body.find("p").get_text() == "New words"

@@ -50,6 +50,8 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         # Importing a WordPress export from the admin (issue 15).
         "wordpress.add_importrun",
         "wordpress.view_importrun",
+        # Deleting a finished or failed import (issue 19).
+        "wordpress.delete_importrun",
     }
 
 

@@ -8,6 +8,10 @@ from django.core.management import call_command
 FIXTURES = Path(__file__).parent / "fixtures"
 # "Import from WordPress" and the permissions it gives the Editors group.
 MIGRATION = importlib.import_module("wordpress.migrations.0004_import_runs_from_the_admin")
+# ... and deleting finished runs (issue 19).
+DELETE_MIGRATION = importlib.import_module(
+    "wordpress.migrations.0006_import_runs_end_one_at_a_time"
+)
 
 
 def run_import(name: str, *args) -> str:
@@ -41,7 +45,8 @@ def grant_import(user):
     """Give `user` what the migration gives the Editors group (a flush forgets it)."""
     user.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="wordpress", codename__in=MIGRATION.CODENAMES
+            content_type__app_label="wordpress",
+            codename__in=[*MIGRATION.CODENAMES, *DELETE_MIGRATION.CODENAMES],
         )
     )
     return user

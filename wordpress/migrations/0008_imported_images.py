@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wordpress', '0005_imports_by_site'),
+        ('wordpress', '0007_imports_by_site'),
     ]
 
     operations = [

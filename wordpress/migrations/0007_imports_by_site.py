@@ -12,7 +12,7 @@ def keep_old_numbers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wordpress", "0004_import_runs_from_the_admin"),
+        ("wordpress", "0006_import_runs_end_one_at_a_time"),
         ("comments", "0011_old_comment_numbers"),
     ]
 
