@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
+
+# The admin is the blog's own: its name on every page, not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
 
 SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.text import clip
+
 from .. import moves, purge, queue, tasks, workflow
 from ..models import DELETABLE, Comment, Status
 from . import display
@@ -125,6 +127,16 @@ class CommentAdmin(
 
     def delete_model(self, request, obj):
         purge.delete_permanently([obj.pk], request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Who said it where, in whole words: "Comment by Rita on “Selling vs. Marketing”".
+            context["title"] = _t("Comment by %(name)s on “%(title)s”") % {
+                "name": clip(obj.author_name, 40),
+                "title": clip(obj.post.title, 60),
+            }
+            context["subtitle"] = None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
         # An id that cannot be a comment's is not found, rather than a database error.

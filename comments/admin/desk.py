@@ -57,14 +57,23 @@ def _row_urls(request):
 
 
 class QuickEditForm(forms.ModelForm):
+    """What the reader wrote, labelled as the reader's form labels it."""
+
+    required_css_class = "required"
     author_url = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
 
     class Meta:
         model = Comment
         fields = workflow.EDITABLE
+        labels = {"author_name": _("Name"), "author_email": _("Email"), "content": _("Comment")}
         widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+
+    def __init__(self, *args, instance, **kwargs):
+        # Ids of the comment's own: the form opens inside the queue, beside other rows' forms.
+        kwargs.setdefault("auto_id", f"quick-edit-{instance.pk}-%s")
+        super().__init__(*args, instance=instance, label_suffix="", **kwargs)
 
 
 class EditorsDesk:

@@ -1,0 +1,72 @@
+"""What the editors' pages are called, how their forms are labelled, what their counts link to."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Status
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def title_of(page) -> str:
+    return html.unescape(re.search(r"<title>(.*?)</title>", page.text, re.S).group(1)).strip()
+
+
+def test_the_admin_carries_the_blogs_name_not_djangos(editor_client, settings):
+    page = editor_client.get("/admin/")
+
+    assert f'<a href="/admin/">{settings.SITE_NAME}</a>' in page.text
+    assert title_of(page).endswith(f"| {settings.SITE_NAME}")
+    assert "Django administration" not in page.text
+    assert "Django site admin" not in page.text
+
+
+def test_the_comment_page_is_titled_by_author_and_post_in_whole_words(editor_client):
+    post = PostFactory(
+        title="Why selling and marketing are two halves of one job, and which comes first"
+    )
+    comment = CommentFactory(
+        post=post,
+        author_name="Rita Reader",
+        content="Marketing makes selling possible; selling pays for marketing. " * 3,
+    )
+
+    page = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    heading = html.unescape(re.search(r"<h1>(.*?)</h1>", page.text, re.S).group(1))
+    assert (
+        heading
+        == "Comment by Rita Reader on “Why selling and marketing are two halves of one job, and…”"
+    )
+    assert title_of(page).startswith(heading)
+    assert str(post.pk) not in heading
+    history = editor_client.get(reverse("admin:comments_comment_history", args=[comment.pk]))
+    # Every word on the history page's title is whole.
+    assert "“Marketing makes selling possible; selling pays…”" in title_of(history)
+
+
+def test_a_short_title_is_shown_whole(editor_client):
+    comment = CommentFactory(post=PostFactory(title="Short"), author_name="Sam")
+
+    page = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    assert "<h1>Comment by Sam on “Short”</h1>" in page.text
+
+
+def test_quick_edit_labels_each_field_as_the_readers_form_does(editor_client):
+    comment = CommentFactory(status=Status.PENDING)
+
+    page = editor_client.get(reverse("admin:comments_comment_quick_edit", args=[comment.pk]))
+
+    form = re.search(r'<form[^>]*class="quick-edit.*?</form>', page.text, re.S).group(0)
+    labels = dict(re.findall(r'<label[^>]*for="([^"]+)"[^>]*>([^<]+)</label>', form))
+    fields = re.findall(r'<(?:input|textarea)[^>]*\bname="(?!csrf)([^"]+)"[^>]*>', form)
+    ids = dict(re.findall(r'<(?:input|textarea)[^>]*name="(?!csrf)([^"]+)"[^>]*id="([^"]+)"', form))
+    assert fields == ["author_name", "author_email", "author_url", "content"]
+    assert [labels[ids[name]] for name in fields] == ["Name", "Email", "Website", "Comment"]
+    # Ids of the comment's own: the form opens inside the queue, beside other rows.
+    assert all(str(comment.pk) in field_id for field_id in ids.values())
