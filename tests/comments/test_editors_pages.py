@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Status
+from tests.comments.moderation_helpers import queue_url
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,30 @@ def test_quick_edit_labels_each_field_as_the_readers_form_does(editor_client):
     assert [labels[ids[name]] for name in fields] == ["Name", "Email", "Website", "Comment"]
     # Ids of the comment's own: the form opens inside the queue, beside other rows.
     assert all(str(comment.pk) in field_id for field_id in ids.values())
+
+
+def test_the_queue_shows_how_many_wait_on_each_post_linking_to_them(editor_client):
+    busy = PostFactory(title="Busy post")
+    CommentFactory.create_batch(3, post=busy, status=Status.PENDING)
+    CommentFactory(post=busy, status=Status.APPROVED)
+    CommentFactory(post=PostFactory(title="Quiet post"), status=Status.PENDING)
+
+    page = editor_client.get(queue_url()).text
+
+    busy_link = html.escape(queue_url(post__id__exact=busy.pk))
+    assert f'<a class="post-pending" href="{busy_link}">3 pending</a>' in page
+    assert ">1 pending</a>" in page
+    followed = editor_client.get(queue_url(post__id__exact=busy.pk))
+    assert len(followed.context["cl"].result_list) == 3
+
+
+def test_the_authors_approved_count_links_to_their_comments(editor_client):
+    CommentFactory.create_batch(2, author_email="fan@example.com", status=Status.APPROVED)
+    CommentFactory(author_email="fan@example.com", status=Status.PENDING)
+
+    page = editor_client.get(queue_url()).text
+
+    link = html.escape(queue_url(q="fan@example.com", status="approved"))
+    assert f'<a class="approved-count" href="{link}">2 approved</a>' in page
+    followed = editor_client.get(queue_url(q="fan@example.com", status="approved"))
+    assert len(followed.context["cl"].result_list) == 2
