@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from core.text import clip
 
 from .. import moves, purge, queue, tasks, workflow
 from ..models import DELETABLE, Comment, Status
-from . import display
+from . import display, undo
 from .base import ModeratesComments
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
@@ -221,11 +222,12 @@ class CommentAdmin(
         ids = list(
             queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
         )
+        since = timezone.now()
         changed = tasks.run_or_hand_off(tasks.apply_move, ids, move.name, request.user.pk)
         if changed is None:
             message = tasks.background_message(move.working, len(ids))
         else:
-            message = move.message(changed)
+            message = undo.offer(request, move, ids, since, changed, request.get_full_path())
         self.message_user(request, message, messages.SUCCESS)
         return changed
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import moves, purge, queue, tasks, workflow
 from ..models import Comment, Status
+from . import undo
 
 
 def checks_queued(n: int) -> str:
@@ -58,6 +60,13 @@ class ModerationViews:
         )
         urls.append(
             path(
+                "undo/",
+                self.admin_site.admin_view(require_POST(self.undo_view)),
+                name="comments_comment_undo",
+            )
+        )
+        urls.append(
+            path(
                 "check-all/",
                 self.admin_site.admin_view(require_POST(self.check_all_view)),
                 name="comments_comment_check_all",
@@ -72,6 +81,8 @@ class ModerationViews:
         comment = get_object_or_404(self.get_queryset(request), pk=comment_id(object_id))
         move = moves.MOVES[move]
         if request.method == "POST":
+            back = next_url(request, reverse("admin:comments_comment_changelist"))
+            since = timezone.now()
             if not workflow.apply_move([comment.pk], move, request.user).changed:
                 self.message_user(
                     request,
@@ -79,10 +90,9 @@ class ModerationViews:
                     messages.WARNING,
                 )
             else:
-                self.message_user(request, move.message(1), messages.SUCCESS)
-            return HttpResponseRedirect(
-                next_url(request, reverse("admin:comments_comment_changelist"))
-            )
+                said = undo.offer(request, move, [comment.pk], since, 1, back)
+                self.message_user(request, said, messages.SUCCESS)
+            return HttpResponseRedirect(back)
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",
@@ -96,6 +106,37 @@ class ModerationViews:
                 "why": queue.why_here(comment),
             },
         )
+
+    def undo_view(self, request):
+        """Put the comments a move changed back where it found them; say how many went back."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        back = next_url(request, reverse("admin:comments_comment_changelist"))
+        try:
+            move, ids, actor_id, since = undo.read(request.POST.get("undo", ""))
+        except signing.BadSignature:
+            self.message_user(request, _("That Undo could not be read."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        changed = workflow.undo_move(ids, move, actor_id, since, request.user).changed
+        said = ngettext(
+            "Undone: %(n)d comment is back where it was.",
+            "Undone: %(n)d comments are back where they were.",
+            changed,
+        ) % {"n": changed}
+        self.message_user(request, said, messages.SUCCESS if changed else messages.WARNING)
+        if len(ids) > changed:
+            left = len(ids) - changed
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d comment was changed since, and is left as it is.",
+                    "%(n)d comments were changed since, and are left as they are.",
+                    left,
+                )
+                % {"n": left},
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(back)
 
     def check_all_view(self, request):
         """Queue a fresh spam check for everything still awaiting one."""
