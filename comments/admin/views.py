@@ -6,7 +6,7 @@ import re
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -74,6 +74,17 @@ class ModerationViews:
         )
         return urls + super().get_urls()
 
+    def _answer(self, request, said, back, status=200, **data):
+        """Tell the editor what happened: as messages on the page `back` redirects to, or as
+        JSON for the queue's script (`comments/queue.js`), which shows it in the row."""
+        if wants_json(request):
+            return JsonResponse(
+                {"messages": [str(text) for text, _level in said], **data}, status=status
+            )
+        for text, level in said:
+            self.message_user(request, text, level)
+        return HttpResponseRedirect(back)
+
     def moderate_view(self, request, object_id, move):
         """GET asks "Approve this comment?"; POST does it."""
         if not self.has_moderate_permission(request):
@@ -84,15 +95,19 @@ class ModerationViews:
             back = next_url(request, reverse("admin:comments_comment_changelist"))
             since = timezone.now()
             if not workflow.apply_move([comment.pk], move, request.user).changed:
-                self.message_user(
+                said = _("Nothing changed: the comment is %s.") % comment.get_status_display()
+                return self._answer(request, [(said, messages.WARNING)], back, status=409)
+            if wants_json(request):
+                return self._answer(
                     request,
-                    _("Nothing changed: the comment is %s.") % comment.get_status_display(),
-                    messages.WARNING,
+                    [(move.message(1), messages.SUCCESS)],
+                    back,
+                    move=move.name,
+                    undo=undo.token(move, [comment.pk], request.user, since),
+                    undo_url=reverse("admin:comments_comment_undo"),
                 )
-            else:
-                said = undo.offer(request, move, [comment.pk], since, 1, back)
-                self.message_user(request, said, messages.SUCCESS)
-            return HttpResponseRedirect(back)
+            said = undo.offer(request, move, [comment.pk], since, 1, back)
+            return self._answer(request, [(said, messages.SUCCESS)], back)
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",
@@ -115,28 +130,34 @@ class ModerationViews:
         try:
             move, ids, actor_id, since = undo.read(request.POST.get("undo", ""))
         except signing.BadSignature:
-            self.message_user(request, _("That Undo could not be read."), messages.ERROR)
-            return HttpResponseRedirect(back)
+            said = [(_("That Undo could not be read."), messages.ERROR)]
+            return self._answer(request, said, back, status=400)
         changed = workflow.undo_move(ids, move, actor_id, since, request.user).changed
-        said = ngettext(
-            "Undone: %(n)d comment is back where it was.",
-            "Undone: %(n)d comments are back where they were.",
-            changed,
-        ) % {"n": changed}
-        self.message_user(request, said, messages.SUCCESS if changed else messages.WARNING)
-        if len(ids) > changed:
-            left = len(ids) - changed
-            self.message_user(
-                request,
+        said = [
+            (
                 ngettext(
-                    "%(n)d comment was changed since, and is left as it is.",
-                    "%(n)d comments were changed since, and are left as they are.",
-                    left,
+                    "Undone: %(n)d comment is back where it was.",
+                    "Undone: %(n)d comments are back where they were.",
+                    changed,
                 )
-                % {"n": left},
-                messages.WARNING,
+                % {"n": changed},
+                messages.SUCCESS if changed else messages.WARNING,
             )
-        return HttpResponseRedirect(back)
+        ]
+        left = len(ids) - changed
+        if left:
+            said.append(
+                (
+                    ngettext(
+                        "%(n)d comment was changed since, and is left as it is.",
+                        "%(n)d comments were changed since, and are left as they are.",
+                        left,
+                    )
+                    % {"n": left},
+                    messages.WARNING,
+                )
+            )
+        return self._answer(request, said, back, changed=changed, left=left)
 
     def check_all_view(self, request):
         """Queue a fresh spam check for everything still awaiting one."""
@@ -171,6 +192,11 @@ class ModerationViews:
         return HttpResponseRedirect(
             reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
         )
+
+
+def wants_json(request) -> bool:
+    """Whether the queue's script asked (a browser's own form post prefers HTML)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def comment_id(object_id: str) -> int:

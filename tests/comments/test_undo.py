@@ -155,3 +155,34 @@ def test_undo_needs_the_moderate_permission(client, editor):
     comment.refresh_from_db()
     assert comment.status == Status.SPAM
     assert client.get(form["url"]).status_code in (403, 405)
+
+
+def test_the_queues_script_gets_json_and_no_message_is_left_for_the_next_page(client, editor):
+    comment = CommentFactory(status=Status.PENDING)
+    url = reverse("admin:comments_comment_spam", args=[comment.pk])
+
+    answer = client.post(url, headers={"accept": "application/json"})
+
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["messages"] == ["1 comment marked as spam."]
+    assert data["move"] == "spam"
+    assert messages_of(client.get(queue_url())) == []
+    again = client.post(url, headers={"accept": "application/json"})
+    assert again.status_code == 409
+    assert again.json()["messages"] == ["Nothing changed: the comment is Spam."]
+
+    undone = client.post(
+        data["undo_url"], {"undo": data["undo"]}, headers={"accept": "application/json"}
+    )
+
+    assert undone.json() == {
+        "messages": ["Undone: 1 comment is back where it was."],
+        "changed": 1,
+        "left": 0,
+    }
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    bad = client.post(data["undo_url"], {"undo": "x"}, headers={"accept": "application/json"})
+    assert bad.status_code == 400
+    assert bad.json()["messages"] == ["That Undo could not be read."]

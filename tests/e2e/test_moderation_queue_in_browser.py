@@ -1,0 +1,101 @@
+"""The queue in a real browser at 1,280 px: its layout, row actions in place, Undo, shortcuts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment, Status
+from tests.comments.moderation_helpers import make_editor
+from tests.e2e.test_csp_in_browser import violations
+from tests.e2e.test_editors_desk_in_browser import sign_in
+from tests.factories import CommentFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def row_of(admin, name):
+    return admin.locator("#result_list tbody tr", has_text=name)
+
+
+def stays_on_the_page(admin):
+    """Mark the page's window: a reload or navigation loses the mark."""
+    admin.evaluate("window.stillHere = true")
+    return lambda: admin.evaluate("window.stillHere === true")
+
+
+def status_of(comment) -> str:
+    return Comment.objects.values_list("status", flat=True).get(pk=comment.pk)
+
+
+def test_a_row_move_happens_in_place_and_undo_puts_it_back(live_server, seed_post, new_page):
+    make_editor(username="eddie")
+    sam = CommentFactory(post=seed_post, status=Status.PENDING, author_name="Sam Sample")
+    CommentFactory(post=seed_post, status=Status.PENDING, author_name="Other Olive")
+    admin = sign_in(new_page, live_server)
+    url = admin.url
+    still_here = stays_on_the_page(admin)
+
+    row = row_of(admin, "Sam Sample")
+    row.get_by_role("button", name="Spam", exact=True).click()
+
+    moved = admin.locator("#result_list tr.row-moved-row")
+    expect(moved).to_contain_text("1 comment marked as spam.")
+    assert status_of(sam) == Status.SPAM
+    assert still_here()
+    assert admin.url == url
+    # The other rows are as they were.
+    expect(
+        row_of(admin, "Other Olive").get_by_role("button", name="Spam", exact=True)
+    ).to_be_visible()
+
+    moved.get_by_role("button", name="Undo").click()
+
+    row = row_of(admin, "Sam Sample")
+    expect(row.get_by_role("button", name="Approve", exact=True)).to_be_visible()
+    expect(admin.locator("#result_list tr.row-moved-row")).to_have_count(0)
+    assert status_of(sam) == Status.PENDING
+    assert sam.events.latest("created_at", "pk").reason == "Undo."
+    assert still_here()
+    assert admin.url == url
+
+    # The row's buttons work again after Undo: Trash, then Undo once more.
+    row.get_by_role("button", name="Trash", exact=True).click()
+    expect(admin.locator("#result_list tr.row-moved-row")).to_contain_text(
+        "1 comment moved to the trash."
+    )
+    assert status_of(sam) == Status.TRASH
+    admin.locator("#result_list tr.row-moved-row").get_by_role("button", name="Undo").click()
+    expect(
+        row_of(admin, "Sam Sample").get_by_role("button", name="Approve", exact=True)
+    ).to_be_visible()
+    assert status_of(sam) == Status.PENDING
+    assert still_here()
+    assert violations(admin) == []
+    assert admin.console_errors == []
+
+
+def test_without_javascript_a_row_move_reloads_and_the_message_offers_undo(
+    live_server, seed_post, browser
+):
+    make_editor(username="eddie")
+    nora = CommentFactory(post=seed_post, status=Status.PENDING, author_name="Nora Noscript")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        admin = context.new_page()
+        admin.goto(f"{live_server.url}/admin/login/?next=/admin/comments/comment/")
+        admin.get_by_label("Username").fill("eddie")
+        admin.get_by_label("Password").fill("correct horse battery")
+        admin.get_by_role("button", name="Log in").click()
+        with admin.expect_navigation():
+            row_of(admin, "Nora Noscript").get_by_role("button", name="Approve", exact=True).click()
+        expect(admin.locator(".messagelist")).to_contain_text("1 comment approved.")
+        assert status_of(nora) == Status.APPROVED
+
+        with admin.expect_navigation():
+            admin.locator(".messagelist").get_by_role("button", name="Undo").click()
+        expect(admin.locator(".messagelist")).to_contain_text(
+            "Undone: 1 comment is back where it was."
+        )
+        assert status_of(nora) == Status.PENDING
+        expect(row_of(admin, "Nora Noscript")).to_be_visible()
+    finally:
+        context.close()
