@@ -98,7 +98,7 @@ class CommentAdmin(
 
     class Media:
         css = {"all": ["comments/admin.css"]}
-        js = ["comments/desk.js", "comments/queue.js"]
+        js = ["comments/desk.js", "comments/queue.js", "comments/shortcuts.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "author_url":

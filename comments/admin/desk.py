@@ -35,6 +35,10 @@ ROW_MOVES = {
 }
 
 
+# WordPress's keyboard shortcuts for a row's moves (comments/shortcuts.js; r and q are links).
+SHORTCUTS = {"approve": "a", "spam": "s", "trash": "d", "unapprove": "u"}
+
+
 def _with_next(url: str, back: str) -> str:
     return f"{url}?{urlencode({'next': back})}"
 
@@ -85,7 +89,12 @@ class EditorsDesk:
         status = comment.status
         return {
             "buttons": [
-                {"url": url(name, comment.pk), "label": label, "name": name}
+                {
+                    "url": url(name, comment.pk),
+                    "label": label,
+                    "name": name,
+                    "key": SHORTCUTS.get(name),
+                }
                 for name, label in ROW_MOVES.get(status, [])
             ],
             "delete_url": url("delete_permanently", comment.pk) if status in DELETABLE else "",

@@ -98,3 +98,17 @@ def test_the_authors_approved_count_links_to_their_comments(editor_client):
     assert f'<a class="approved-count" href="{link}">2 approved</a>' in page
     followed = editor_client.get(queue_url(q="fan@example.com", status="approved"))
     assert len(followed.context["cl"].result_list) == 2
+
+
+def test_the_queue_lists_its_keyboard_shortcuts_and_marks_each_rows_keys(editor_client):
+    CommentFactory(status=Status.PENDING)
+
+    page = editor_client.get(queue_url()).text
+
+    assert '<details class="keyboard-shortcuts" hidden>' in page
+    for key, what in [("j", "select the next"), ("a", "approve"), ("z", "undo the last move")]:
+        assert f"<kbd>{key}</kbd>" in page
+        assert what in page
+    for key, label in [("a", "Approve"), ("s", "Spam"), ("d", "Trash"), ("r", "Reply")]:
+        assert re.search(rf'data-shortcut="{key}" aria-keyshortcuts="{key}">{label}<', page)
+    assert 'src="/static/comments/shortcuts.js"' in page

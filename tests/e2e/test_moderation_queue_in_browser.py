@@ -99,3 +99,64 @@ def test_without_javascript_a_row_move_reloads_and_the_message_offers_undo(
         expect(row_of(admin, "Nora Noscript")).to_be_visible()
     finally:
         context.close()
+
+
+def test_keyboard_shortcuts_move_the_selection_and_act_on_it(live_server, seed_post, new_page):
+    make_editor(username="eddie")
+    older = CommentFactory(post=seed_post, status=Status.PENDING, author_name="Older Oscar")
+    newest = CommentFactory(post=seed_post, status=Status.PENDING, author_name="Newest Nina")
+    admin = sign_in(new_page, live_server)
+    still_here = stays_on_the_page(admin)
+    help_box = admin.locator("details.keyboard-shortcuts")
+    expect(help_box).to_be_visible()
+    help_box.locator("summary").click()
+    expect(help_box).to_contain_text("select the next / previous comment")
+
+    # Typed into a field, the keys are letters, not shortcuts.
+    admin.locator("#searchbar").press_sequentially("jas")
+    assert status_of(newest) == Status.PENDING
+    admin.locator("#searchbar").fill("")
+    admin.locator("#searchbar").blur()
+
+    admin.keyboard.press("j")
+    expect(admin.locator("#result_list tbody tr.is-selected")).to_contain_text("Newest Nina")
+    admin.keyboard.press("a")
+    expect(admin.locator("#result_list tr.row-moved-row")).to_contain_text("1 comment approved.")
+    assert status_of(newest) == Status.APPROVED
+    assert status_of(older) == Status.PENDING
+
+    admin.keyboard.press("z")
+    expect(
+        row_of(admin, "Newest Nina").get_by_role("button", name="Approve", exact=True)
+    ).to_be_visible()
+    assert status_of(newest) == Status.PENDING
+
+    admin.keyboard.press("j")
+    expect(admin.locator("#result_list tbody tr.is-selected")).to_contain_text("Older Oscar")
+    admin.keyboard.press("k")
+    admin.keyboard.press("j")
+    admin.keyboard.press("s")
+    expect(admin.locator("#result_list tr.row-moved-row")).to_contain_text(
+        "1 comment marked as spam."
+    )
+    assert status_of(older) == Status.SPAM
+    admin.keyboard.press("z")
+    expect(
+        row_of(admin, "Older Oscar").get_by_role("button", name="Spam", exact=True)
+    ).to_be_visible()
+    assert status_of(older) == Status.PENDING
+
+    admin.keyboard.press("d")
+    expect(admin.locator("#result_list tr.row-moved-row")).to_contain_text("moved to the trash.")
+    assert status_of(older) == Status.TRASH
+
+    admin.keyboard.press("k")
+    admin.keyboard.press("q")
+    inline = admin.locator("tr.inline-desk")
+    expect(inline.get_by_label("Comment")).to_be_visible()
+    # In the quick-edit form the letters are typed, not obeyed.
+    inline.get_by_label("Comment").press_sequentially(" jazz")
+    assert status_of(newest) == Status.PENDING
+    assert still_here()
+    assert admin.console_errors == []
+    assert violations(admin) == []
