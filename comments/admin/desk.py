@@ -206,6 +206,8 @@ class EditorsDesk:
             cancel_url=back,
             # An editor is signed in: the form carries Django's CSRF token, as on the article.
             signed_in=True,
+            # A reader's own boxes (save in this browser, notify me) are not the editor's.
+            editor=True,
         )
 
     # Quick edit ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What editors see of a comment: the queue's folders and columns, and the comment's page."""
 
 import json
+import re
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -168,6 +169,9 @@ def author_column(comment) -> str:
         {
             "comment": comment,
             "avatar": avatar_url(comment.author_email, size=40),
+            # Long addresses wrap before their "@" and dots, never inside a word.
+            "email_parts": re.split(r"(?=[@.])", comment.author_email),
+            "url_shown": re.sub(r"^https?://(www\.)?", "", comment.author_url).rstrip("/"),
             # Their approved comments: the search finds an address exactly.
             "approved_query": urlencode(
                 {SEARCH_VAR: comment.author_email, STATUS_PARAM: "approved"}

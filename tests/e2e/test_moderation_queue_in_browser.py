@@ -1,5 +1,7 @@
 """The queue in a real browser at 1,280 px: its layout, row actions in place, Undo, shortcuts."""
 
+import itertools
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,6 +12,64 @@ from tests.e2e.test_editors_desk_in_browser import sign_in
 from tests.factories import CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LONG_TEXT = (
+    "Marketing and selling are two halves of one job, and the order matters more than most "
+    "people think: the first makes the second possible, the second pays for the first. "
+) * 3
+
+
+def test_at_1280_px_the_comment_column_gets_the_width(live_server, seed_post, new_page, screenshot):
+    make_editor(username="eddie")
+    CommentFactory(
+        post=seed_post,
+        status=Status.PENDING,
+        author_name="Maximilian Longname-Example",
+        author_email="maximilian.longname-example@correspondence.example.com",
+        author_url="https://maximilian-longname-example.example.com/about/me/",
+        content=LONG_TEXT,
+    )
+    CommentFactory.create_batch(3, post=seed_post, status=Status.PENDING)
+    admin = sign_in(new_page, live_server)
+
+    screenshot(admin, "queue-at-1280")
+    comment = admin.locator("#result_list tbody tr td.field-comment_column").first
+    author = admin.locator("#result_list tbody tr td.field-author_column").first
+    assert comment.bounding_box()["width"] >= 400
+    assert author.bounding_box()["width"] <= 260
+    # No horizontal scroll bar, on the page or the table.
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 1280
+    results = admin.locator("#changelist .results")
+    assert results.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    # The email breaks before its "@" or a dot, never inside a word.
+    maximilian = admin.locator("#result_list tbody tr", has_text="Maximilian")
+    email = maximilian.locator(".comment-author a.author-email")
+    lines = email.evaluate(
+        """(el) => {
+          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          const range = document.createRange(), lines = [];
+          let top = null, line = "";
+          for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+            for (let i = 0; i < text.length; i++) {
+              range.setStart(text, i); range.setEnd(text, i + 1);
+              const y = Math.round(range.getBoundingClientRect().top);
+              if (top !== null && y > top + 2) { lines.push(line); line = ""; }
+              top = y; line += text.data[i];
+            }
+          }
+          lines.push(line);
+          return lines;
+        }"""
+    )
+    assert len(lines) > 1
+    for before, line in itertools.pairwise(lines):
+        assert line[0] in "@." or before.endswith("-"), lines
+    # The website takes one line, cut with "…", and is whole in its title.
+    website = maximilian.locator(".comment-author a.author-url")
+    assert website.get_attribute("title").startswith("https://maximilian-longname-example")
+    assert website.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    screenshot(admin, "queue-at-1280-after")
+    assert violations(admin) == []
 
 
 def row_of(admin, name):
