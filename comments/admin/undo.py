@@ -32,6 +32,8 @@ def read(value: str) -> tuple:
     try:
         since = parse_datetime(data["since"])
         ids = [int(pk) for pk in data["ids"]]
+        if since is None:
+            raise ValueError("no time")
         return moves.MOVES[data["move"]], ids, int(data["actor"]), since
     except (KeyError, TypeError, ValueError) as error:
         raise signing.BadSignature("not an undo token") from error

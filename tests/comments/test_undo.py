@@ -4,8 +4,10 @@ import html
 import re
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 
+from comments.admin import undo
 from comments.models import Comment, CommentEvent, Status, Verdict
 from tests.comments.moderation_helpers import make_editor, messages_of, queue_url, run_action
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -186,3 +188,21 @@ def test_the_queues_script_gets_json_and_no_message_is_left_for_the_next_page(cl
     bad = client.post(data["undo_url"], {"undo": "x"}, headers={"accept": "application/json"})
     assert bad.status_code == 400
     assert bad.json()["messages"] == ["That Undo could not be read."]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"move": "nope", "ids": [1], "actor": 1, "since": "2026-01-01T00:00:00+00:00"},
+        {"move": "spam", "ids": ["x"], "actor": 1, "since": "2026-01-01T00:00:00+00:00"},
+        {"move": "spam", "ids": [1], "actor": 1, "since": "yesterday"},
+        ["not", "a", "dict"],
+    ],
+)
+def test_a_signed_token_that_names_no_move_is_refused_the_same_way(client, editor, content):
+    token = signing.dumps(content, salt=undo.SALT)
+
+    response = client.post(reverse("admin:comments_comment_undo"), {"undo": token}, follow=True)
+
+    assert response.status_code == 200
+    assert "That Undo could not be read." in messages_of(response)
