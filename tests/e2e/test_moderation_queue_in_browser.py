@@ -86,7 +86,9 @@ def status_of(comment) -> str:
     return Comment.objects.values_list("status", flat=True).get(pk=comment.pk)
 
 
-def test_a_row_move_happens_in_place_and_undo_puts_it_back(live_server, seed_post, new_page):
+def test_a_row_move_happens_in_place_and_undo_puts_it_back(
+    live_server, seed_post, new_page, screenshot
+):
     make_editor(username="eddie")
     sam = CommentFactory(post=seed_post, status=Status.PENDING, author_name="Sam Sample")
     CommentFactory(post=seed_post, status=Status.PENDING, author_name="Other Olive")
@@ -102,6 +104,7 @@ def test_a_row_move_happens_in_place_and_undo_puts_it_back(live_server, seed_pos
     assert status_of(sam) == Status.SPAM
     assert still_here()
     assert admin.url == url
+    screenshot(admin, "queue-row-moved-with-undo")
     # The other rows are as they were.
     expect(
         row_of(admin, "Other Olive").get_by_role("button", name="Spam", exact=True)
