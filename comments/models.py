@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clip
+
 # Status and its groups are read from here too (`from .models import Status`).
 from .statuses import DELETABLE, QUEUE, Status
 
@@ -138,7 +140,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on {self.post_id}: {self.content[:40]}"
+        # Whole words: the admin's history and delete pages title a comment with this.
+        return _("Comment by %(name)s: “%(words)s”") % {
+            "name": clip(self.author_name, 40),
+            "words": clip(self.content, 50),
+        }
 
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""

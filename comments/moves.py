@@ -121,3 +121,14 @@ RESTORE = Move(
     ),
 )
 MOVES = {move.name: move for move in (APPROVE, UNAPPROVE, SPAM, NOT_SPAM, TRASH, RESTORE)}
+
+# What takes a move back: its action and Akismet report are recorded when an Undo puts the
+# comments back (the status they go back to is the one the move's own event found them in).
+OPPOSITES = {
+    APPROVE.name: UNAPPROVE,
+    UNAPPROVE.name: APPROVE,
+    SPAM.name: NOT_SPAM,
+    NOT_SPAM.name: SPAM,
+    TRASH.name: RESTORE,
+    RESTORE.name: TRASH,
+}

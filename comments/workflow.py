@@ -1,11 +1,11 @@
 """The one writer of a comment's status, and of the history that records each change.
 
 Every change of status goes through `_write`: an editor's moves (`apply_move`, for one comment
-or a hundred thousand), the spam check's verdict (`record_verdict`, `record_check_failure`,
-`hold_unchecked`). New comments come in through `record_new` (from `submit_comment`), or
-`record_imported` when they move in from another site; edits through `record_edit` (and
-`hold_edited` when a reader's edit breaks the rules), and deletions through
-`comments.deletion`.
+or a hundred thousand) and their Undo (`undo_move`), the spam check's verdict
+(`record_verdict`, `record_check_failure`, `hold_unchecked`). New comments come in through
+`record_new` (from `submit_comment`), or `record_imported` when they move in from another
+site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules),
+and deletions through `comments.deletion`.
 
 For each batch of at most `BATCH_SIZE` comments, `_write`:
 
@@ -24,10 +24,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from . import policy, signals, tally
+from . import moves, policy, signals, tally
 from .models import (
     AkismetReport,
     Comment,
@@ -172,6 +184,31 @@ def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
             candidates = Comment.objects.in_status(*move.from_statuses).filter(pk__in=batch)
             rows = [r for r in _rows(candidates, to_status, why) if r["to_status"] != r["status"]]
             done = _write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
+        outcome.changed += done.changed
+        outcome.reports += done.reports
+    return outcome
+
+
+def undo_move(ids, move, actor_id, since, actor=None) -> Outcome:
+    """Put back the comments `move` moved (by `actor_id`, at `since` or later) to the status
+    it found them in, each only if nothing has moved it since; count what went back."""
+    own_event = CommentEvent.objects.filter(
+        comment=OuterRef("pk"),
+        action=move.action,
+        actor_id=actor_id,
+        created_at__gte=since,
+        # The move's own event is the comment's last change of status.
+        created_at=OuterRef("status_changed_at"),
+        to_status=OuterRef("status"),
+    )
+    before = Subquery(own_event.order_by("-pk").values("from_status")[:1])
+    back = moves.OPPOSITES[move.name]
+    outcome = Outcome()
+    for batch in id_batches(list(ids)):
+        with transaction.atomic():
+            candidates = Comment.objects.filter(pk__in=batch).filter(Exists(own_event))
+            rows = [r for r in _rows(candidates, before, _text("")) if r["to_status"]]
+            done = _write(rows, action=back.action, actor=actor, reason="Undo.", report=back.report)
         outcome.changed += done.changed
         outcome.reports += done.reports
     return outcome

@@ -6,6 +6,10 @@ from django.urls import include, path, re_path
 from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
 from core.media import serve_media
 
+# The admin is the blog's own: its name on every page, not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+
 SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
 urlpatterns = [

@@ -6,14 +6,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.text import clip
+
 from .. import moves, purge, queue, tasks, workflow
 from ..models import Comment, Status
 from ..statuses import DELETABLE
-from . import display
+from . import display, undo
 from .base import ModeratesComments
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
@@ -96,7 +99,7 @@ class CommentAdmin(
 
     class Media:
         css = {"all": ["comments/admin.css"]}
-        js = ["comments/desk.js"]
+        js = ["comments/desk.js", "comments/queue.js", "comments/shortcuts.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "author_url":
@@ -126,6 +129,16 @@ class CommentAdmin(
 
     def delete_model(self, request, obj):
         purge.delete_permanently([obj.pk], request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Who said it where, in whole words: "Comment by Rita on “Selling vs. Marketing”".
+            context["title"] = _t("Comment by %(name)s on “%(title)s”") % {
+                "name": clip(obj.author_name, 40),
+                "title": clip(obj.post.title, 60),
+            }
+            context["subtitle"] = None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
         # An id that cannot be a comment's is not found, rather than a database error.
@@ -171,6 +184,8 @@ class CommentAdmin(
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
         extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        # The comments get the width: at 1,280 px the app list beside them left them ~180 px.
+        extra_context["is_nav_sidebar_enabled"] = False
         moderator = self.has_moderate_permission(request)
         if status in DELETABLE and moderator:
             extra_context["empty_folder"] = {
@@ -210,11 +225,12 @@ class CommentAdmin(
         ids = list(
             queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
         )
+        since = timezone.now()
         changed = tasks.run_or_hand_off(tasks.apply_move, ids, move.name, request.user.pk)
         if changed is None:
             message = tasks.background_message(move.working, len(ids))
         else:
-            message = move.message(changed)
+            message = undo.offer(request, move, ids, since, changed, request.get_full_path())
         self.message_user(request, message, messages.SUCCESS)
         return changed
 

@@ -40,6 +40,10 @@ def row_moves(status) -> list:
     ]
 
 
+# WordPress's keyboard shortcuts for a row's moves (comments/shortcuts.js; r and q are links).
+SHORTCUTS = {"approve": "a", "spam": "s", "trash": "d", "unapprove": "u"}
+
+
 def _with_next(url: str, back: str) -> str:
     return f"{url}?{urlencode({'next': back})}"
 
@@ -62,14 +66,23 @@ def _row_urls(request):
 
 
 class QuickEditForm(forms.ModelForm):
+    """What the reader wrote, labelled as the reader's form labels it."""
+
+    required_css_class = "required"
     author_url = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
 
     class Meta:
         model = Comment
         fields = workflow.EDITABLE
+        labels = {"author_name": _("Name"), "author_email": _("Email"), "content": _("Comment")}
         widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+
+    def __init__(self, *args, instance, **kwargs):
+        # Ids of the comment's own: the form opens inside the queue, beside other rows' forms.
+        kwargs.setdefault("auto_id", f"quick-edit-{instance.pk}-%s")
+        super().__init__(*args, instance=instance, label_suffix="", **kwargs)
 
 
 class EditorsDesk:
@@ -81,7 +94,12 @@ class EditorsDesk:
         status = comment.status
         return {
             "buttons": [
-                {"url": url(move.name, comment.pk), "label": move.row_label, "name": move.name}
+                {
+                    "url": url(move.name, comment.pk),
+                    "label": move.row_label,
+                    "name": move.name,
+                    "key": SHORTCUTS.get(move.name),
+                }
                 for move in row_moves(status)
             ],
             "delete_url": url("delete_permanently", comment.pk) if status in DELETABLE else "",
@@ -193,6 +211,8 @@ class EditorsDesk:
             cancel_url=back,
             # An editor is signed in: the form carries Django's CSRF token, as on the article.
             signed_in=True,
+            # A reader's own boxes (save in this browser, notify me) are not the editor's.
+            editor=True,
         )
 
     # Quick edit ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What editors see of a comment: the queue's folders and columns, and the comment's page."""
 
 import json
+import re
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -132,7 +134,8 @@ def _edited_by_author():
 
 
 def annotate_queue(queryset):
-    """Add what the queue's columns show: the author's approved count, the last human say."""
+    """Add what the queue's columns show: the author's approved count, how many wait on the
+    comment's post, the last human say."""
     approved = (
         Comment.objects.approved()
         .filter(author_email=OuterRef("author_email"))
@@ -141,10 +144,19 @@ def annotate_queue(queryset):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    waiting = (
+        Comment.objects.in_queue()
+        .filter(post=OuterRef("post_id"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.defer(
         "post__body", "post__search_vector", "akismet_payload", "user_agent"
     ).annotate(
         author_approved=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)),
+        post_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
         last_human_action=_human_decision("action"),
         last_human_actor=_human_decision("actor_label"),
         edited_by_author=_edited_by_author(),
@@ -155,7 +167,17 @@ def annotate_queue(queryset):
 def author_column(comment) -> str:
     return render_to_string(
         "admin/comments/comment/author_column.html",
-        {"comment": comment, "avatar": avatar_url(comment.author_email, size=40)},
+        {
+            "comment": comment,
+            "avatar": avatar_url(comment.author_email, size=40),
+            # Long addresses wrap before their "@" and dots, never inside a word.
+            "email_parts": re.split(r"(?=[@.])", comment.author_email),
+            "url_shown": re.sub(r"^https?://(www\.)?", "", comment.author_url).rstrip("/"),
+            # Their approved comments: the search finds an address exactly.
+            "approved_query": urlencode(
+                {SEARCH_VAR: comment.author_email, STATUS_PARAM: "approved"}
+            ),
+        },
     )
 
 
@@ -166,6 +188,7 @@ def comment_column(comment, actions=None) -> str:
         {
             "comment": comment,
             "actions": actions,
+            "post_query": urlencode({"post__id__exact": comment.post_id}),
             **as_read_context(comment),
             "folded": len(comment.content) > 160 or "\n" in comment.content.strip(),
             "short": truncatechars(" ".join(comment.content.split()), 160),

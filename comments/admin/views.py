@@ -6,10 +6,11 @@ import re
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import moves, purge, queue, tasks, workflow
 from ..models import Comment, Status
+from . import undo
 
 
 def checks_queued(n: int) -> str:
@@ -58,12 +60,30 @@ class ModerationViews:
         )
         urls.append(
             path(
+                "undo/",
+                self.admin_site.admin_view(require_POST(self.undo_view)),
+                name="comments_comment_undo",
+            )
+        )
+        urls.append(
+            path(
                 "check-all/",
                 self.admin_site.admin_view(require_POST(self.check_all_view)),
                 name="comments_comment_check_all",
             )
         )
         return urls + super().get_urls()
+
+    def _answer(self, request, said, back, status=200, **data):
+        """Tell the editor what happened: as messages on the page `back` redirects to, or as
+        JSON for the queue's script (`comments/queue.js`), which shows it in the row."""
+        if wants_json(request):
+            return JsonResponse(
+                {"messages": [str(text) for text, _level in said], **data}, status=status
+            )
+        for text, level in said:
+            self.message_user(request, text, level)
+        return HttpResponseRedirect(back)
 
     def moderate_view(self, request, object_id, move):
         """GET asks "Approve this comment?"; POST does it."""
@@ -72,17 +92,22 @@ class ModerationViews:
         comment = get_object_or_404(self.get_queryset(request), pk=comment_id(object_id))
         move = moves.MOVES[move]
         if request.method == "POST":
+            back = next_url(request, reverse("admin:comments_comment_changelist"))
+            since = timezone.now()
             if not workflow.apply_move([comment.pk], move, request.user).changed:
-                self.message_user(
+                said = _("Nothing changed: the comment is %s.") % comment.get_status_display()
+                return self._answer(request, [(said, messages.WARNING)], back, status=409)
+            if wants_json(request):
+                return self._answer(
                     request,
-                    _("Nothing changed: the comment is %s.") % comment.get_status_display(),
-                    messages.WARNING,
+                    [(move.message(1), messages.SUCCESS)],
+                    back,
+                    move=move.name,
+                    undo=undo.token(move, [comment.pk], request.user, since),
+                    undo_url=reverse("admin:comments_comment_undo"),
                 )
-            else:
-                self.message_user(request, move.message(1), messages.SUCCESS)
-            return HttpResponseRedirect(
-                next_url(request, reverse("admin:comments_comment_changelist"))
-            )
+            said = undo.offer(request, move, [comment.pk], since, 1, back)
+            return self._answer(request, [(said, messages.SUCCESS)], back)
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",
@@ -96,6 +121,43 @@ class ModerationViews:
                 "why": queue.why_here(comment),
             },
         )
+
+    def undo_view(self, request):
+        """Put the comments a move changed back where it found them; say how many went back."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        back = next_url(request, reverse("admin:comments_comment_changelist"))
+        try:
+            move, ids, actor_id, since = undo.read(request.POST.get("undo", ""))
+        except signing.BadSignature:
+            said = [(_("That Undo could not be read."), messages.ERROR)]
+            return self._answer(request, said, back, status=400)
+        changed = workflow.undo_move(ids, move, actor_id, since, request.user).changed
+        said = [
+            (
+                ngettext(
+                    "Undone: %(n)d comment is back where it was.",
+                    "Undone: %(n)d comments are back where they were.",
+                    changed,
+                )
+                % {"n": changed},
+                messages.SUCCESS if changed else messages.WARNING,
+            )
+        ]
+        left = len(ids) - changed
+        if left:
+            said.append(
+                (
+                    ngettext(
+                        "%(n)d comment was changed since, and is left as it is.",
+                        "%(n)d comments were changed since, and are left as they are.",
+                        left,
+                    )
+                    % {"n": left},
+                    messages.WARNING,
+                )
+            )
+        return self._answer(request, said, back, changed=changed, left=left)
 
     def check_all_view(self, request):
         """Queue a fresh spam check for everything still awaiting one."""
@@ -130,6 +192,11 @@ class ModerationViews:
         return HttpResponseRedirect(
             reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
         )
+
+
+def wants_json(request) -> bool:
+    """Whether the queue's script asked (a browser's own form post prefers HTML)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def comment_id(object_id: str) -> int:

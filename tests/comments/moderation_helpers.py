@@ -1,10 +1,12 @@
 """Shared steps for the moderation tests: an Editors-group login and posting admin actions."""
 
 import importlib
+import re
 
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from tests.factories import UserFactory
 
@@ -41,4 +43,8 @@ def run_action(client, action, comments=(), *, select_across=False, **filters):
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
+    """Return what each message says (an Undo form beside it is read by `undo_form`)."""
+    return [
+        strip_tags(re.sub(r"<form.*?</form>", "", str(m), flags=re.S)).strip()
+        for m in response.context["messages"]
+    ]

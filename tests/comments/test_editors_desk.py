@@ -135,6 +135,18 @@ def test_reply_page_shows_the_articles_form_prefilled_with_the_editor(editor_cli
     assert 'name="csrfmiddlewaretoken"' in page.text
 
 
+def test_the_reply_form_leaves_out_the_readers_own_boxes(editor_client):
+    comment = CommentFactory(status=Status.APPROVED)
+
+    page = editor_client.get(reverse("admin:comments_comment_reply", args=[comment.pk]))
+    article = editor_client.get(comment.post.get_absolute_url())
+
+    for box in ("wp-comment-cookies-consent", "subscribe_comments", "notify_approval"):
+        assert f'name="{box}"' not in page.text
+        assert f'name="{box}"' in article.text
+    assert 'type="reset" value="clear form"' in page.text
+
+
 def test_approve_and_reply_approves_the_parent_and_publishes_the_reply_threaded(
     editor_client, django_capture_on_commit_callbacks
 ):

@@ -77,7 +77,6 @@ def test_editor_moderates_in_the_admin_and_the_reader_sees_the_result(
     expect(admin.get_by_role("heading", name="Comments that need review")).to_be_visible()
     expect(admin.get_by_text("Held: moderation word 'casino'")).to_be_visible()
     expect(admin.get_by_text("Awaiting spam check", exact=True).first).to_be_visible()
-    admin.locator("#toggle-nav-sidebar").click()
     screenshot(admin, "moderation-queue")
 
     run_action_on(admin, "Patient Pat", "approve_comments")
