@@ -52,6 +52,11 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "wordpress.view_importrun",
         # Deleting a finished or failed import (issue 19).
         "wordpress.delete_importrun",
+        # The image library (issue 20).
+        "blog.add_image",
+        "blog.change_image",
+        "blog.delete_image",
+        "blog.view_image",
     }
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from comments import tasks as comment_tasks
+from core import recurring
 from tests.comments.moderation_helpers import make_editor
 from tests.factories import UserFactory
 from wordpress import runs, tasks
@@ -118,7 +118,7 @@ def test_the_periodic_sweep_fails_stale_runs_and_is_on_the_schedule():
     assert tasks.sweep_imports.call() == {"failed": 1, "queued_again": 0}
     assert ImportRun.objects.get(pk=stale.pk).state == ImportRun.State.FAILED
     assert ImportRun.objects.get(pk=alive.pk).state == ImportRun.State.WAITING
-    assert comment_tasks.RECURRING[tasks.sweep_imports] == timedelta(minutes=5)
+    assert recurring.RECURRING[tasks.sweep_imports] == timedelta(minutes=5)
 
 
 def test_the_sweep_queues_again_a_run_left_waiting(editor):
