@@ -67,11 +67,13 @@ def _read_capped(file_obj) -> bytes:
     if not data or len(data) > limit:
         if not data and not getattr(file_obj, "size", 0):
             raise _refuse(_("The file is empty."), "empty")
-        raise _refuse(
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
-            "too_large",
-        )
+        raise _refuse(too_large_message(), "too_large")
     return data
+
+
+def too_large_message() -> str:
+    limit = filesizeformat(settings.IMAGE_MAX_BYTES)
+    return _("The file is larger than %(limit)s.") % {"limit": limit}
 
 
 def _looks_like_svg(data: bytes) -> bool:
