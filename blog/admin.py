@@ -40,8 +40,9 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["author"]
     readonly_fields = ["updated_at", "comment_count", "comments_changed_at"]
     filter_horizontal = ["categories"]
-    raw_id_fields = ["parent"]
-    autocomplete_fields = ["featured_image"]
+    # The image lookup is the image library's list, with its thumbnails. (An autocomplete
+    # widget answers a malformed id with a 500: Django's AutocompleteSelect does not catch it.)
+    raw_id_fields = ["parent", "featured_image"]
     fieldsets = [
         (
             None,

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .images import prepare_image
+from .images import prepare_image, too_large_message
 from .models import Image
 
 
@@ -48,6 +48,16 @@ class ImageAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         return ["preview", "markdown_to_copy", "dimensions", "uploaded_at", "uploaded_by"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # nginx refused a bigger upload before Django saw it, and asks for this page instead.
+        too_large = request.method == "GET" and "too-large" in request.GET
+        if too_large:
+            self.message_user(request, too_large_message(), messages.ERROR)
+        response = super().add_view(request, form_url, extra_context)
+        if too_large:
+            response.status_code = 413
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change:

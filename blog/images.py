@@ -31,6 +31,7 @@ from PIL import Image as PillowImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
 from .image_trailers import is_polyglot
+from .models import Image
 
 # Pillow's format name → the extension stored and the keyword arguments of its re-save.
 FORMATS = {
@@ -67,11 +68,13 @@ def _read_capped(file_obj) -> bytes:
     if not data or len(data) > limit:
         if not data and not getattr(file_obj, "size", 0):
             raise _refuse(_("The file is empty."), "empty")
-        raise _refuse(
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
-            "too_large",
-        )
+        raise _refuse(too_large_message(), "too_large")
     return data
+
+
+def too_large_message() -> str:
+    limit = filesizeformat(settings.IMAGE_MAX_BYTES)
+    return _("The file is larger than %(limit)s.") % {"limit": limit}
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -183,14 +186,13 @@ def prepare_image(file_obj, name: str) -> PreparedImage:
     return PreparedImage(ContentFile(encoded, name=stored_name(name, kind)), width, height, kind)
 
 
-def store_image(file_obj, *, name: str, alt: str, uploaded_by=None):
+def store_image(file_obj, *, name: str, alt: str, uploaded_by=None) -> Image:
     """Validate `file_obj` as the admin does, store it, and return its new `Image`.
 
     Raises ValidationError (with the reason, as the admin shows it) on a bad file or an empty
-    alt text; nothing is stored then.
+    alt text; nothing is stored then. A file stored inside a transaction that later rolls
+    back stays in storage: a caller with one long transaction deletes `image.file` itself.
     """
-    from .models import Image
-
     prepared = prepare_image(file_obj, name)
     image = Image(alt=alt, uploaded_by=uploaded_by)
     image.full_clean(exclude=["file", "width", "height"])

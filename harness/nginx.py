@@ -89,13 +89,14 @@ def local_values(
     port: int,
     import_max_bytes: int = IMPORT_MAX_BYTES,
     media_root: Path | None = None,
+    image_max_bytes: int = IMAGE_MAX_BYTES,
 ) -> dict:
     """Return the placeholders' values for a local run: plain HTTP on 127.0.0.1:`port`."""
     return {
         "BLOG_UPSTREAM": upstream.removeprefix("http://"),
         "BLOG_STATIC_ROOT": str(static_root).rstrip("/"),
         "BLOG_MEDIA_ROOT": str(media_root or folder / "media").rstrip("/"),
-        "IMAGE_MAX_BYTES": IMAGE_MAX_BYTES,
+        "IMAGE_MAX_BYTES": image_max_bytes,
         "BLOG_CACHE_DIR": str(folder / "cache"),
         "NGINX_CONF_DIR": str(folder / "conf.d"),
         "PROXY_MODE": "http",
@@ -155,6 +156,7 @@ def start_nginx(
     wait_path: str = "/nginx-health",
     import_max_bytes: int = IMPORT_MAX_BYTES,
     media_root: Path | None = None,
+    image_max_bytes: int = IMAGE_MAX_BYTES,
 ) -> Nginx:
     """Render the repository's config in front of `upstream`, start nginx, wait for it."""
     binary = nginx_binary()
@@ -170,7 +172,14 @@ def start_nginx(
     attempts_left = PORT_ATTEMPTS
     while True:
         proxy = _start_on_a_free_port(
-            binary, folder, upstream, static_root, workers, access_log, import_max_bytes, media_root
+            binary,
+            folder,
+            upstream,
+            static_root,
+            workers,
+            access_log,
+            {"import_max_bytes": import_max_bytes, "image_max_bytes": image_max_bytes},
+            media_root,
         )
         attempts_left -= 1
         try:
@@ -188,7 +197,7 @@ def start_nginx(
 
 
 def _start_on_a_free_port(
-    binary, folder, upstream, static_root, workers, access_log, import_max_bytes, media_root
+    binary, folder, upstream, static_root, workers, access_log, limits, media_root
 ) -> Nginx:
     port = free_port()
     render_templates(
@@ -197,8 +206,8 @@ def _start_on_a_free_port(
             upstream=upstream,
             static_root=static_root,
             port=port,
-            import_max_bytes=import_max_bytes,
             media_root=media_root,
+            **limits,
         ),
         folder / "conf.d",
     )

@@ -122,21 +122,33 @@ def test_new_alt_text_on_a_featured_image_reaches_the_cached_article(
 
 def test_an_editor_picks_the_featured_image_in_the_post_form(editor_client, media_root):
     image = store_image(io.BytesIO(samples.photo()), name="hopper.jpg", alt="Grace Hopper")
-    post = PostFactory()
+    post = PostFactory(featured_image=image)
 
-    form = editor_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
-    found = editor_client.get(
-        "/admin/autocomplete/",
-        {
-            "term": "Grace",
-            "app_label": "blog",
-            "model_name": "post",
-            "field_name": "featured_image",
-        },
+    form = BeautifulSoup(
+        editor_client.get(f"/admin/blog/post/{post.pk}/change/").content, "html.parser"
+    )
+    lookup = BeautifulSoup(
+        editor_client.get("/admin/blog/image/", {"_to_field": "id", "_popup": "1"}).content,
+        "html.parser",
     )
 
-    assert 'name="featured_image"' in form
-    assert found.json()["results"] == [{"id": str(image.pk), "text": "Grace Hopper"}]
+    assert form.select_one('input[name="featured_image"]')["value"] == str(image.pk)
+    assert "Grace Hopper" in form.get_text()
+    assert lookup.select_one("#result_list img")["alt"] == "Grace Hopper"
+
+
+def test_a_malformed_featured_image_is_a_form_error(editor_client, media_root):
+    post = PostFactory()
+    form = editor_client.get(f"/admin/blog/post/{post.pk}/change/")
+    assert form.status_code == 200
+
+    answer = editor_client.post(
+        f"/admin/blog/post/{post.pk}/change/",
+        {"title": post.title, "slug": post.slug, "body": post.body, "featured_image": "\x00"},
+    )
+
+    assert answer.status_code == 200
+    assert "featured_image" in answer.context["adminform"].form.errors
 
 
 def test_an_image_a_post_features_cannot_be_deleted_from_under_it(editor_client, media_root):

@@ -7,6 +7,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from harness.nginx import nginx
 from tests.factories import PostFactory, UserFactory
 from tests.media import samples
 
@@ -104,3 +105,31 @@ def test_a_path_outside_the_media_folder_is_not_served(proxy, media_root, path):
 
     assert status in (400, 404)
     assert b"SECRET" not in answer
+
+
+@pytest.fixture
+def small_image_limit_proxy(web, static_root, media_root, tmp_path):
+    """nginx letting image uploads of at most 20 KB through."""
+    with nginx(
+        upstream=web.url,
+        static_root=static_root,
+        media_root=media_root,
+        folder=tmp_path / "nginx-small",
+        image_max_bytes=20_000,
+    ) as running:
+        yield running
+
+
+def test_an_image_too_large_for_nginx_gets_the_upload_form_saying_so(
+    small_image_limit_proxy, media_root
+):
+    from blog.models import Image
+
+    browser = signed_in(small_image_limit_proxy)
+
+    answer = add_image(browser, samples.photo(), "hopper.jpg")
+
+    assert answer.status_code == 413
+    assert "The file is larger than" in answer.text
+    assert 'name="alt"' in answer.text
+    assert not Image.objects.exists()
