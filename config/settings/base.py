@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "taggit",
+    # Single-row settings with their admin: the discussion settings (comments/discussion.py).
+    "solo",
     "core",
     "blog",
     "comments",
@@ -113,6 +115,11 @@ DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://blog")}
+# django-solo keeps the discussion settings in this cache, so pages read them with no query.
+# A per-process cache could not be told of a save made in another process: then they are
+# read once per request instead.
+SOLO_CACHE = None if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else "default"
+SOLO_CACHE_TIMEOUT = 24 * 60 * 60
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
