@@ -33,7 +33,6 @@ def render_comments(context, post):
         "thread_html": thread_for(request, post, page=page_number(request), is_open=may_comment),
         "is_open": is_open,
         "login_required": login_required,
-        "login_message": policy.LOGIN_REQUIRED_MESSAGE,
         "form": form,
         "comment_error": context.get("comment_error", ""),
         "form_ts": policy.form_timestamp(post),

@@ -150,6 +150,9 @@ AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
 AXES_USERNAME_WINDOW = timedelta(minutes=env.int("AXES_USERNAME_WINDOW_MINUTES", default=60))
 # Lockouts are still logged; the version banner on every start of every command is not.
 AXES_VERBOSE = False
+# Readers sign in at /accounts/login/ (when only signed-in users may comment); it sends them
+# back to the post they came from, or else home.
+LOGIN_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

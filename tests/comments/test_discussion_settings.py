@@ -245,3 +245,27 @@ def test_a_private_readers_copy_is_revalidated_after_a_save(client, post, change
 
     assert response.status_code == 200
     assert b'class="avatar"' not in response.content
+
+
+def sign_in(client, link, password):
+    login_page = BeautifulSoup(client.get(link).content, "html.parser")
+    back_to = login_page.select_one("input[name=next]")["value"]
+    return client.post(link, {"username": "member", "password": password, "next": back_to})
+
+
+def test_logged_in_only_links_to_a_login_page_that_brings_the_reader_back(client, post, change):
+    UserFactory(username="member")
+    change(require_login=True)
+    link = page(client, post).select_one(".must-log-in a")["href"]
+    assert urlsplit(link).path == "/accounts/login/"
+
+    refused = sign_in(client, link, "a wrong guess")
+    assert refused.status_code == 200
+    assert "didn’t match" in refused.content.decode()  # noqa: RUF001
+
+    signed_in = sign_in(client, link, "correct horse battery")
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == f"{post.get_absolute_url()}#respond"
+    soup = page(client, post)
+    assert soup.select_one("#commentform") is not None
+    assert soup.select_one(".must-log-in") is None
