@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Upper
@@ -8,6 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import clip
+
+# Defined in its own module; importing it here registers it with the app.
+from .discussion import DiscussionSettings  # noqa: F401
+from .discussion import current as current_discussion
 
 # Status and its groups are read from here too (`from .models import Status`).
 from .statuses import DELETABLE, QUEUE, Status
@@ -149,21 +152,23 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""
         post_url, anchor = self.post.get_absolute_url(), f"#comment-{self.pk}"
-        if self.post.comment_count < settings.COMMENTS_PER_PAGE:
+        discussion = current_discussion()
+        if self.post.comment_count < discussion.per_page:
             # Fewer visible comments than a page holds, so fewer earlier threads: page 1,
             # without walking up the thread or counting (feeds and mails ask for many).
             return post_url + anchor
         root = self
         while root.parent_id is not None:
             root = root.parent
-        # Threads are shown oldest first, COMMENTS_PER_PAGE to a page (comments.threads).
+        # Threads are shown `per_page` to a page, oldest or newest first (comments.threads).
+        before = "submitted_at__gt" if discussion.newest_first else "submitted_at__lt"
         earlier_threads = Comment.objects.filter(
             post_id=self.post_id,
             parent__isnull=True,
             status=Status.APPROVED,
-            submitted_at__lt=root.submitted_at,
+            **{before: root.submitted_at},
         ).count()
-        page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
+        page = earlier_threads // discussion.per_page + 1
         query = f"?cpage={page}" if page > 1 else ""
         return post_url + query + anchor
 
@@ -270,76 +275,6 @@ class AkismetReport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for comment {self.comment_id} ({self.state})"
-
-
-class DiscussionSettings(models.Model):
-    """The site's comment rules, edited by editors like WordPress's Settings → Discussion."""
-
-    manual_approval = models.BooleanField(_("Comment must be manually approved"), default=True)
-    require_prior_approval = models.BooleanField(
-        _("Comment author must have a previously approved comment"),
-        default=True,
-        help_text=_("Used when manual approval is off."),
-    )
-    hold_link_count = models.PositiveSmallIntegerField(
-        _("Hold a comment in the queue if it contains this many links or more"),
-        default=2,
-        help_text=_("0 turns this rule off."),
-    )
-    moderation_words = models.TextField(
-        _("Comment moderation words"),
-        blank=True,
-        help_text=_(
-            "One word or phrase per line. A comment containing one in its name, email, "
-            "website, text, IP address or browser user agent is held for moderation. "
-            "Whole words match, ignoring case; write *word* to also match inside other words."
-        ),
-    )
-    disallowed_words = models.TextField(
-        _("Disallowed comment keys"),
-        blank=True,
-        help_text=_(
-            "Same format as moderation words. A matching comment goes straight to the trash "
-            "and is not sent to Akismet."
-        ),
-    )
-    close_after_days = models.PositiveIntegerField(
-        _("Automatically close comments on posts older than this many days"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty to keep comments open."),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("discussion settings")
-        verbose_name_plural = _("discussion settings")
-
-    def __str__(self):
-        return str(_("Discussion settings"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(DISCUSSION_SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    @classmethod
-    def cached(cls):
-        """Return the settings for rendering pages, from the cache for up to a minute."""
-        # Per-process caches are not told about a save in another process; a minute's delay
-        # in showing "comments closed" is fine, and the comment POST always reads `load()`.
-        obj = cache.get(DISCUSSION_SETTINGS_CACHE_KEY)
-        if obj is None:
-            obj = cls.load()
-            cache.set(DISCUSSION_SETTINGS_CACHE_KEY, obj, 60)
-        return obj
-
-
-DISCUSSION_SETTINGS_CACHE_KEY = "comments:discussion-settings"
 
 
 class DailyCount(models.Model):

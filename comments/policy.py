@@ -3,7 +3,8 @@
 `comments.submission.submit_comment` applies them in this order:
 
 1. `closed_reason`: is the post still open for comments (its own switch, and
-   DiscussionSettings.close_after_days)? If not: 403.
+   DiscussionSettings.close_after_days)? If not: 403. Then `login_refusal`: when the
+   settings let only signed-in users comment, an anonymous reader gets 403.
 2. `parent_refusal`: a reply must answer an approved comment on the same post. If not: 403.
 3. `form_age_reason`: the signed `form_ts` says the form came back too fast (under
    COMMENTS_MIN_FORM_SECONDS), too late (over COMMENTS_MAX_FORM_AGE_DAYS), or it is missing
@@ -43,6 +44,7 @@ from .moderators import is_moderator, moderators
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"  # noqa: RUF001
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
 CLOSED_MESSAGE = "Sorry, comments are closed for this item."
+LOGIN_REQUIRED_MESSAGE = "You must be logged in to post a comment."
 BAD_PARENT_MESSAGE = (
     "Sorry, you can’t reply to that comment: it is not (or no longer) shown on this post."  # noqa: RUF001
 )
@@ -66,6 +68,13 @@ def closed_reason(post, discussion) -> str:
     return ""
 
 
+def login_refusal(discussion, user) -> str:
+    """Return why this visitor may not comment, or "" when they may."""
+    if discussion.require_login and (user is None or not user.is_authenticated):
+        return LOGIN_REQUIRED_MESSAGE
+    return ""
+
+
 def parent_refusal(post, parent) -> str:
     """Return why a reply to `parent` is refused, or "" when it may be posted."""
     if parent is None:
@@ -75,22 +84,33 @@ def parent_refusal(post, parent) -> str:
     return ""
 
 
+def ancestors(comment) -> list:
+    """Return the comment, its parent, and so on up to its top-level comment."""
+    chain = [comment]
+    # A thread is never this deep; the bound only guards against a parent loop in the data.
+    while chain[-1].parent_id is not None and len(chain) <= 1000:
+        chain.append(Comment.objects.only("pk", "parent_id").get(pk=chain[-1].parent_id))
+    return chain
+
+
 def depth_of(comment) -> int:
     """Return a comment's depth in its thread: 1 for a top-level comment."""
-    depth = 1
-    while comment.parent_id is not None and depth <= settings.COMMENTS_THREAD_DEPTH:
-        comment = Comment.objects.only("parent_id").get(pk=comment.parent_id)
-        depth += 1
-    return depth
+    return len(ancestors(comment))
 
 
-def attach_point(parent):
+def attach_point(parent, discussion):
     """Return the comment a reply to `parent` hangs from, never deeper than the maximum."""
-    # A Reply link is never shown at the deepest level, so only hand-made requests get
-    # here; their reply joins the deepest level, under the parent's own parent.
-    if parent is not None and depth_of(parent) >= settings.COMMENTS_THREAD_DEPTH:
-        return parent.parent
-    return parent
+    # A Reply link is never shown at the deepest level, so only hand-made requests (or a
+    # page from before the depth was lowered) get here; their reply joins the deepest level.
+    if parent is None:
+        return None
+    chain = ancestors(parent)
+    deepest_parent = discussion.max_depth - 1
+    if len(chain) <= deepest_parent:
+        return parent
+    if deepest_parent == 0:
+        return None
+    return chain[len(chain) - deepest_parent]
 
 
 # --- Cheap checks -----------------------------------------------------------------------

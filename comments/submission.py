@@ -6,9 +6,10 @@ from django.db import transaction
 
 from core.addresses import stored_ip
 
+from . import discussion as discussion_settings
 from . import policy, signals, spamcheck, tasks, workflow
 from .forms import CommentForm
-from .models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
+from .models import Comment, CommentEvent, Status, Verdict
 from .moderators import is_moderator
 
 
@@ -28,8 +29,10 @@ class Submission:
 
 def submit_comment(post, data, request_meta, user=None) -> Submission:
     """Apply the form and the local rules to a comment, store it, and queue its spam check."""
-    discussion = DiscussionSettings.load()
+    discussion = discussion_settings.current()
     if reason := policy.closed_reason(post, discussion):
+        return Submission(403, message=reason)
+    if reason := policy.login_refusal(discussion, user):
         return Submission(403, message=reason)
 
     form = CommentForm(data)
@@ -39,7 +42,8 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
     parent = _parent(form.cleaned_data["comment_parent"])
     if refusal := policy.parent_refusal(post, parent):
         return Submission(403, form=form, message=refusal)
-    comment = _unsaved_comment(post, policy.attach_point(parent), form, request_meta, user)
+    parent = policy.attach_point(parent, discussion)
+    comment = _unsaved_comment(post, parent, form, request_meta, user)
 
     # The form's age tells a bot from a person in a hurry; a signed-in editor answering from
     # the desk has proved who they are, and their quick reply is no sign of a bot.

@@ -11,6 +11,7 @@ awaiting moderation, and the Edit link on their own comments while they may stil
 
 import hashlib
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
+from . import discussion as discussion_settings
 from .cookies import pending_ids
 from .editing import editable_ids
 from .models import Comment, Status
@@ -52,10 +54,15 @@ def comment_html(text: str) -> str:
     return mark_safe(linebreaks(_urlize(text, trim_url_limit=60, autoescape=True)))  # noqa: S308
 
 
-def avatar_url(email: str, size: int = 56) -> str:
-    """Return the Gravatar for an email: only its hash leaves the server."""
+def avatar_url(email: str, size: int = 56, discussion=None) -> str:
+    """Return the Gravatar for an email: only its hash leaves the server.
+
+    Its default image and maximum rating are the discussion settings'.
+    """
+    discussion = discussion or discussion_settings.current()
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=mp&r=g"
+    query = urlencode({"s": size, "d": discussion.avatar_default, "r": discussion.avatar_rating})
+    return f"https://www.gravatar.com/avatar/{digest}?{query}"
 
 
 def page_number(request) -> int:
@@ -72,15 +79,18 @@ def thread(rows, *, page: int, can_reply: bool):
     Return (items, page, pages). Items come in document order, each with its depth, whether
     its replies follow, and how many levels close after it. Replies below the maximum depth
     are shown at the maximum depth; replies whose parent is not shown become top-level.
+    Top-level threads come oldest or newest first, as the discussion settings say; replies
+    follow the comment they answer, oldest first. Avatars only when the settings show them.
     """
-    max_depth = settings.COMMENTS_THREAD_DEPTH
+    discussion = discussion_settings.current()
+    max_depth = discussion.max_depth
     shown = {row["pk"] for row in rows}
     children = defaultdict(list)
     for row in rows:
         parent = row["parent_id"] if row["parent_id"] in shown else None
         children[parent].append(row)
-    roots = children[None]
-    per_page = settings.COMMENTS_PER_PAGE
+    roots = children[None][::-1] if discussion.newest_first else children[None]
+    per_page = discussion.per_page
     pages = max((len(roots) + per_page - 1) // per_page, 1)
     page = min(page, pages)
 
@@ -117,7 +127,9 @@ def thread(rows, *, page: int, can_reply: bool):
                 "date": dateformat.format(local, r"F j, Y \a\t g:i a"),
                 "depth": depth,
                 "pending": pending,
-                "avatar": avatar_url(row["author_email"]),
+                "avatar": avatar_url(row["author_email"], discussion=discussion)
+                if discussion.show_avatars
+                else "",
                 "html": comment_html(row["content"]),
                 "has_children": next_depth > depth,
                 "closes": range(max(depth - next_depth, 0)),
@@ -160,7 +172,7 @@ def render_thread(post, *, page: int, is_open: bool, own_pending=(), editable=fr
 
 def last_possible_page(post) -> int:
     """Return the highest comment page the post's visible comments could fill."""
-    per_page = settings.COMMENTS_PER_PAGE
+    per_page = discussion_settings.current().per_page
     return max((post.comment_count + per_page - 1) // per_page, 1)
 
 
@@ -169,12 +181,13 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     # Any page past the end shows the last one: it must not get a cache entry of its own.
     page = min(page, last_possible_page(post))
     changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
+    shape = discussion_settings.current().thread_shape()
     shown = hashlib.blake2b(
-        f"{post.get_absolute_url()}|{settings.TIME_ZONE}".encode(), digest_size=8
+        f"{post.get_absolute_url()}|{settings.TIME_ZONE}|{shape}".encode(), digest_size=8
     ).hexdigest()
     key = (
         f"comments:thread:{THREAD_VERSION}:{post.pk}:{changed}:{post.comment_count}:{page}:"
-        f"{int(is_open)}:{settings.COMMENTS_PER_PAGE}:{settings.COMMENTS_THREAD_DEPTH}:{shown}"
+        f"{int(is_open)}:{shown}"
     )
     html = cache.get(key)
     if html is None:

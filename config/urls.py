@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
@@ -14,6 +15,12 @@ SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSite
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Where readers sign in when the discussion settings let only signed-in users comment.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.

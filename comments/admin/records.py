@@ -1,12 +1,13 @@
 """The records the workflow keeps (history, reports to Akismet) and the discussion settings."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from solo.admin import SingletonModelAdmin
 
 from core.admin import ReadOnlyAdmin
 
@@ -71,17 +72,41 @@ class AkismetReportAdmin(ModeratesComments, ReadOnlyAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    """One settings record, like WordPress's Settings → Discussion."""
+class DiscussionSettingsAdmin(SingletonModelAdmin):
+    """One settings record, like WordPress's Settings → Discussion (django-solo's admin)."""
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not DiscussionSettings.objects.exists()
+    fieldsets = [
+        (
+            _("Before a comment appears"),
+            {"fields": ["manual_approval", "require_prior_approval"]},
+        ),
+        (
+            _("Comment moderation"),
+            {"fields": ["hold_link_count", "moderation_words", "disallowed_words"]},
+        ),
+        (
+            _("Other comment settings"),
+            {
+                "fields": [
+                    "require_login",
+                    "close_after_days",
+                    "thread_depth",
+                    "comments_per_page",
+                    "order",
+                    "akismet_notice",
+                ]
+            },
+        ),
+        (_("Avatars"), {"fields": ["show_avatars", "avatar_default", "avatar_rating"]}),
+    ]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_record = DiscussionSettings.load()
-        return HttpResponseRedirect(
-            reverse("admin:comments_discussionsettings_change", args=[settings_record.pk])
-        )
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # An empty number keeps the environment's setting: show it as the placeholder.
+        from_environment = {
+            "thread_depth": settings.COMMENTS_THREAD_DEPTH,
+            "comments_per_page": settings.COMMENTS_PER_PAGE,
+        }
+        if db_field.name in from_environment:
+            field.widget.attrs["placeholder"] = from_environment[db_field.name]
+        return field

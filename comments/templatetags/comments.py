@@ -3,10 +3,10 @@
 from django import template
 from django.conf import settings
 
+from comments import discussion as discussion_settings
 from comments import policy
 from comments.cookies import remembered_author
 from comments.forms import CommentForm
-from comments.models import DiscussionSettings
 from comments.threads import page_number, reply_target, thread_for
 
 register = template.Library()
@@ -16,7 +16,12 @@ register = template.Library()
 def render_comments(context, post):
     """Render a post's comment section: its approved comments and the comment form."""
     request = context.get("request")
-    is_open = not policy.closed_reason(post, DiscussionSettings.cached())
+    discussion = discussion_settings.current()
+    is_open = not policy.closed_reason(post, discussion)
+    user = request.user if request else None
+    login_required = is_open and bool(policy.login_refusal(discussion, user))
+    # A reader who may not comment gets neither the form nor Reply links.
+    may_comment = is_open and not login_required
     form = context.get("comment_form")
     if form is None:
         form = CommentForm(initial=remembered_author(request) if request else {})
@@ -25,13 +30,14 @@ def render_comments(context, post):
         parent_id = form["comment_parent"].value()
     return {
         "post": post,
-        "thread_html": thread_for(request, post, page=page_number(request), is_open=is_open),
+        "thread_html": thread_for(request, post, page=page_number(request), is_open=may_comment),
         "is_open": is_open,
+        "login_required": login_required,
         "form": form,
         "comment_error": context.get("comment_error", ""),
         "form_ts": policy.form_timestamp(post),
-        "reply_to": reply_target(post, parent_id) if is_open else None,
-        "akismet_notice": bool(settings.AKISMET_API_KEY),
+        "reply_to": reply_target(post, parent_id) if may_comment else None,
+        "akismet_notice": bool(settings.AKISMET_API_KEY) and discussion.akismet_notice,
         # Only a signed-in user's form carries Django's token (see core/csrf.py).
         "signed_in": bool(request and request.user.is_authenticated),
     }

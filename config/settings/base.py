@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "taggit",
+    # Single-row settings with their admin: the discussion settings (comments/discussion.py).
+    "solo",
     "core",
     "blog",
     "comments",
@@ -115,6 +117,11 @@ DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://blog")}
+# django-solo keeps the discussion settings in this cache, so pages read them with no query.
+# A per-process cache could not be told of a save made in another process: then they are
+# read once per request instead.
+SOLO_CACHE = None if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else "default"
+SOLO_CACHE_TIMEOUT = 24 * 60 * 60
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -198,6 +205,9 @@ AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
 AXES_USERNAME_WINDOW = timedelta(minutes=env.int("AXES_USERNAME_WINDOW_MINUTES", default=60))
 # Lockouts are still logged; the version banner on every start of every command is not.
 AXES_VERBOSE = False
+# Readers sign in at /accounts/login/ (when only signed-in users may comment); it sends them
+# back to the post they came from, or else home.
+LOGIN_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
