@@ -38,9 +38,18 @@ def window() -> timedelta:
     return timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
 
 
+def is_theirs(request, comment) -> bool:
+    """Return whether this browser posted the comment, on a post readers can see."""
+    return comment is not None and comment.pk in pending_ids(request) and comment.post.is_published
+
+
 def refusal(request, comment) -> str:
-    """Return why this visitor may not edit the comment now, or "" when they may."""
-    if comment is None or comment.pk not in pending_ids(request):
+    """Return why this visitor may not edit the comment now, or "" when they may.
+
+    Anyone else gets NOT_YOURS alone, whether the comment exists or not, so the answer names
+    no post: not a draft's title, nor where a scheduled post will be.
+    """
+    if not is_theirs(request, comment):
         return str(NOT_YOURS)
     if timezone.now() > comment.submitted_at + window():
         return str(WINDOW_OVER % {"n": settings.COMMENTS_EDIT_MINUTES})

@@ -276,3 +276,48 @@ def test_a_signed_in_author_saves_an_edit_with_the_forms_token(
     assert response.status_code == 302
     event = comment.events.get(action=CommentEvent.Action.EDITED)
     assert event.actor_label == "grace"
+
+
+def refusal_text(response) -> str:
+    """Return the refusal page's message section, without the per-response nonce."""
+    page = response.content.decode()
+    return page[page.index('<section class="error-page">') : page.index("</section>")]
+
+
+@pytest.mark.parametrize("when", ["draft", "scheduled"])
+def test_the_edit_address_of_a_comment_on_an_unpublished_post_names_nothing(when, draft):
+    if when == "scheduled":
+        draft.status = draft.Status.PUBLISHED
+        draft.published_at = timezone.now() + timedelta(days=3)
+        draft.save()
+    comment = CommentFactory(post=draft, status=Status.APPROVED)
+    missing = Client().get(reverse("comments:edit", args=[comment.pk + 1000]))
+
+    response = Client().get(edit_url(comment))
+
+    assert response.status_code == missing.status_code == 403
+    assert refusal_text(response) == refusal_text(missing)
+    page = response.content.decode()
+    assert draft.title not in page
+    assert draft.slug not in page
+
+
+def test_the_edit_address_of_someone_elses_comment_names_nothing(post, mine):
+    missing = Client().get(reverse("comments:edit", args=[mine.pk + 1000]))
+
+    response = Client().get(edit_url(mine))
+
+    assert response.status_code == missing.status_code == 403
+    assert refusal_text(response) == refusal_text(missing)
+    assert post.title not in response.content.decode()
+
+
+def test_the_author_is_not_shown_their_post_once_it_is_unpublished(client, post, mine):
+    post.status = post.Status.DRAFT
+    post.save()
+
+    response = client.get(edit_url(mine))
+
+    assert response.status_code == 403
+    assert post.title not in response.content.decode()
+    assert post.slug not in response.content.decode()
