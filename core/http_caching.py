@@ -75,6 +75,18 @@ def answer(request, response, *, etag: str, last_modified: int | None, shared: b
     return not_modified
 
 
+def page_number(request) -> int | str | None:
+    """Return the page a `?page=` asks for, as Django's paginator reads it, or None if odd."""
+    # Django's ListView reads the last `page=` value, an integer, or the word "last".
+    value = request.GET.get("page", "1")
+    if value == "last":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 def first_seen(request, etag: str) -> int | None:
     """Return when this address first served its current content: its Last-Modified.
 
@@ -86,8 +98,14 @@ def first_seen(request, etag: str) -> int | None:
     """
     if set(request.GET) - {"page"}:
         return None
+    # Keyed by the page number the list read (`?page=01`, `+1` and `page=1&page=1` are page
+    # 1), so the ways of spelling one page share one entry rather than one each.
+    page = page_number(request)
+    if page is None:
+        return None
     now = int(time.time())
-    key = "http:seen:" + hashlib.blake2b(request.get_full_path().encode()).hexdigest()
+    address = f"{request.path}?page={page}"
+    key = "http:seen:" + hashlib.blake2b(address.encode()).hexdigest()
     seen = cache.get(key)
     if seen and seen[0] == etag:
         return seen[1]
