@@ -3,8 +3,9 @@
 The reader's signed `comment_pending` cookie (cookies.py) names the comments they posted from
 this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitted_at`. An edit
 goes through the comment form and the local rules again (policy.py): a disallowed word sends
-it to the trash, a hold reason sends an approved comment back to the queue, and changed text
-that Akismet saw is checked again with `recheck_reason=edit` (workflow.record_edit).
+it to the trash, a hold reason sends an approved comment back to the queue, so does manual or
+prior approval (workflow.reconsider_edited), and changed text that Akismet saw is checked
+again with `recheck_reason=edit` (workflow.record_edit).
 """
 
 from dataclasses import dataclass
@@ -113,4 +114,6 @@ def edit_comment(comment, data, user=None) -> Edit:
             before = comment.hold_reason if comment.status != Status.APPROVED else ""
             reasons = [before, *(r for r in held if r not in before)]
             workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, reasons)))
+        else:
+            workflow.reconsider_edited(comment)
     return Edit(302, form, comment)
