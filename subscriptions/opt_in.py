@@ -27,15 +27,33 @@ def request_from_form(comment, form) -> list[Subscription]:
     data = form.cleaned_data
     email = normalise(comment.author_email)
     made = []
-    if data.get(APPROVAL_FIELD):
-        made.append(
-            Subscription.objects.create(
-                kind=Subscription.Kind.APPROVAL, email=email, post=comment.post, comment=comment
-            )
-        )
     if data.get(FOLLOW_UPS_FIELD):
         made.append(_request_follow_ups(comment, email))
+    if data.get(APPROVAL_FIELD):
+        made.append(_request_approval_notice(comment, email))
     return made
+
+
+def is_confirmed(email: str) -> bool:
+    """Return whether the address said yes, by a confirmation link, to email from this site."""
+    confirmed = Subscription.objects.for_email(email).filter(confirmed_at__isnull=False)
+    return confirmed.in_good_standing().exists()
+
+
+def _request_approval_notice(comment, email: str) -> Subscription:
+    # An address typed into the form is mailed only once its owner has confirmed it: before
+    # (then the request stands at once), or by the link this sends.
+    confirmed_at = timezone.now() if is_confirmed(email) else None
+    subscription = Subscription.objects.create(
+        kind=Subscription.Kind.APPROVAL,
+        email=email,
+        post=comment.post,
+        comment=comment,
+        confirmed_at=confirmed_at,
+    )
+    if confirmed_at is None:
+        _queue_confirmation(subscription)
+    return subscription
 
 
 def _request_follow_ups(comment, email: str) -> Subscription:
@@ -111,7 +129,7 @@ def _email_in(data) -> str:
 
 
 def open_requests(email: str):
-    """Return the address's follow-up requests that its confirmation link would confirm."""
+    """Return the address's requests (follow-ups, approval notices) its link would confirm."""
     return (
         Subscription.objects.for_email(email)
         .awaiting_confirmation()
@@ -122,7 +140,7 @@ def open_requests(email: str):
 
 
 def confirm(email: str) -> int:
-    """Confirm every open follow-up request of the address; return how many."""
+    """Confirm every open request of the address; return how many."""
     return open_requests(email).update(confirmed_at=timezone.now())
 
 
