@@ -34,6 +34,14 @@ def request_from_form(comment, form) -> list[Subscription]:
     return made
 
 
+def unconfirmed_comment_ids(comment_ids) -> set[int]:
+    """Return which of these comments asked for email that waits on its confirmation link."""
+    if not comment_ids:
+        return set()
+    requests = Subscription.objects.awaiting_confirmation().in_good_standing()
+    return set(requests.filter(comment_id__in=comment_ids).values_list("comment_id", flat=True))
+
+
 def is_confirmed(email: str) -> bool:
     """Return whether the address said yes, by a confirmation link, to email from this site."""
     confirmed = Subscription.objects.for_email(email).filter(confirmed_at__isnull=False)

@@ -496,3 +496,29 @@ def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_
 
     assert tasks.RECURRING[outbox.send_due_deliveries] == timedelta(minutes=5)
     assert tasks.RECURRING[outbox.prune_subscriptions] == timedelta(days=1)
+
+
+CHECK_YOUR_EMAIL = "Check your email to confirm your subscription"
+
+
+@pytest.mark.parametrize("box", ["subscribe_comments", "notify_approval"])
+def test_after_ticking_a_box_the_reader_is_told_to_confirm_by_email(client, send, post, box):
+    comment = ask(send, post, **{box: True})
+
+    page = BeautifulSoup(client.get(post.get_absolute_url()).text, "html.parser")
+
+    note = page.select_one(f"#comment-{comment.pk} .comment-confirm-subscription")
+    assert note is not None
+    assert CHECK_YOUR_EMAIL in note.text
+    assert CHECK_YOUR_EMAIL not in Client().get(post.get_absolute_url()).text
+
+
+def test_no_reminder_without_a_box_ticked_or_once_confirmed(client, send, post, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    ask(send, post)
+    assert CHECK_YOUR_EMAIL not in client.get(post.get_absolute_url()).text
+
+    ask(send, post, subscribe_comments=True, comment="And another thing.")
+    confirm(client, mails_to()[0])
+
+    assert CHECK_YOUR_EMAIL not in client.get(post.get_absolute_url()).text
