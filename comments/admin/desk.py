@@ -25,6 +25,13 @@ from ..forms import CommentForm
 from ..models import DELETABLE, QUEUE, Comment, Status
 from .views import comment_id, next_url
 
+
+def display_name(user) -> str:
+    """Return the name an editor's posts show, for their replies to carry as well."""
+    profile = getattr(user, "author_profile", None)
+    return (profile.display_name if profile else "") or user.get_full_name() or user.username
+
+
 # What each row offers, by status: (move name, short label) in WordPress's order.
 ROW_MOVES = {
     Status.PENDING: [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))],
@@ -164,7 +171,7 @@ class EditorsDesk:
         else:
             form = CommentForm(
                 initial={
-                    "author": request.user.get_full_name() or request.user.get_username(),
+                    "author": display_name(request.user),
                     "email": request.user.email,
                 }
             )
