@@ -120,3 +120,16 @@ def test_a_page_number_that_is_not_one_is_a_404_that_stores_nothing(seed_post, m
     assert Client().get("/?page=x").status_code == 404
     assert Client().get("/?page=99").status_code == 404
     assert written.keys == set()
+
+
+def test_a_page_number_a_feed_ignores_stores_nothing_of_its_own(seed_post, monkeypatch):
+    from django.core.cache import cache
+
+    written = KeysSet(cache)
+    monkeypatch.setattr("core.http_caching.cache", written)
+    first = Client().get("/feed/")
+
+    answers = [Client().get(f"/feed/?page={n}") for n in ("2", "-3", "1000000005", "x")]
+
+    assert {answer["Last-Modified"] for answer in answers} == {first["Last-Modified"]}
+    assert len(written.keys) == 1
