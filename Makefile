@@ -30,7 +30,7 @@ install: $(STAMP)
 	@echo "Wrote a new SECRET_KEY to .env (git-ignored)."
 
 run: install .env
-	@set -euo pipefail; $(with_database); \
+	@set -euo pipefail; export PORT=$(PORT); $(with_database); \
 	workers=(); cleanup() { for pid in "$${workers[@]}"; do kill "$$pid" 2>/dev/null || true; done; wait "$${workers[@]}" 2>/dev/null || true; stop_db; }; \
 	trap cleanup EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) migrate --noinput -v0; \
@@ -41,7 +41,7 @@ run: install .env
 	$(MANAGE) collectstatic --noinput -v0; \
 	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
-	PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py --log-level warning config.wsgi
+	$(BIN)/gunicorn -c config/gunicorn.py --log-level warning config.wsgi
 
 # Browser tests need Debian's chromium; install it when we may (CI runs as root).
 browser:

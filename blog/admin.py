@@ -65,6 +65,10 @@ class PostAdmin(admin.ModelAdmin):
         ("Comments", {"fields": ["comment_count", "comments_changed_at", "updated_at"]}),
     ]
 
+    def get_changeform_initial_data(self, request):
+        # A new post is by whoever writes it: Author is required, and Preview needs it too.
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, post):
         if post.status == Post.Status.PUBLISHED and post.published_at > timezone.now():

@@ -2,7 +2,8 @@
 
 It is a deployment check (also `check --deploy --tag akismet` alone) rather than one that runs
 on every `manage.py` command, so start-up, migrations and the test suite never wait on the
-network, and a deploy still fails loudly on a wrong key.
+network, and a deploy still fails loudly on a wrong key. Without a key it warns, so `make run`
+says at start-up that comments go unchecked, and where to set one.
 """
 
 from django.conf import settings
@@ -14,9 +15,16 @@ from . import health, spam
 
 @checks.register("akismet", deploy=True)
 def check_akismet_key(app_configs=None, **kwargs):
-    """Verify the Akismet key with Akismet, when one is configured."""
+    """Verify the Akismet key with Akismet, or say that none is set."""
     if not spam.is_configured():
-        return []
+        return [
+            checks.Warning(
+                "No Akismet key is set: comments are not checked for spam, and every new one "
+                "waits for an editor.",
+                hint="Set AKISMET_API_KEY in .env (see .env.example) and restart the site.",
+                id="comments.W002",
+            )
+        ]
     try:
         # Kept, so the admin index can say whether and when the key was verified.
         answer = health.record_key_check()

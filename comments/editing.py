@@ -3,8 +3,9 @@
 The reader's signed `comment_pending` cookie (cookies.py) names the comments they posted from
 this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitted_at`. An edit
 goes through the comment form and the local rules again (policy.py): a disallowed word sends
-it to the trash, a hold reason sends an approved comment back to the queue, and changed text
-that Akismet saw is checked again with `recheck_reason=edit` (workflow.record_edit).
+it to the trash, a hold reason sends an approved comment back to the queue, so does manual or
+prior approval (workflow.reconsider_edited), and changed text that Akismet saw is checked
+again with `recheck_reason=edit` (workflow.record_edit).
 """
 
 from dataclasses import dataclass
@@ -39,9 +40,18 @@ def window() -> timedelta:
     return timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
 
 
+def is_theirs(request, comment) -> bool:
+    """Return whether this browser posted the comment, on a post readers can see."""
+    return comment is not None and comment.pk in pending_ids(request) and comment.post.is_published
+
+
 def refusal(request, comment) -> str:
-    """Return why this visitor may not edit the comment now, or "" when they may."""
-    if comment is None or comment.pk not in pending_ids(request):
+    """Return why this visitor may not edit the comment now, or "" when they may.
+
+    Anyone else gets NOT_YOURS alone, whether the comment exists or not, so the answer names
+    no post: not a draft's title, nor where a scheduled post will be.
+    """
+    if not is_theirs(request, comment):
         return str(NOT_YOURS)
     if timezone.now() > comment.submitted_at + window():
         return str(WINDOW_OVER % {"n": settings.COMMENTS_EDIT_MINUTES})
@@ -105,4 +115,6 @@ def edit_comment(comment, data, user=None) -> Edit:
             before = comment.hold_reason if comment.status != Status.APPROVED else ""
             reasons = [before, *(r for r in held if r not in before)]
             workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, reasons)))
+        else:
+            workflow.reconsider_edited(comment)
     return Edit(302, form, comment)

@@ -42,12 +42,26 @@ def health(now=None) -> dict:
         state__in=[AkismetReport.State.QUEUED, AkismetReport.State.FAILED]
     ).count()
     down = bool(down_since and waiting and now - down_since > DOWN_AFTER)
+    configured = spam.is_configured()
+    key = AkismetKeyCheck.objects.order_by("-checked_at", "-pk").first()
     return {
-        "configured": spam.is_configured(),
-        "key": AkismetKeyCheck.objects.order_by("-checked_at", "-pk").first(),
+        "configured": configured,
+        "key": key,
+        "state": _state(configured, key, down),
         "last_ok": last_ok,
         "down_since": down_since if waiting else None,
         "waiting": waiting,
         "unsent": unsent,
         "down": down,
     }
+
+
+def _state(configured: bool, key, down: bool) -> str:
+    """Return the panel's colour: "ok", "warn" (amber) or "down" (red)."""
+    if not configured:
+        return "warn"  # nothing is checked: every comment waits for an editor
+    if down or (key is not None and key.valid is False):
+        return "down"
+    if key is None or key.valid is None:
+        return "warn"  # a key no one has verified yet may be wrong
+    return "ok"

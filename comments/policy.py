@@ -16,7 +16,8 @@
 5. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked
    (after the duplicate and flood rules, so a bot cannot store the same row twice either).
 6. `disallowed_word`: straight to the trash, Akismet not asked.
-7. `hold_reasons`: too many links, or a moderation word. Held for moderation.
+7. `hold_reasons`: too many links (the website counts as one), or a moderation word. Held
+   for moderation.
 8. After Akismet says ham, `status_for_ham` decides between pending and approved
    ("Comment must be manually approved", "Comment author must have a previously approved
    comment").
@@ -253,7 +254,8 @@ def count_links(text: str) -> int:
 def hold_reasons(comment, discussion) -> list[str]:
     """Return why the rules hold this comment for moderation, if they do."""
     reasons = []
-    links = count_links(comment.content)
+    # The website is a link too, the one a spammer comes for.
+    links = count_links(comment.content) + bool(comment.author_url)
     if discussion.hold_link_count and links >= discussion.hold_link_count:
         reasons.append(f"{links} links")
     if word := _matching_word(discussion.moderation_words, comment):
@@ -270,7 +272,12 @@ def status_for_ham(discussion) -> tuple[Case, Case]:
     The workflow annotates the comments it moves with both, so the spam check's verdict and an
     editor's "Not spam" (one comment or a hundred thousand) apply the same rule in one query.
     """
-    prior_approval = Comment.objects.approved().filter(author_email=OuterRef("author_email"))
+    # Another approved comment: an approved comment its author edits is not its own proof.
+    prior_approval = (
+        Comment.objects.approved()
+        .filter(author_email=OuterRef("author_email"))
+        .exclude(pk=OuterRef("pk"))
+    )
     # (condition, status, why): the first that matches decides.
     rules = [
         (~Q(hold_reason=""), Status.PENDING, Concat(Value("held: "), F("hold_reason"))),

@@ -5,6 +5,10 @@
   among it). Sent inside the comment's transaction, after its spam check is queued, so what
   a receiver writes is stored with the comment or not at all.
 
+- `confirmation_awaited(ids)`: a question, not news: of these comments (a reader's own), which
+  asked for something that waits on the reader's confirmation? Each receiver returns a set of
+  ids; the reader's page reminds them under those comments (`comments.threads.thread_for`).
+
 What the workflow announces once its transaction has committed:
 
 - `comments_approved(ids)`: these comments became approved for the first time (reader
@@ -17,6 +21,7 @@ What the workflow announces once its transaction has committed:
 from django.dispatch import Signal
 
 comment_submitted = Signal()
+confirmation_awaited = Signal()
 comments_approved = Signal()
 checks_requested = Signal()
 reports_queued = Signal()

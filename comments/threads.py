@@ -5,8 +5,9 @@ threaded in Python, and its HTML is cached under everything it shows: the post's
 `comments_changed_at` and count, its address, the (clamped) comment page and the settings
 that shape it. Everything that differs per visitor stays outside that fragment: the form
 with its signed timestamp, the remembered name/email/website, the visitor's own comments
-awaiting moderation, and the Edit link on their own comments while they may still edit them
-(a visitor who has either gets the thread rendered for them).
+awaiting moderation, the Edit link on their own comments while they may still edit them, and
+the reminder to confirm a subscription asked for under one (a visitor who has any of these
+gets the thread rendered for them).
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
 from . import discussion as discussion_settings
+from . import signals
 from .cookies import pending_ids
 from .editing import editable_ids
 from .models import Comment, Status
@@ -151,13 +153,16 @@ def _approved_rows(post):
     )
 
 
-def render_thread(post, *, page: int, is_open: bool, own_pending=(), editable=frozenset()) -> str:
+def render_thread(
+    post, *, page: int, is_open: bool, own_pending=(), editable=frozenset(), unconfirmed=frozenset()
+) -> str:
     rows = _approved_rows(post)
     if own_pending:
         rows = sorted([*rows, *own_pending], key=lambda r: (r["submitted_at"], r["pk"]))
     items, page, pages = thread(rows, page=page, can_reply=is_open)
     for item in items:
         item["can_edit"] = item["pk"] in editable
+        item["awaits_confirmation"] = item["pk"] in unconfirmed
     return render_to_string(
         "comments/thread.html",
         {
@@ -196,13 +201,27 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     return mark_safe(html)  # noqa: S308
 
 
+def awaiting_confirmation(ids) -> set[int]:
+    """Return which of the reader's own comments wait on their confirming an email address."""
+    if not ids:
+        return set()
+    answers = signals.confirmation_awaited.send(sender=Comment, ids=list(ids))
+    return set().union(*(answer or () for _receiver, answer in answers))
+
+
 def thread_for(request, post, *, page: int, is_open: bool) -> str:
     """Return the thread this visitor sees: the cached one, or with their own comments."""
     pending = own_pending(request, post)
     editable = editable_ids(request, post)
-    if pending or editable:
+    unconfirmed = awaiting_confirmation(pending_ids(request)) if request else set()
+    if pending or editable or unconfirmed:
         html = render_thread(
-            post, page=page, is_open=is_open, own_pending=pending, editable=editable
+            post,
+            page=page,
+            is_open=is_open,
+            own_pending=pending,
+            editable=editable,
+            unconfirmed=unconfirmed,
         )
         return mark_safe(html)  # noqa: S308
     return cached_thread(post, page=page, is_open=is_open)

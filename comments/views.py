@@ -56,7 +56,9 @@ def edit_comment(request, comment_id):
     """Let a reader fix their own comment for a few minutes: the form prefilled, then saved."""
     comment = Comment.objects.with_post().filter(pk=comment_id).first()
     if refusal := editing.refusal(request, comment):
-        context = {"post": comment.post if comment else None, "message": refusal}
+        # Only the comment's own author is pointed back to its post.
+        post = comment.post if editing.is_theirs(request, comment) else None
+        context = {"post": post, "message": refusal}
         return render(request, "comments/edit_refused.html", context, status=403)
     if request.method == "GET":
         form = CommentForm(initial=editing.initial(comment))

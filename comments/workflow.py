@@ -302,6 +302,28 @@ def hold_edited(comment, to_status, reason: str) -> None:
     comment.status, comment.hold_reason = to_status, fields["hold_reason"]
 
 
+def reconsider_edited(comment) -> None:
+    """Hold an approved comment its author changed if the approval rules would hold it now.
+
+    The rule is the one a cleared comment meets (`policy.status_for_ham`): with manual
+    approval, or prior approval and no other approved comment by this address, the changed
+    text waits for an editor again; a moderator's own comment stays approved. The edit has
+    just passed the local rules, so a reason the comment was once held for no longer applies.
+    """
+    approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
+    approved.update(hold_reason="")
+    to_status, why = policy.status_for_ham(DiscussionSettings.load())
+    rows = [r for r in _rows(approved, to_status, why) if r["to_status"] != Status.APPROVED]
+    comment.hold_reason = ""
+    if not rows:
+        return
+    (row,) = rows
+    reason = row["why"].removeprefix("held: ")[:200]
+    fields = {"hold_reason": reason}
+    _write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
+    comment.status, comment.hold_reason = row["to_status"], reason
+
+
 def record_reply(parent, reply, actor) -> None:
     """Record in the parent's history that an editor answered it with `reply`."""
     status = Comment.objects.filter(pk=parent.pk).values_list("status", flat=True).get()

@@ -75,7 +75,13 @@ def answer(request, response, *, etag: str, last_modified: int | None, shared: b
     return not_modified
 
 
-def first_seen(request, etag: str) -> int | None:
+def page_shown(response) -> int:
+    """Return the number of the page a list showed (a ListView's `page_obj`), else 1."""
+    page = (getattr(response, "context_data", None) or {}).get("page_obj")
+    return page.number if page is not None else 1
+
+
+def first_seen(request, etag: str, page: int = 1) -> int | None:
     """Return when this address first served its current content: its Last-Modified.
 
     Remembered per address as (ETag, time), so content that changes back to an earlier
@@ -86,8 +92,11 @@ def first_seen(request, etag: str) -> int | None:
     """
     if set(request.GET) - {"page"}:
         return None
+    # Keyed by the number of the page shown, not by how `?page=` spelled it (`01`, `+1`,
+    # `page=1&page=1` are page 1; a feed ignores it), so they share one entry.
     now = int(time.time())
-    key = "http:seen:" + hashlib.blake2b(request.get_full_path().encode()).hexdigest()
+    address = f"{request.path}?page={page}"
+    key = "http:seen:" + hashlib.blake2b(address.encode()).hexdigest()
     seen = cache.get(key)
     if seen and seen[0] == etag:
         return seen[1]
@@ -112,12 +121,13 @@ def cache_for_readers(view):
         if is_private(request) and request.user.is_authenticated:
             add_never_cache_headers(response)
             return response
+        page = page_shown(response)
         if hasattr(response, "render"):
             response.render()
         etag = f'W/"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
         if is_private(request):
             return answer(request, response, etag=etag, last_modified=None, shared=False)
-        last_modified = first_seen(request, etag)
+        last_modified = first_seen(request, etag, page)
         return answer(request, response, etag=etag, last_modified=last_modified, shared=True)
 
     return cached

@@ -9,7 +9,7 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         from datetime import timedelta
 
-        from comments.signals import comment_submitted, comments_approved
+        from comments.signals import comment_submitted, comments_approved, confirmation_awaited
         from core import personal_data
         from core.recurring import add_recurring
 
@@ -20,6 +20,7 @@ class SubscriptionsConfig(AppConfig):
         # on (or knows about) email.
         comment_submitted.connect(opt_in.on_comment_submitted, dispatch_uid="subscriptions")
         comments_approved.connect(outbox.on_comments_approved, dispatch_uid="subscriptions")
+        confirmation_awaited.connect(opt_in.on_confirmation_awaited, dispatch_uid="subscriptions")
         personal_data.register(
             "subscriptions",
             describe=privacy.describe,

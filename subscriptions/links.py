@@ -47,7 +47,7 @@ def _email_in(data) -> str:
 
 
 def open_requests(email: str):
-    """Return the address's follow-up requests that its confirmation link would confirm."""
+    """Return the address's requests (follow-ups, approval notices) its link would confirm."""
     return (
         Subscription.objects.for_email(email)
         .awaiting_confirmation()

@@ -63,13 +63,25 @@ def _confirmation(delivery):
     requests = list(links.open_requests(delivery.email))
     if not requests:
         return None  # confirmed, unsubscribed, expired, or its comment was spam
-    posts = [(_one_line(s.post.title), absolute(s.post.get_absolute_url())) for s in requests]
+
+    def listed(kind):
+        return [
+            (_one_line(s.post.title), absolute(s.post.get_absolute_url()))
+            for s in requests
+            if s.kind == kind
+        ]
+
+    posts = listed(Subscription.Kind.FOLLOW_UPS)
     context = {
         "posts": posts,
+        "approvals": listed(Subscription.Kind.APPROVAL),
         "confirm_url": confirm_url(delivery.email),
         "days": CONFIRM_WITHIN.days,
     }
-    subject = _("Please confirm: email me about new comments")
+    if posts:
+        subject = _("Please confirm: email me about new comments")
+    else:
+        subject = _("Please confirm: email me when my comment is approved")
     # Unsubscribing from a confirmation request cancels every request for this address.
     return subject, "subscriptions/email/confirmation.txt", context, None
 

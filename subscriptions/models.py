@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.statuses import DELETABLE
 
-# An unconfirmed follow-up request is forgotten after this long.
+# An unconfirmed request (follow-ups, or an approval notice) is forgotten after this long.
 CONFIRM_WITHIN = timedelta(days=7)
 
 
@@ -23,16 +23,13 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.follow_ups().filter(confirmed_at__isnull=False)
 
     def awaiting_confirmation(self, now=None):
+        """Requests of either kind whose confirmation link has not been followed yet."""
         now = now or timezone.now()
-        return self.follow_ups().filter(
-            confirmed_at__isnull=True, requested_at__gt=now - CONFIRM_WITHIN
-        )
+        return self.filter(confirmed_at__isnull=True, requested_at__gt=now - CONFIRM_WITHIN)
 
     def expired(self, now=None):
         now = now or timezone.now()
-        return self.follow_ups().filter(
-            confirmed_at__isnull=True, requested_at__lte=now - CONFIRM_WITHIN
-        )
+        return self.filter(confirmed_at__isnull=True, requested_at__lte=now - CONFIRM_WITHIN)
 
     def in_good_standing(self):
         """Exclude requests whose comment was judged spam or thrown away."""
@@ -59,7 +56,8 @@ class Subscription(models.Model):
         verbose_name=_("asked with comment"),
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    # Follow-ups only: when the reader clicked the link in the confirmation email.
+    # When the reader clicked the link in the confirmation email (an approval request made by
+    # an address confirmed before is confirmed when it is made).
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Approval only: when the notice was queued, so it goes once however often it is approved.
     notified_at = models.DateTimeField(_("approval notice queued"), null=True, blank=True)

@@ -24,15 +24,46 @@ def request_from_form(comment, data) -> list[Subscription]:
     """Record what the reader ticked under their stored comment; queue the confirmation."""
     email = normalise(comment.author_email)
     made = []
-    if data.get(APPROVAL_FIELD):
-        made.append(
-            Subscription.objects.create(
-                kind=Subscription.Kind.APPROVAL, email=email, post=comment.post, comment=comment
-            )
-        )
     if data.get(FOLLOW_UPS_FIELD):
         made.append(_request_follow_ups(comment, email))
+    if data.get(APPROVAL_FIELD):
+        made.append(_request_approval_notice(comment, email))
     return made
+
+
+def on_confirmation_awaited(sender, ids, **kwargs) -> set[int]:
+    """Answer the comments app: which of these comments' requests wait on a confirmation."""
+    return unconfirmed_comment_ids(ids)
+
+
+def unconfirmed_comment_ids(comment_ids) -> set[int]:
+    """Return which of these comments asked for email that waits on its confirmation link."""
+    if not comment_ids:
+        return set()
+    requests = Subscription.objects.awaiting_confirmation().in_good_standing()
+    return set(requests.filter(comment_id__in=comment_ids).values_list("comment_id", flat=True))
+
+
+def is_confirmed(email: str) -> bool:
+    """Return whether the address said yes, by a confirmation link, to email from this site."""
+    confirmed = Subscription.objects.for_email(email).filter(confirmed_at__isnull=False)
+    return confirmed.in_good_standing().exists()
+
+
+def _request_approval_notice(comment, email: str) -> Subscription:
+    # An address typed into the form is mailed only once its owner has confirmed it: before
+    # (then the request stands at once), or by the link this sends.
+    confirmed_at = timezone.now() if is_confirmed(email) else None
+    subscription = Subscription.objects.create(
+        kind=Subscription.Kind.APPROVAL,
+        email=email,
+        post=comment.post,
+        comment=comment,
+        confirmed_at=confirmed_at,
+    )
+    if confirmed_at is None:
+        _queue_confirmation(subscription)
+    return subscription
 
 
 def _request_follow_ups(comment, email: str) -> Subscription:
@@ -73,7 +104,7 @@ def _queue_confirmation(subscription) -> None:
 
 
 def confirm(email: str) -> int:
-    """Confirm every open follow-up request of the address; return how many."""
+    """Confirm every open request of the address; return how many."""
     return open_requests(email).update(confirmed_at=timezone.now())
 
 

@@ -65,6 +65,8 @@ def _approval_notices(comment_ids) -> list[Delivery]:
     requests = list(
         Subscription.objects.select_for_update()
         .filter(kind=Subscription.Kind.APPROVAL, comment_id__in=comment_ids, notified_at=None)
+        # Only to an address its owner confirmed (subscriptions/opt_in.py).
+        .filter(confirmed_at__isnull=False)
         .order_by("pk")
     )
     Subscription.objects.filter(pk__in=[s.pk for s in requests]).update(notified_at=now)

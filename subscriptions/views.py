@@ -34,7 +34,8 @@ def confirm(request, token):
         "subscriptions/confirm.html",
         {
             "email": email,
-            "posts": [subscription.post for subscription in requests],
+            "posts": [s.post for s in requests if s.kind == s.Kind.FOLLOW_UPS],
+            "approvals": [s.post for s in requests if s.kind == s.Kind.APPROVAL],
             "done": request.method == "POST",
             "confirmed": confirmed,
         },

@@ -27,6 +27,12 @@ from ..statuses import DELETABLE, QUEUE
 from .views import comment_id, next_url
 
 
+def display_name(user) -> str:
+    """Return the name an editor's posts show, for their replies to carry as well."""
+    profile = getattr(user, "author_profile", None)
+    return (profile.display_name if profile else "") or user.get_full_name() or user.username
+
+
 def row_moves(status) -> list:
     """Return the moves a comment's row offers: those that apply to its status, in order.
 
@@ -187,7 +193,7 @@ class EditorsDesk:
         else:
             form = CommentForm(
                 initial={
-                    "author": request.user.get_full_name() or request.user.get_username(),
+                    "author": display_name(request.user),
                     "email": request.user.email,
                 }
             )

@@ -8,7 +8,6 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,9 +44,15 @@ class DataRequests:
         ]
         return urls + super().get_urls()
 
+    def _refusal(self, request):
+        """Return a 403 page saying which permission these pages need, or None if held."""
+        # An answer rather than PermissionDenied: an editor who follows a link here gets a
+        # page that says why, and the console no traceback.
+        if request.user.has_perm(PERMISSION):
+            return None
+        return self._data_page(request, "not_allowed.html", status=403, title=_("Data requests"))
+
     def _request_form(self, request):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
         return LookupForm(request.POST or request.GET or None)
 
     def _data_page(self, request, template, status=200, **context):
@@ -60,6 +65,8 @@ class DataRequests:
 
     def data_request_view(self, request):
         """Look up an email address: say what is stored about it and offer export and erasure."""
+        if refused := self._refusal(request):
+            return refused
         form = self._request_form(request)
         held = privacy.data_held(form.cleaned_data["email"]) if form.is_valid() else None
         return self._data_page(
@@ -73,6 +80,8 @@ class DataRequests:
 
     def data_export_view(self, request):
         """Download everything stored about an email address, as JSON."""
+        if refused := self._refusal(request):
+            return refused
         form = self._request_form(request)
         if not form.is_valid():
             return self.data_request_view(request)
@@ -87,6 +96,8 @@ class DataRequests:
 
     def data_erase_view(self, request):
         """Confirm, then erase everything stored about an email address."""
+        if refused := self._refusal(request):
+            return refused
         form = self._request_form(request)
         if not form.is_valid():
             return self.data_request_view(request)

@@ -19,9 +19,11 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `make run` serves on 127.0.0.1:PORT, so links in emails follow PORT unless SITE_URL is set.
+_port = env("PORT", default="8000")
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_port}").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="John Bradley Jackson")
-TIME_ZONE = env("TIME_ZONE", default="America/Los_Angeles")
+TIME_ZONE = env("TIME_ZONE", default="UTC")
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
 USE_TZ = True

@@ -52,10 +52,17 @@ def test_the_seed_article_is_in_its_year_and_month(client, seed_post):
 
 def test_months_follow_the_sites_time_zone_like_permalinks(client, settings):
     # 1 June 2007 03:00 UTC is still 31 May in Los Angeles, and the permalink says 05.
+    settings.TIME_ZONE = "America/Los_Angeles"
     post = PostFactory(published_at=datetime.datetime(2007, 6, 1, 3, tzinfo=datetime.UTC))
     assert post.get_absolute_url().startswith("/2007/05/")
     assert titles(client.get("/2007/05/")) == [post.title]
     assert client.get("/2007/06/").status_code == 404
+
+
+def test_by_default_months_are_utc_months(client):
+    post = PostFactory(published_at=datetime.datetime(2007, 6, 1, 3, tzinfo=datetime.UTC))
+    assert post.get_absolute_url().startswith("/2007/06/")
+    assert titles(client.get("/2007/06/")) == [post.title]
 
 
 def test_archives_link_to_the_neighbouring_periods_with_posts(client, posts_of_2007):

@@ -1,5 +1,7 @@
 """Home, search and feeds tell any cache who may keep them (core.http_caching)."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
@@ -76,3 +78,58 @@ def test_pages_shown_to_staff_are_never_stored(staff_client, seed_post, url):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert not response.has_header("ETag")
+
+
+class KeysSet:
+    """The cache, noting the keys written to it."""
+
+    def __init__(self, cache):
+        self.cache, self.keys = cache, set()
+
+    def get(self, key, default=None):
+        return self.cache.get(key, default)
+
+    def set(self, key, value, timeout=None):
+        self.keys.add(key)
+        self.cache.set(key, value, timeout)
+
+
+def test_spellings_of_one_home_page_share_one_remembered_date(seed_post, monkeypatch):
+    from django.core.cache import cache
+
+    written = KeysSet(cache)
+    monkeypatch.setattr("core.http_caching.cache", written)
+    first = Client().get("/")
+    spellings = ["/?page=1", "/?page=01", "/?page=+1", "/?page=0001", "/?page=1&page=1"]
+    # Later, as a new date would show (the cache's own clock is left alone).
+    monkeypatch.setattr("core.http_caching.time", SimpleNamespace(time=lambda: 2_000_000_000))
+
+    answers = [Client().get(url) for url in spellings]
+
+    assert [answer.status_code for answer in answers] == [200] * len(spellings)
+    assert {answer["Last-Modified"] for answer in answers} == {first["Last-Modified"]}
+    assert len(written.keys) == 1
+
+
+def test_a_page_number_that_is_not_one_is_a_404_that_stores_nothing(seed_post, monkeypatch):
+    from django.core.cache import cache
+
+    written = KeysSet(cache)
+    monkeypatch.setattr("core.http_caching.cache", written)
+
+    assert Client().get("/?page=x").status_code == 404
+    assert Client().get("/?page=99").status_code == 404
+    assert written.keys == set()
+
+
+def test_a_page_number_a_feed_ignores_stores_nothing_of_its_own(seed_post, monkeypatch):
+    from django.core.cache import cache
+
+    written = KeysSet(cache)
+    monkeypatch.setattr("core.http_caching.cache", written)
+    first = Client().get("/feed/")
+
+    answers = [Client().get(f"/feed/?page={n}") for n in ("2", "-3", "1000000005", "x")]
+
+    assert {answer["Last-Modified"] for answer in answers} == {first["Last-Modified"]}
+    assert len(written.keys) == 1

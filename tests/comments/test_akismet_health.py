@@ -45,10 +45,12 @@ def test_the_index_says_what_waits_on_akismet(editor_client):
     failed_check(minutes_ago=2)
     AkismetReport.objects.create(comment=ok, kind="ham", state=AkismetReport.State.FAILED)
 
+    AkismetKeyCheck.objects.create(valid=True)
+
     html = panel(editor_client)
 
     assert "health-ok" in html
-    assert "not verified yet" in html
+    assert "verified " in html
     assert '<dd class="health-waiting">1</dd>' in html
     assert ">1</a></dd>" in html  # one report not sent yet
     assert "never" not in html
@@ -73,6 +75,7 @@ def test_the_panel_turns_red_when_akismet_is_unreachable_for_over_ten_minutes(ed
 
 
 def test_a_fresh_failure_is_not_yet_an_outage(editor_client):
+    AkismetKeyCheck.objects.create(valid=True)
     failed_check(minutes_ago=5)
 
     assert "health-ok" in panel(editor_client)
@@ -90,3 +93,39 @@ def test_the_deploy_check_keeps_its_answer_for_the_index(akismet_answers):
     call_command("check", "--deploy", "--tag", "akismet")
 
     assert AkismetKeyCheck.objects.get().valid is True
+
+
+def test_without_a_key_the_panel_is_amber_and_says_where_to_set_it(client, settings):
+    settings.AKISMET_API_KEY = ""
+    client.force_login(make_editor())
+
+    page = client.get(reverse("admin:index")).text
+
+    assert '<div class="akismet-health health-warn"' in page
+    assert "health-ok" not in page
+    assert "Akismet is off: no API key is set." in page
+    assert "<code>AKISMET_API_KEY</code> in <code>.env</code>" in page
+
+
+@pytest.mark.parametrize(
+    ("valid", "colour", "says"),
+    [
+        (None, "health-warn", "The Akismet key is not verified."),
+        (False, "health-down", "Akismet rejected the API key."),
+    ],
+)
+def test_a_key_not_verified_or_rejected_is_not_green(editor_client, valid, colour, says):
+    if valid is not None:
+        AkismetKeyCheck.objects.create(valid=valid)
+
+    html = panel(editor_client)
+
+    assert f'<div class="akismet-health {colour}"' in html
+    assert says in html
+    assert "AKISMET_API_KEY" in html
+
+
+def test_an_akismet_check_that_could_not_reach_akismet_is_amber(editor_client):
+    AkismetKeyCheck.objects.create(valid=None, error="timed out")
+
+    assert '<div class="akismet-health health-warn"' in panel(editor_client)

@@ -276,3 +276,125 @@ def test_a_signed_in_author_saves_an_edit_with_the_forms_token(
     assert response.status_code == 302
     event = comment.events.get(action=CommentEvent.Action.EDITED)
     assert event.actor_label == "grace"
+
+
+def refusal_text(response) -> str:
+    """Return the refusal page's message section, without the per-response nonce."""
+    page = response.content.decode()
+    return page[page.index('<section class="error-page">') : page.index("</section>")]
+
+
+@pytest.mark.parametrize("when", ["draft", "scheduled"])
+def test_the_edit_address_of_a_comment_on_an_unpublished_post_names_nothing(when, draft):
+    if when == "scheduled":
+        draft.status = draft.Status.PUBLISHED
+        draft.published_at = timezone.now() + timedelta(days=3)
+        draft.save()
+    comment = CommentFactory(post=draft, status=Status.APPROVED)
+    missing = Client().get(reverse("comments:edit", args=[comment.pk + 1000]))
+
+    response = Client().get(edit_url(comment))
+
+    assert response.status_code == missing.status_code == 403
+    assert refusal_text(response) == refusal_text(missing)
+    page = response.content.decode()
+    assert draft.title not in page
+    assert draft.slug not in page
+
+
+def test_the_edit_address_of_someone_elses_comment_names_nothing(post, mine):
+    missing = Client().get(reverse("comments:edit", args=[mine.pk + 1000]))
+
+    response = Client().get(edit_url(mine))
+
+    assert response.status_code == missing.status_code == 403
+    assert refusal_text(response) == refusal_text(missing)
+    assert post.title not in response.content.decode()
+
+
+def test_the_author_is_not_shown_their_post_once_it_is_unpublished(client, post, mine):
+    post.status = post.Status.DRAFT
+    post.save()
+
+    response = client.get(edit_url(mine))
+
+    assert response.status_code == 403
+    assert post.title not in response.content.decode()
+    assert post.slug not in response.content.decode()
+
+
+def discussion_requires(**rules) -> None:
+    discussion = DiscussionSettings.load()
+    for name, value in rules.items():
+        setattr(discussion, name, value)
+    discussion.save()
+
+
+SPAM_EDIT = {"comment": "Best prices on watches, click now.", "url": "https://cheap.example/"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ({"manual_approval": True}, "comments must be manually approved"),
+        ({"require_prior_approval": True}, "first comment by this author"),
+    ],
+)
+def test_under_manual_or_prior_approval_an_approved_comment_edited_waits_for_an_editor_again(
+    client, post, mine, django_capture_on_commit_callbacks, a_second_passes, rule, why
+):
+    # The editor approved it; now the author changes it.
+    discussion_requires(**rule)
+    assert "convresation" in Client().get(post.get_absolute_url()).content.decode()
+
+    save_edit(client, mine, django_capture_on_commit_callbacks, **SPAM_EDIT)
+    a_second_passes()
+
+    comment = Comment.objects.get()
+    post.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.hold_reason == why
+    assert post.comment_count == 0
+    page = Client().get(post.get_absolute_url()).content.decode()
+    assert "Best prices" not in page
+    assert "cheap.example" not in page
+    held = comment.events.get(action=CommentEvent.Action.HELD)
+    assert (held.from_status, held.to_status) == (Status.APPROVED, Status.PENDING)
+    # Its author still sees it, as waiting.
+    assert "Your comment is awaiting moderation." in client.get(post.get_absolute_url()).text
+
+
+def test_under_prior_approval_an_author_approved_before_keeps_the_edit_live(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    CommentFactory(post=post, status=Status.APPROVED, author_email=mine.author_email)
+    discussion_requires(require_prior_approval=True)
+
+    save_edit(client, mine, django_capture_on_commit_callbacks)
+
+    assert Comment.objects.get(pk=mine.pk).status == Status.APPROVED
+
+
+def test_without_approval_rules_an_edit_stays_live(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    save_edit(client, mine, django_capture_on_commit_callbacks)
+
+    assert Comment.objects.get(pk=mine.pk).status == Status.APPROVED
+    assert "(Fixed.)" in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_the_website_counts_as_a_link_when_an_edit_is_checked(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    save_edit(
+        client,
+        mine,
+        django_capture_on_commit_callbacks,
+        comment="Details at https://a.example/ for you.",
+        url="https://cheap.example/",
+    )
+
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert comment.hold_reason == "2 links"

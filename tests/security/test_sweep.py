@@ -142,6 +142,7 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
     category_path = data.category.get_absolute_url().strip("/").removeprefix("category/")
     values["path"] = category_path if endpoint.name.startswith("blog:category") else page_path
     values["slug"] = "marketing" if endpoint.name.startswith("blog:tag") else slug
+    values["username"] = data.post.author.get_username()
     values["token"] = (
         links.confirm_token(data.comment.author_email)
         if endpoint.name == "subscriptions:confirm"

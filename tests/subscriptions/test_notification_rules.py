@@ -40,8 +40,25 @@ def ask(send, post, **fields):
 def confirm(client, message) -> None:
     path = path_in(message, "confirm")
     page = client.get(path)
-    assert "Yes, email me about new comments" in page.text
+    assert "Yes, email me" in page.text
     client.post(path)
+
+
+def confirmed_before(email=READER) -> None:
+    """The reader confirmed a subscription on another post, days ago."""
+    earlier = CommentFactory(
+        author_email=email, status=Status.APPROVED, submitted_at=timezone.now() - timedelta(days=3)
+    )
+    Subscription.objects.create(
+        kind=Subscription.Kind.FOLLOW_UPS,
+        email=email,
+        post=earlier.post,
+        comment=earlier,
+        confirmed_at=timezone.now() - timedelta(days=3),
+    )
+
+
+APPROVED_SUBJECT = "[John Bradley Jackson] Your comment on “{}” is approved"
 
 
 def other_comment(post, **fields):
@@ -143,18 +160,53 @@ def test_the_confirmation_is_sent_at_most_once_a_day_per_address(
     assert len(mails_to()) == 2
 
 
-def test_the_approval_notice_goes_once_when_the_comment_is_first_approved(send, post, approve):
+def test_the_approval_notice_goes_once_when_the_comment_is_first_approved(
+    client, send, post, approve
+):
     comment = ask(send, post, notify_approval=True)
-    assert mails_to() == []
+    [request] = mails_to()
+    assert (
+        request.subject
+        == "[John Bradley Jackson] Please confirm: email me when my comment is approved"
+    )
+    assert post.title in request.body
+    assert "is approved" in client.get(path_in(request, "confirm")).text
+    confirm(client, request)
 
     approve(comment)
-    [notice] = mails_to()
-    assert notice.subject == f"[John Bradley Jackson] Your comment on “{post.title}” is approved"
+    [_, notice] = mails_to()
+    assert notice.subject == APPROVED_SUBJECT.format(post.title)
     assert f"https://blog.example{post.get_absolute_url()}#comment-{comment.pk}" in notice.body
 
     approve(comment, move=moves.UNAPPROVE)
     approve(comment)
-    assert len(mails_to()) == 1
+    assert len(mails_to()) == 2
+
+
+def test_an_address_nobody_confirmed_gets_a_confirmation_request_and_no_approval_notice(
+    send, post, approve
+):
+    # Anyone can type anyone's address into the form.
+    comment = ask(send, post, notify_approval=True)
+    approve(comment)
+
+    [request] = mails_to()
+    assert "Please confirm" in request.subject
+    assert not [m for m in mails_to() if "Your comment on" in m.subject]
+    assert Subscription.objects.get(kind=Subscription.Kind.APPROVAL).notified_at is None
+
+
+def test_an_address_confirmed_before_gets_the_approval_notice_without_asking_again(
+    send, post, approve
+):
+    confirmed_before()
+    comment = ask(send, post, notify_approval=True)
+    assert mails_to() == []
+
+    approve(comment)
+
+    [notice] = mails_to()
+    assert notice.subject == APPROVED_SUBJECT.format(post.title)
 
 
 def test_the_approval_notice_follows_an_approval_by_the_spam_check(
@@ -164,17 +216,19 @@ def test_the_approval_notice_follows_an_approval_by_the_spam_check(
         pk=1, defaults={"manual_approval": False, "require_prior_approval": False}
     )
 
+    confirmed_before()
     comment = ask(send, post, notify_approval=True)
 
     assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
     [notice] = mails_to()
-    assert "is approved" in notice.subject
+    assert notice.subject == APPROVED_SUBJECT.format(post.title)
 
 
 def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
     send, post, approve, akismet_answers, editor, settings
 ):
     settings.COMMENTS_FLOOD_SECONDS = 0
+    confirmed_before()
     akismet_answers(akismet.CheckResponse.SPAM)
     spam = ask(send, post, notify_approval=True, comment="Cheap pills.")
     akismet_answers(akismet.CheckResponse.HAM)
@@ -318,10 +372,12 @@ def test_a_failed_email_is_retried_and_shown_in_the_admin(
     send, post, approve, settings, admin_client
 ):
     settings.EMAIL_BACKEND = "tests.subscriptions.test_notification_rules.RefusingBackend"
+    confirmed_before()
     comment = ask(send, post, notify_approval=True)
     approve(comment)
 
     delivery = Delivery.objects.get()
+    assert delivery.kind == Delivery.Kind.APPROVAL
     assert delivery.state == Delivery.State.FAILED
     assert delivery.attempts == 1
     assert "SMTPServerDisconnected" in delivery.last_error
@@ -424,6 +480,7 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
     # subscriptions app listens to it from its AppConfig.ready().
     from comments.signals import comments_approved
 
+    confirmed_before()
     comment = ask(send, post, notify_approval=True)
     Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
 
@@ -431,7 +488,7 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
         comments_approved.send(sender=Comment, ids=[comment.pk])
 
     [notice] = mails_to()
-    assert "is approved" in notice.subject
+    assert notice.subject == APPROVED_SUBJECT.format(post.title)
 
 
 def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_daily():
@@ -439,3 +496,29 @@ def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_
 
     assert recurring.RECURRING[outbox.send_due_deliveries] == timedelta(minutes=5)
     assert recurring.RECURRING[outbox.prune_subscriptions] == timedelta(days=1)
+
+
+CHECK_YOUR_EMAIL = "Check your email to confirm your subscription"
+
+
+@pytest.mark.parametrize("box", ["subscribe_comments", "notify_approval"])
+def test_after_ticking_a_box_the_reader_is_told_to_confirm_by_email(client, send, post, box):
+    comment = ask(send, post, **{box: True})
+
+    page = BeautifulSoup(client.get(post.get_absolute_url()).text, "html.parser")
+
+    note = page.select_one(f"#comment-{comment.pk} .comment-confirm-subscription")
+    assert note is not None
+    assert CHECK_YOUR_EMAIL in note.text
+    assert CHECK_YOUR_EMAIL not in Client().get(post.get_absolute_url()).text
+
+
+def test_no_reminder_without_a_box_ticked_or_once_confirmed(client, send, post, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    ask(send, post)
+    assert CHECK_YOUR_EMAIL not in client.get(post.get_absolute_url()).text
+
+    ask(send, post, subscribe_comments=True, comment="And another thing.")
+    confirm(client, mails_to()[0])
+
+    assert CHECK_YOUR_EMAIL not in client.get(post.get_absolute_url()).text

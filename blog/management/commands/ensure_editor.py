@@ -1,11 +1,16 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
+from blog.models import AuthorProfile
+
 EDITORS_GROUP = "Editors"
+# The site's owner answers readers' requests for their data (the admin's "Data requests").
+OWNER_PERMISSIONS = [("comments", "handle_data_requests")]
 
 
 class Command(BaseCommand):
@@ -19,18 +24,31 @@ class Command(BaseCommand):
             help="take the first password from this environment variable instead of printing "
             "a generated one (docker compose: its logs never show it)",
         )
+        parser.add_argument(
+            "--name",
+            help="the name posts and replies show (default: SITE_NAME); kept if already set",
+        )
+        parser.add_argument(
+            "--email",
+            help="the address on the editor's replies (default: DEFAULT_FROM_EMAIL)",
+        )
 
-    def handle(self, *args, username, password_from_env=None, **options):
+    def handle(self, *args, username, password_from_env=None, name=None, email=None, **options):
         password = os.environ.get(password_from_env, "") if password_from_env else ""
         if password_from_env and not password:
             raise CommandError(f"Set {password_from_env} to the editor's first password.")
         User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "email": f"{username}@localhost"}
-        )
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
         group = Group.objects.filter(name=EDITORS_GROUP).first()
         if group:
             user.groups.add(group)
+        self.give_a_name(user, name or settings.SITE_NAME, email or settings.DEFAULT_FROM_EMAIL)
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label__in=[app for app, _codename in OWNER_PERMISSIONS],
+                codename__in=[codename for _app, codename in OWNER_PERMISSIONS],
+            )
+        )
         if not created:
             self.stdout.write(
                 f"Sign in at /admin/ as '{username}' "
@@ -51,3 +69,13 @@ class Command(BaseCommand):
                 f"{password}\nThis password is shown only once."
             )
         )
+
+    def give_a_name(self, user, name: str, email: str) -> None:
+        """Give the editor the name bylines and replies show, and an address, where unset."""
+        # Accounts made before this (as "editor", editor@localhost, no profile) are mended.
+        if not user.first_name and not user.last_name:
+            user.first_name, _space, user.last_name = name.partition(" ")
+        if not user.email or user.email == f"{user.get_username()}@localhost":
+            user.email = email
+        user.save(update_fields=["first_name", "last_name", "email"])
+        AuthorProfile.objects.get_or_create(user=user, defaults={"display_name": name})
