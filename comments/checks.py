@@ -2,8 +2,9 @@
 
 It is a deployment check (also `check --deploy --tag akismet` alone) rather than one that runs
 on every `manage.py` command, so start-up, migrations and the test suite never wait on the
-network, and a deploy still fails loudly on a wrong key. Without a key it warns, so `make run`
-says at start-up that comments go unchecked, and where to set one.
+network, and a deploy still fails loudly on a wrong key. Without a key it says so (an Info,
+not a Warning: running without Akismet is the owner's choice, and `check --deploy` stays
+clean), so `make run` says at start-up that comments go unchecked, and where to set one.
 """
 
 from django.conf import settings
@@ -18,11 +19,11 @@ def check_akismet_key(app_configs=None, **kwargs):
     """Verify the Akismet key with Akismet, or say that none is set."""
     if not spam.is_configured():
         return [
-            checks.Warning(
+            checks.Info(
                 "No Akismet key is set: comments are not checked for spam, and every new one "
                 "waits for an editor.",
                 hint="Set AKISMET_API_KEY in .env (see .env.example) and restart the site.",
-                id="comments.W002",
+                id="comments.I002",
             )
         ]
     try:

@@ -480,16 +480,18 @@ def test_system_check_warns_when_akismet_is_unreachable(double):
     assert warning.id == "comments.W001"
 
 
-def test_system_check_warns_without_a_key_and_says_where_to_set_one(settings, capsys):
+def test_system_check_says_without_a_key_that_comments_go_unchecked_and_where_to_set_one(
+    settings, capsys
+):
     settings.AKISMET_API_KEY = ""
 
     [warning] = checks.check_akismet_key()
     # What `make run` prints at start-up (its --fail-level CRITICAL lets the site start).
     call_command("check", "--deploy", "--tag", "akismet", "--fail-level", "CRITICAL")
 
-    assert warning.id == "comments.W002"
+    assert warning.id == "comments.I002"
     shown = capsys.readouterr().err
-    assert "comments.W002" in shown
+    assert "comments.I002" in shown
     assert "No Akismet key is set" in shown
     assert "AKISMET_API_KEY in .env" in shown
     assert "no issues" not in shown
