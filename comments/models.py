@@ -112,6 +112,10 @@ class Comment(models.Model):
     check_error = models.CharField(_("last check error"), max_length=200, blank=True)
     # When editors were emailed about it: once per comment, never for spam.
     notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True)
+    # A failed email to the editors is tried again (`comments.notifications`), on the one
+    # backoff schedule subscriber email uses, until it goes out or the comment leaves the queue.
+    notify_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    next_notify_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -1,14 +1,21 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.backoff import backoff
+
 from .models import Comment, Status
 from .moderators import moderators
 
 logger = logging.getLogger(__name__)
+
+# The same schedule as subscriber email (`core.backoff`): 1, 2, 4 … minutes, at most 2 hours.
+RETRY_CAP = timedelta(hours=2)
+RETRY_BATCH = 200
 
 
 def notify_moderators(comment_id: int) -> int:
@@ -29,12 +36,29 @@ def notify_moderators(comment_id: int) -> int:
     subject, body = _message(comment)
     messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
     try:
-        return get_connection().send_messages(messages) or 0
+        sent = get_connection().send_messages(messages) or 0
     except Exception:
-        # Let a later event try again rather than lose the notification.
-        Comment.objects.filter(pk=comment_id, notified_at=now).update(notified_at=None)
+        # Not lost: `retry_failed_notices` tries again, 1, 2, 4 … minutes later.
+        attempts = comment.notify_attempts + 1
+        Comment.objects.filter(pk=comment_id, notified_at=now).update(
+            notified_at=None,
+            notify_attempts=attempts,
+            next_notify_at=now + backoff(attempts, cap=RETRY_CAP),
+        )
         logger.exception("Could not email moderators about comment %s", comment_id)
         return 0
+    if comment.notify_attempts:
+        Comment.objects.filter(pk=comment_id).update(notify_attempts=0, next_notify_at=None)
+    return sent
+
+
+def retry_failed_notices(now=None) -> int:
+    """Email the editors again about queued comments whose notice failed and is due."""
+    now = now or timezone.now()
+    due = Comment.objects.in_queue().filter(
+        notified_at__isnull=True, notify_attempts__gt=0, next_notify_at__lte=now
+    )
+    return sum(notify_moderators(pk) for pk in due.values_list("pk", flat=True)[:RETRY_BATCH])
 
 
 def _admin_link(name: str, *args) -> str:

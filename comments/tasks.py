@@ -17,7 +17,7 @@ from django_tasks import task
 
 from core.recurring import enqueue_later, queued_runs
 
-from . import moves, privacy, purge, reports, signals, spamcheck, tally, workflow
+from . import moves, notifications, privacy, purge, reports, signals, spamcheck, tally, workflow
 from .models import Comment
 
 # Bigger jobs go to the task worker, so that no admin request runs into the web server's
@@ -152,6 +152,12 @@ def compact_daily_counts() -> int:
     return tally.compact()
 
 
+@task()
+def retry_moderator_notices() -> int:
+    """Send again the editors' emails that failed (`comments.notifications`)."""
+    return notifications.retry_failed_notices()
+
+
 # The comments app's share of the recurring schedule (`core.recurring`, which runs it): each
 # task and how often. CommentsConfig.ready() puts them on it.
 MAINTENANCE = {
@@ -160,4 +166,5 @@ MAINTENANCE = {
     send_akismet_reports: timedelta(hours=1),
     anonymise_old_comments: timedelta(days=1),
     compact_daily_counts: timedelta(minutes=10),
+    retry_moderator_notices: timedelta(minutes=5),
 }

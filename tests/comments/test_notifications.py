@@ -101,7 +101,7 @@ def test_email_is_plain_text_with_the_comment_as_written(post, moderator):
     assert "\n" not in email.subject
 
 
-def test_a_failed_email_is_tried_again_later(post, moderator, monkeypatch):
+def test_a_failed_email_is_tried_again_by_the_schedule_with_backoff(post, moderator, monkeypatch):
     comment = CommentFactory(post=post, status=Status.PENDING)
 
     def broken(*args, **kwargs):
@@ -111,6 +111,46 @@ def test_a_failed_email_is_tried_again_later(post, moderator, monkeypatch):
     assert notifications.notify_moderators(comment.pk) == 0
     comment.refresh_from_db()
     assert comment.notified_at is None
+    assert comment.notify_attempts == 1
+    first_retry = comment.next_notify_at
+
+    # Still down when it is due: the next try waits twice as long (core.backoff).
+    assert notifications.retry_failed_notices(now=first_retry) == 0
+    comment.refresh_from_db()
+    assert comment.notify_attempts == 2
+    assert comment.next_notify_at > first_retry
 
     monkeypatch.undo()
-    assert notifications.notify_moderators(comment.pk) == 1
+    # Not due yet: nothing is sent early.
+    assert notifications.retry_failed_notices(now=first_retry) == 0
+    assert tasks.retry_moderator_notices.call() == 0
+    assert notifications.retry_failed_notices(now=comment.next_notify_at) == 1
+    [email] = mail.outbox
+    assert email.to == ["mod@example.com"]
+    comment.refresh_from_db()
+    assert comment.notified_at is not None
+    assert (comment.notify_attempts, comment.next_notify_at) == (0, None)
+    assert notifications.retry_failed_notices(now=comment.next_notify_at or first_retry) == 0
+
+
+def test_the_retry_is_on_the_recurring_schedule():
+    from datetime import timedelta
+
+    from core import recurring
+
+    assert recurring.RECURRING[tasks.retry_moderator_notices] == timedelta(minutes=5)
+
+
+def test_a_comment_that_left_the_queue_is_not_retried(post, moderator, monkeypatch):
+    comment = CommentFactory(post=post, status=Status.PENDING)
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        lambda *args, **kwargs: (_ for _ in ()).throw(OSError("down")),
+    )
+    notifications.notify_moderators(comment.pk)
+    monkeypatch.undo()
+    Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
+
+    comment.refresh_from_db()
+    assert notifications.retry_failed_notices(now=comment.next_notify_at) == 0
+    assert mail.outbox == []
