@@ -13,6 +13,9 @@ from .taxonomy_views import ArchiveView, listed_posts
 
 def author_from_username(username: str):
     """Return the user `username` names, or raise Http404."""
+    if "\x00" in username:
+        # No user name holds a NUL, and PostgreSQL cannot compare text that does.
+        raise Http404("No such author")
     users = get_user_model().objects.select_related("author_profile")
     return get_object_or_404(users, **{get_user_model().USERNAME_FIELD: username})
 

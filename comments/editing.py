@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import policy, workflow
+from . import policy, reasons, workflow
 from .cookies import pending_ids
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings, Status
@@ -109,12 +109,12 @@ def edit_comment(comment, data, user=None) -> Edit:
         workflow.record_edit(comment, changed, user)
         discussion = DiscussionSettings.load()
         if word := policy.disallowed_word(comment, discussion):
-            workflow.hold_edited(comment, Status.TRASH, f"disallowed word '{word}'")
+            workflow.hold_edited(comment, Status.TRASH, reasons.disallowed(word))
         elif held := policy.hold_reasons(comment, discussion):
             # A comment still in the queue keeps why it was held before, too.
             before = comment.hold_reason if comment.status != Status.APPROVED else ""
-            reasons = [before, *(r for r in held if r not in before)]
-            workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, reasons)))
+            kept = [before, *(r for r in held if r not in before)]
+            workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, kept)))
         else:
             workflow.reconsider_edited(comment)
     return Edit(302, form, comment)

@@ -39,6 +39,7 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, Whe
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from . import reasons
 from .models import Comment, Status
 from .moderators import is_moderator, moderators
 
@@ -50,7 +51,6 @@ BAD_PARENT_MESSAGE = (
     "Sorry, you can’t reply to that comment: it is not (or no longer) shown on this post."  # noqa: RUF001
 )
 
-HONEYPOT_REASON = "honeypot"
 NOT_CONFIGURED_REASON = "not checked: Akismet not configured"
 
 _FORM_TS_SALT = "comments.form_ts"
@@ -253,14 +253,14 @@ def count_links(text: str) -> int:
 
 def hold_reasons(comment, discussion) -> list[str]:
     """Return why the rules hold this comment for moderation, if they do."""
-    reasons = []
+    found = []
     # The website is a link too, the one a spammer comes for.
     links = count_links(comment.content) + bool(comment.author_url)
     if discussion.hold_link_count and links >= discussion.hold_link_count:
-        reasons.append(f"{links} links")
+        found.append(f"{links} links")
     if word := _matching_word(discussion.moderation_words, comment):
-        reasons.append(f"moderation word '{word}'")
-    return reasons
+        found.append(f"moderation word '{word}'")
+    return found
 
 
 # --- After Akismet ----------------------------------------------------------------------
@@ -280,14 +280,18 @@ def status_for_ham(discussion) -> tuple[Case, Case]:
     )
     # (condition, status, why): the first that matches decides.
     rules = [
-        (~Q(hold_reason=""), Status.PENDING, Concat(Value("held: "), F("hold_reason"))),
+        (
+            ~Q(hold_reason=""),
+            Status.PENDING,
+            Concat(Value(reasons.HELD_PREFIX), F("hold_reason")),
+        ),
         (Exists(moderators().filter(pk=OuterRef("user_id"))), Status.APPROVED, Value("")),
     ]
     if discussion.manual_approval:
-        otherwise = Status.PENDING, Value("held: comments must be manually approved")
+        otherwise = Status.PENDING, Value(reasons.held("comments must be manually approved"))
     else:
         if discussion.require_prior_approval:
-            why = Value("held: first comment by this author")
+            why = Value(reasons.held("first comment by this author"))
             rules.append((~Exists(prior_approval), Status.PENDING, why))
         otherwise = Status.APPROVED, Value("")
     status = Case(

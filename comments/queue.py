@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from . import reasons
 from .models import Comment, CommentEvent, Status, Verdict
 from .statuses import DELETABLE, QUEUE
 
@@ -20,11 +21,11 @@ def why_here(comment) -> str:
 def _why(comment) -> str:
     human_action = getattr(comment, "last_human_action", None)
     human = getattr(comment, "last_human_actor", None)
-    hold = (comment.hold_reason or "").removeprefix("held: ")
+    hold = reasons.plain(comment.hold_reason)
     if comment.status == Status.SPAM:
         if human_action == Action.MARKED_SPAM:
             return _("Flagged as spam by %s") % human
-        if hold == "honeypot":
+        if reasons.is_honeypot(hold):
             return _("Honeypot")
         if comment.spam_verdict == Verdict.DISCARD:
             return _("Flagged as blatant spam by Akismet")
@@ -32,11 +33,11 @@ def _why(comment) -> str:
             return _("Flagged as spam by Akismet")
     if comment.status == Status.AWAITING_CHECK:
         return _("Awaiting spam check")
-    if comment.status == Status.TRASH and hold.startswith("disallowed"):
+    if comment.status == Status.TRASH and reasons.is_disallowed(hold):
         return hold[0].upper() + hold[1:]
     if human_action == Action.MARKED_HAM and comment.status != Status.TRASH:
         return _("Un-spammed by %s") % human
-    if hold == "honeypot":
+    if reasons.is_honeypot(hold):
         return _("Honeypot")
     if hold:
         return _("Held: %s") % hold

@@ -7,7 +7,7 @@ from django.db import transaction
 from core.addresses import stored_ip
 
 from . import discussion as discussion_settings
-from . import policy, signals, spamcheck, tasks, workflow
+from . import policy, reasons, signals, spamcheck, tasks, workflow
 from .forms import CommentForm
 from .models import Comment, CommentEvent, Status, Verdict
 from .moderators import is_moderator
@@ -61,13 +61,13 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         # A bot that fills in the hidden field is stored as spam, and Akismet is not asked
         # (nor ever sent anything about it: the payload is built only by the spam check).
         if policy.honeypot_filled(data):
-            comment.status, comment.hold_reason = Status.SPAM, policy.HONEYPOT_REASON
-            workflow.record_new(comment, CommentEvent.Action.MARKED_SPAM, policy.HONEYPOT_REASON)
+            comment.status, comment.hold_reason = Status.SPAM, reasons.HONEYPOT
+            workflow.record_new(comment, CommentEvent.Action.MARKED_SPAM, reasons.HONEYPOT)
             return Submission(302, comment=comment, form=form)
 
         if word := policy.disallowed_word(comment, discussion):
             comment.status, comment.spam_verdict = Status.TRASH, Verdict.SKIPPED
-            comment.hold_reason = f"disallowed word '{word}'"
+            comment.hold_reason = reasons.disallowed(word)
             workflow.record_new(comment, CommentEvent.Action.TRASHED, comment.hold_reason)
             return Submission(302, comment=comment, form=form)
 
@@ -78,9 +78,7 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         comment.status = Status.AWAITING_CHECK
         comment.next_check_at = comment.submitted_at + spamcheck.CHECK_GRACE
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
-        workflow.record_new(
-            comment, action, f"held: {comment.hold_reason}" if comment.hold_reason else ""
-        )
+        workflow.record_new(comment, action, reasons.held(comment.hold_reason))
         # Robust: if the queue cannot take it, the reader still gets their 302 and
         # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
         transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)

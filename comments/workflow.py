@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from . import moves, policy, signals, tally
+from . import moves, policy, reasons, signals, tally
 from .models import (
     AkismetReport,
     Comment,
@@ -318,7 +318,7 @@ def reconsider_edited(comment) -> None:
     if not rows:
         return
     (row,) = rows
-    reason = row["why"].removeprefix("held: ")[:200]
+    reason = reasons.plain(row["why"])[:200]
     fields = {"hold_reason": reason}
     _write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
     comment.status, comment.hold_reason = row["to_status"], reason

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import moves, policy, queue, spam
+from .. import moves, queue, reasons, spam
 from ..models import Comment, CommentEvent, Status
 from ..replies import REPLYABLE
 from ..statuses import QUEUE
@@ -292,9 +292,9 @@ def payload(comment) -> str:
 
 def _not_sent_because(comment) -> str:
     """Say why a comment's data never went to Akismet."""
-    if comment.hold_reason == policy.HONEYPOT_REASON:
+    if reasons.is_honeypot(comment.hold_reason):
         return _t("a bot filled in the hidden honeypot field, so Akismet was not asked.")
-    if comment.hold_reason.startswith("disallowed"):
+    if reasons.is_disallowed(comment.hold_reason):
         return _t("it contains a disallowed word, so Akismet was not asked.")
     if not spam.is_configured():
         return _t("no Akismet key is configured.")

@@ -92,11 +92,11 @@ def test_a_new_post_is_the_editors_own_and_previews_and_saves_with_their_byline(
     saved = editor_client.post("/admin/blog/post/add/", data)
 
     assert preview.status_code == 200, preview.text
-    assert f'By <span class="author">{settings.SITE_NAME}</span>' in preview.text
+    assert f'rel="author" href="/author/editor/">{settings.SITE_NAME}</a> ·' in preview.text
     assert saved.status_code == 302
     post = Post.objects.get(slug="first-words")
     assert post.author.username == "editor"
-    assert f">{settings.SITE_NAME}</span> ·" in editor_client.get(post.get_absolute_url()).text
+    assert f">{settings.SITE_NAME}</a> ·" in editor_client.get(post.get_absolute_url()).text
 
 
 def test_the_editors_reply_carries_their_name_and_address(editor_client, settings):
