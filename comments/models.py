@@ -114,7 +114,7 @@ class Comment(models.Model):
     notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True)
     # A failed email to the editors is tried again (`comments.notifications`), on the one
     # backoff schedule subscriber email uses, until it goes out or the comment leaves the queue.
-    notify_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    notify_attempts = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
     next_notify_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
