@@ -90,37 +90,22 @@ class CommentWriter:
         if not rows:
             return
         # A parent stored by an earlier batch or run is read now, with its post.
-        batch_ids = {record.wp_id for _c, record in rows} - {0}
-        earlier = self._stored({record.parent for _c, record in rows} - batch_ids - {0})
-        record_imported([comment for comment, _ in rows])
-        by_number = {record.wp_id: comment for comment, record in rows if record.wp_id}
-        parents = {record.wp_id: record.parent for _c, record in rows if record.wp_id}
-        replies = []
+        in_batch = {record.wp_id: comment for comment, record in rows if record.wp_id}
+        earlier = self._stored({record.parent for _c, record in rows} - set(in_batch) - {0})
         for comment, record in rows:
             if not record.parent:
                 continue
-            if record.parent in by_number:
-                parent = by_number[record.parent]
-                parent_pk, parent_post = parent.pk, parent.post_id
-            elif earlier.get(record.parent):
-                parent_pk, parent_post = earlier[record.parent]
+            parent = in_batch.get(record.parent)
+            parent_post = parent.post_id if parent else earlier.get(record.parent, (0, 0))[1]
+            if parent is None and record.parent not in earlier:
+                why = "its parent is missing"
+            elif parent_post != comment.post_id:
+                why = "its parent is on another post"
             else:
-                self.summary.warn(
-                    "comment", record.wp_id, "its parent is missing; shown at the top level"
-                )
                 continue
-            if parent_post != comment.post_id:
-                self.summary.warn(
-                    "comment", record.wp_id, "its parent is on another post; shown at the top level"
-                )
-            elif _loops(record.wp_id, parents):
-                self.summary.warn(
-                    "comment", record.wp_id, "its replies loop back to it; shown at the top level"
-                )
-            else:
-                comment.parent_id = parent_pk
-                replies.append(comment)
-        Comment.objects.bulk_update(replies, ["parent"], batch_size=1000)
+            self.summary.warn("comment", record.wp_id, f"{why}; shown at the top level")
+            record.parent = 0
+        self._store_in_waves(rows, earlier)
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(
@@ -134,6 +119,36 @@ class CommentWriter:
             ]
         )
         self.summary.created["comment"] += len(rows)
+
+    def _store_in_waves(self, rows, earlier) -> None:
+        """Store the comments parents first, each reply with its parent's id in its INSERT.
+
+        A thread `n` replies deep takes `n` + 1 INSERTs; setting parents afterwards took an
+        UPDATE of every reply. Replies that loop back to themselves are stored at the top.
+        """
+        stored = {wp_id: pk for wp_id, (pk, _post) in earlier.items()}
+        waiting = rows
+        while waiting:
+            wave, later = [], []
+            for comment, record in waiting:
+                if not record.parent:
+                    wave.append((comment, record))
+                elif record.parent in stored:
+                    comment.parent_id = stored[record.parent]
+                    wave.append((comment, record))
+                else:
+                    later.append((comment, record))
+            if not wave:
+                for _comment, record in later:
+                    self.summary.warn(
+                        "comment",
+                        record.wp_id,
+                        "its replies loop back to it; shown at the top level",
+                    )
+                wave, later = later, []
+            record_imported([comment for comment, _ in wave])
+            stored.update((record.wp_id, comment.pk) for comment, record in wave if record.wp_id)
+            waiting = later
 
     def _stored(self, wp_ids) -> dict[int, tuple[int, int]]:
         """Return (our id, its post) of the already imported comments among `wp_ids`."""
@@ -180,14 +195,3 @@ class CommentWriter:
             # Editors are never emailed about imported comments.
             notified_at=now,
         )
-
-
-def _loops(wp_id: int, parents: dict[int, int]) -> bool:
-    """Whether following parents from `wp_id` within the batch comes back to it."""
-    seen, at = set(), wp_id
-    while at in parents and at not in seen:
-        seen.add(at)
-        at = parents[at]
-        if at == wp_id:
-            return True
-    return False
