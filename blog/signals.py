@@ -1,14 +1,12 @@
 """Derived data: the stored "Posted in … Tagged …" line, and images' effects on posts."""
 
-import hashlib
-
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from core.slugs import slug_from
+from core.slugs import slug_from, stand_in
 
 from .models import Category, Image, Post
 
@@ -45,8 +43,8 @@ def tag_slug_fits_the_address(sender, instance, **kwargs):
     # nothing, and a slug set by hand may hold anything. Either would break /tag/<slug>/.
     slug = slug_from(instance.slug, max_length=100)
     if slug != instance.slug or not slug:
-        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:8]
-        instance.slug = slug or slug_from(instance.name, max_length=100, fallback=f"tag-{digest}")
+        fallback = stand_in("tag", instance.name)
+        instance.slug = slug or slug_from(instance.name, max_length=100, fallback=fallback)
 
 
 @receiver(post_save, sender=Image)

@@ -7,6 +7,7 @@ match exactly that, and `validate_slug` refuses anything else on the way in, so 
 can never fail on a stored slug.
 """
 
+import hashlib
 from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,11 @@ def slug_from(text: str, *, max_length: int = 200, fallback: str = "") -> str:
     """Return a valid slug for `text` (percent-encoded or not), else `fallback`."""
     slug = slugify(unquote(text or ""), allow_unicode=True)[:max_length].strip("-_")
     return slug or fallback
+
+
+def stand_in(kind: str, text: str) -> str:
+    """Return a slug for something whose text gives none (`!!!`): the kind and a digest."""
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def validate_slug(value: str) -> None:

@@ -6,14 +6,13 @@ the same are one tag (taggit's names are unique); a post that lists a term twice
 under it once.
 """
 
-import hashlib
 from functools import partial
 
 from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Category
-from core.slugs import slug_from
+from core.slugs import slug_from, stand_in
 
 from . import content, wxr
 from .summary import Summary
@@ -69,8 +68,7 @@ class Terms:
             content.plain_text(name or ""), max_length=limit
         )
         if not valid:
-            digest = hashlib.sha256(f"{slug}|{name}".encode()).hexdigest()[:8]
-            valid = f"{'tag' if taxonomy == 'post_tag' else 'category'}-{digest}"
+            valid = stand_in("tag" if taxonomy == "post_tag" else "category", f"{slug}|{name}")
             self.summary.warn(taxonomy.replace("post_", ""), repr(name), f"no usable slug; {valid}")
         return valid
 
