@@ -7,4 +7,6 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the filing receivers)
+        # `release` takes the release's start time now, in gunicorn's master, for every worker;
+        # `signals` connects the filing receivers.
+        from . import release, signals  # noqa: F401

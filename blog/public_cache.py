@@ -6,7 +6,8 @@ from django.utils.cache import quote_etag
 
 from core.http_caching import answer
 
-from .views import RELEASE, RELEASE_STARTED
+from .release import RELEASE
+from .release import STARTED as RELEASE_STARTED
 
 
 def public_conditional_response(request, *, last_modified: datetime | None, etag_parts, render):
