@@ -40,12 +40,18 @@ class ImportedItemAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     """Uploaded WordPress exports: the upload page, and each run's progress and summary."""
 
-    list_display = ["file_name", "state", "started_by", "created_at", "finished_at"]
+    list_display = ["file_name", "state", "started", "created_at", "finished_at"]
     list_filter = ["state"]
     list_select_related = ["started_by"]
     change_list_template = "admin/wordpress/importrun/change_list.html"
     # Runs are deleted one at a time, from their page: a bulk delete could take a running one.
     actions = None
+
+    @admin.display(description=_("started by"), ordering="started_by")
+    def started(self, run):
+        if run.from_command:
+            return "manage.py import_wordpress"
+        return run.started_by or _("someone since deleted")
 
     def get_queryset(self, request):
         # The upload can be tens of megabytes; no page here shows it.

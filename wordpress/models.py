@@ -85,7 +85,8 @@ class OldLink(models.Model):
 
 
 class ImportRun(models.Model):
-    """One WordPress export an editor uploaded in the admin, and what importing it did."""
+    """One WordPress export an editor uploaded in the admin (or `manage.py import_wordpress`
+    imported), and what importing it did."""
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for the worker")
@@ -100,6 +101,8 @@ class ImportRun(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
+    # Started by `manage.py import_wordpress` on the server, not uploaded in the admin.
+    from_command = models.BooleanField(_("from the command line"), default=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     file_name = models.CharField(_("file"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("size in bytes"))

@@ -54,15 +54,19 @@ class Busy(Exception):
 class Progress:
     """The importer's `progress(count)` hook: note how far it has read, at most once a second."""
 
-    def __init__(self, run_id: int, source, clock=time.monotonic):
+    def __init__(self, run_id: int, source, clock=time.monotonic, show=None):
         self.run_id = run_id
         self.source = source
         self.clock = clock
+        # The command line's progress bar, told of every count.
+        self.show = show
         self.count = 0
         self.written_at = clock()
 
     def __call__(self, count: int) -> None:
         self.count = count
+        if self.show is not None:
+            self.show(count)
         now = self.clock()
         if now - self.written_at < PROGRESS_EVERY_SECONDS:
             return
@@ -191,6 +195,76 @@ def claim(run_id: int) -> int | str:
     return ImportRun.objects.filter(pk=run_id).values_list("attempt", flat=True).get()
 
 
+@transaction.atomic
+def begin_from_command(file_name: str, file_size: int) -> ImportRun:
+    """Record an import `manage.py import_wordpress` starts as running, or raise Busy.
+
+    The same one-at-a-time rule as the admin's: the run is listed beside the uploaded ones,
+    and an upload made while it runs is refused until it ends.
+    """
+    exclusive()
+    fail_stale()
+    if (other := active()) is not None:
+        raise Busy(other)
+    now = timezone.now()
+    return ImportRun.objects.create(
+        from_command=True,
+        file_name=file_name[:255],
+        file_size=file_size,
+        state=State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+    )
+
+
+def import_recorded(
+    run_id: int,
+    attempt: int,
+    source,
+    *,
+    show=None,
+    again: str = "",
+    **options,
+):
+    """Import `source` as this attempt of the run, with its heartbeat, and record how it ended.
+
+    Return the importer's summary. What stopped the import (a refused file, a bug) is raised
+    again once the run says so.
+    """
+    progress = Progress(run_id, source, show=show)
+    heartbeat = Heartbeat(run_id, attempt)
+    heartbeat.start()
+    state, result, keep_upload = State.FAILED, "", False
+    try:
+        summary = import_wxr(source, progress=progress, **options)
+        state, result = State.DONE, "\n".join(summary.lines())
+        return summary
+    except WXRError as error:
+        # The file itself was refused: importing it again would refuse it again.
+        result = str(error)
+        raise
+    except BaseException as error:
+        # A bug or an interruption, not the file: the transaction rolled back.
+        keep_upload = True
+        result = (
+            f"The import stopped on an unexpected error ({type(error).__name__}); "
+            f"nothing was stored. {again or _('Retry imports the same file again.')}"
+        )
+        raise
+    finally:
+        heartbeat.stop()
+        ended = {"upload": b""} if not keep_upload else {}
+        # A late worker whose run was failed meanwhile still tells the truth, unless retried.
+        ImportRun.objects.filter(pk=run_id, attempt=attempt).update(
+            state=state,
+            result=result,
+            items_read=progress.count,
+            bytes_read=source.tell(),
+            finished_at=timezone.now(),
+            **ended,
+        )
+
+
 def run(run_id: int) -> str:
     """Import the upload of run `run_id` once; return its new state."""
     attempt = claim(run_id)
@@ -199,38 +273,14 @@ def run(run_id: int) -> str:
     data = ImportRun.objects.filter(pk=run_id).values_list("upload", flat=True).get()
     source = io.BytesIO(data)
     del data
-    progress = Progress(run_id, source)
-    heartbeat = Heartbeat(run_id, attempt)
-    heartbeat.start()
-    keep_upload = False
     try:
-        summary = import_wxr(source, progress=progress)
-    except WXRError as error:
-        # The file itself was refused: importing it again would refuse it again.
-        state, result = State.FAILED, str(error)
-    except Exception as error:
-        # A bug, not the file: the transaction rolled back, so the run says so and stops.
+        import_recorded(run_id, attempt, source)
+    except WXRError:
+        return State.FAILED
+    except Exception:
         logger.exception("The import of run %s failed", run_id)
-        state, keep_upload = State.FAILED, True
-        result = (
-            f"The import stopped on an unexpected error ({type(error).__name__}); "
-            "nothing was stored. Retry imports the same file again."
-        )
-    else:
-        state, result = State.DONE, "\n".join(summary.lines())
-    finally:
-        heartbeat.stop()
-    ended = {"upload": b""} if not keep_upload else {}
-    # A late worker whose run was failed meanwhile still tells the truth, unless retried.
-    ImportRun.objects.filter(pk=run_id, attempt=attempt).update(
-        state=state,
-        result=result,
-        items_read=progress.count,
-        bytes_read=source.tell(),
-        finished_at=timezone.now(),
-        **ended,
-    )
-    return state
+        return State.FAILED
+    return State.DONE
 
 
 def overdue_waiting() -> list[int]:

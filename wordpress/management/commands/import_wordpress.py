@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wordpress.importer import import_wxr
+from wordpress import runs
 from wordpress.wxr import WXRError
 
 
@@ -45,13 +45,24 @@ class Command(BaseCommand):
         size = path.stat().st_size
         if size == 0:
             raise CommandError("The file is empty.")
+        try:
+            # One import at a time, the admin's included: this one is listed with theirs.
+            run = runs.begin_from_command(path.name, size)
+        except runs.Busy as busy:
+            raise CommandError(
+                f"Another import is under way ({busy.run.file_name}, "
+                f"{busy.run.get_state_display().lower()}); run this again once it has ended."
+            ) from busy
         with path.open("rb") as source:
             progress = self.progress_bar(source, size) if self.stderr.isatty() else None
             try:
-                summary = import_wxr(
+                summary = runs.import_recorded(
+                    run.pk,
+                    run.attempt,
                     source,
+                    show=progress,
+                    again="Run the command again.",
                     author_map=authors,
-                    progress=progress,
                     uploads=Path(uploads) if uploads else None,
                     fetch_uploads=fetch_uploads,
                 )
