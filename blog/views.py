@@ -18,11 +18,9 @@ from core.slugs import same_path
 
 from .forms import SearchForm
 from .models import Post
+from .release import RELEASE
+from .release import STARTED as RELEASE_STARTED
 
-# Pages rendered by an older deploy must not be revalidated as current: the code's start time
-# goes into every validator and cache key (gunicorn preloads the app, so workers share it).
-RELEASE_STARTED = time.time()
-RELEASE = f"{RELEASE_STARTED:.0f}"
 ARTICLE_CACHE_SECONDS = 24 * 60 * 60
 # A shared page is kept for the second it was rendered in (its key names that second); the
 # comment form's signed timestamp has one-second resolution.
