@@ -7,11 +7,15 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from core import personal_data
+        from core import outbox, personal_data
         from core.recurring import add_recurring
 
         # Register the Akismet key check, and the tasks that answer the workflow's signals.
-        from . import checks, privacy, tasks  # noqa: F401
+        from . import checks, notifications, privacy, reports, tasks  # noqa: F401
+
+        # What the comments owe outside a request: Akismet's reports and the editors' email.
+        outbox.register(reports.REPORTS)
+        outbox.register(notifications.NOTICES)
 
         for recurring, every in tasks.MAINTENANCE.items():
             add_recurring(recurring, every)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import Message
 from core.text import clip
 
 # Defined in its own module; importing it here registers it with the app.
@@ -110,12 +111,9 @@ class Comment(models.Model):
     akismet_payload = models.JSONField(default=dict, blank=True)
     # Why the last check failed ("Akismet timed out."), while it is retried or after it gave up.
     check_error = models.CharField(_("last check error"), max_length=200, blank=True)
-    # When editors were emailed about it: once per comment, never for spam.
+    # When editors were emailed about it: once per comment, never for spam (the email is a
+    # `ModeratorNotice` on the outbox, retried until it goes out or the comment is decided).
     notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True)
-    # A failed email to the editors is tried again (`comments.notifications`), on the one
-    # backoff schedule subscriber email uses, until it goes out or the comment leaves the queue.
-    notify_attempts = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
-    next_notify_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -248,37 +246,47 @@ class CommentEvent(models.Model):
         return f"{self.get_action_display()} by {self.actor_label}"
 
 
-class AkismetReport(models.Model):
-    """A spam or ham report an editor's decision owes Akismet, kept until it is delivered."""
+class AkismetReport(Message):
+    """A spam or ham report an editor's decision owes Akismet, on the outbox (`core.outbox`)."""
 
     class Kind(models.TextChoices):
         SPAM = "spam", _("submit-spam")
         HAM = "ham", _("submit-ham")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
-
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=4, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("Akismet report")
         verbose_name_plural = _("Akismet reports")
-        indexes = [models.Index(fields=["state", "created_at"], name="report_state_idx")]
+        indexes = [models.Index(fields=["state", "send_after"], name="report_due_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} for comment {self.comment_id} ({self.state})"
+
+
+class ModeratorNotice(Message):
+    """The editors' one email about a comment that reached the moderation queue."""
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="moderator_notice",
+        verbose_name=_("comment"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("email to the editors")
+        verbose_name_plural = _("emails to the editors")
+        indexes = [models.Index(fields=["state", "send_after"], name="notice_due_idx")]
+
+    def __str__(self):
+        return f"Editors' email about comment {self.comment_id} ({self.get_state_display()})"
 
 
 class DailyCount(models.Model):

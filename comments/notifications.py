@@ -1,4 +1,10 @@
-import logging
+"""The editors' one email about a comment waiting in the moderation queue.
+
+It is a `ModeratorNotice` on the site's one outbox (`core.outbox`), stored with the spam
+check's answer that put the comment in the queue, and retried on the outbox's schedule until
+it goes out or the comment is decided (then there is nothing left to say).
+"""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,59 +12,47 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.backoff import backoff
+from core import outbox
+from core.outbox import CANCELLED, SENT, Outbox, Retry
 
-from .models import Comment, Status
+from .models import Comment, ModeratorNotice, Status
 from .moderators import moderators
-
-logger = logging.getLogger(__name__)
-
-# The same schedule as subscriber email (`core.backoff`): 1, 2, 4 … minutes, at most 2 hours.
-RETRY_CAP = timedelta(hours=2)
-RETRY_BATCH = 200
+from .statuses import QUEUE
 
 
-def notify_moderators(comment_id: int) -> int:
-    """Email the moderators once about a comment waiting in the queue; return emails sent."""
-    now = timezone.now()
-    # Claiming the comment in one UPDATE makes a second call (a retry, a replayed task) a no-op.
-    claimed = (
-        Comment.objects.in_queue()
-        .filter(pk=comment_id, notified_at__isnull=True)
-        .update(notified_at=now)
-    )
-    if not claimed:
-        return 0
-    comment = Comment.objects.with_post().get(pk=comment_id)
+def notify_moderators(comment_id: int) -> bool:
+    """Queue the editors' email about a comment in the queue, once; say if it was queued."""
+    waiting = Comment.objects.in_queue().filter(pk=comment_id, notified_at__isnull=True)
+    if not waiting.exists():
+        return False
+    # One per comment (a one-to-one): a second call, a retried check, finds it there.
+    notice, created = ModeratorNotice.objects.get_or_create(comment_id=comment_id)
+    if created:
+        outbox.queue(notice)
+    return created
+
+
+def send(notice) -> object:
+    """Email every editor about the notice's comment, if it still waits for them."""
+    comment = notice.comment
+    if comment.status not in QUEUE:
+        return CANCELLED
     recipients = list(moderators().exclude(email="").order_by("pk").values_list("email", flat=True))
     if not recipients:
-        return 0
+        return CANCELLED
     subject, body = _message(comment)
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
-    try:
-        sent = get_connection().send_messages(messages) or 0
-    except Exception:
-        # Not lost: `retry_failed_notices` tries again, 1, 2, 4 … minutes later.
-        attempts = comment.notify_attempts + 1
-        Comment.objects.filter(pk=comment_id, notified_at=now).update(
-            notified_at=None,
-            notify_attempts=attempts,
-            next_notify_at=now + backoff(attempts, cap=RETRY_CAP),
-        )
-        logger.exception("Could not email moderators about comment %s", comment_id)
-        return 0
-    if comment.notify_attempts:
-        Comment.objects.filter(pk=comment_id).update(notify_attempts=0, next_notify_at=None)
-    return sent
+    get_connection().send_messages([EmailMessage(subject, body, to=[to]) for to in recipients])
+    Comment.objects.filter(pk=comment.pk).update(notified_at=timezone.now())
+    return SENT
 
 
-def retry_failed_notices(now=None) -> int:
-    """Email the editors again about queued comments whose notice failed and is due."""
-    now = now or timezone.now()
-    due = Comment.objects.in_queue().filter(
-        notified_at__isnull=True, notify_attempts__gt=0, next_notify_at__lte=now
-    )
-    return sum(notify_moderators(pk) for pk in due.values_list("pk", flat=True)[:RETRY_BATCH])
+# The schedule of subscriber email: 1, 2, 4 … minutes, at most 2 hours, while it matters.
+NOTICES = Outbox(
+    ModeratorNotice,
+    send=send,
+    retry=Retry(cap=timedelta(hours=2)),
+    select_related=("comment__post",),
+)
 
 
 def _admin_link(name: str, *args) -> str:

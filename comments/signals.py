@@ -15,7 +15,6 @@ What the workflow announces once its transaction has committed:
   notifications hook in here).
 - `checks_requested(ids, reason)`: these comments should be checked by Akismet again
   (`comments.tasks` queues the checks).
-- `reports_queued()`: spam/ham reports wait to be sent (`comments.tasks` sends them).
 """
 
 from django.dispatch import Signal
@@ -24,4 +23,3 @@ comment_submitted = Signal()
 confirmation_awaited = Signal()
 comments_approved = Signal()
 checks_requested = Signal()
-reports_queued = Signal()

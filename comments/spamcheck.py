@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.backoff import backoff
+from core.outbox import Retry
 
 from . import notifications, policy, spam, workflow
 from .deletion import delete_comments
@@ -52,9 +52,9 @@ class Result:
     retry_at: datetime | None = None
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Return how long to wait after the `attempts`-th failed check: 1, 2, 4 ... 20 minutes."""
-    return backoff(attempts, cap=MAX_RETRY_DELAY)
+# The outbox's schedule (`core.outbox`): 1, 2, 4 … 20 minutes. The check's state is the
+# comment's own ("Awaiting spam check"), so it is kept on the comment, not in the outbox.
+RETRY = Retry(cap=MAX_RETRY_DELAY)
 
 
 def check(comment_id: int, recheck_reason: str = "") -> Result:
@@ -143,7 +143,7 @@ def _payload(comment, recheck_reason: str) -> dict:
 def _not_configured(comment) -> str:
     if comment.status == Status.AWAITING_CHECK:
         workflow.hold_unchecked(comment, policy.NOT_CONFIGURED_REASON)
-        _notify_on_commit(comment)
+        _notify(comment)
     return "skipped: not configured"
 
 
@@ -166,7 +166,7 @@ def _decided(comment, verdict, payload) -> str:
         )
         return "discard: dropped"
     if to_status == Status.PENDING and comment.status == Status.AWAITING_CHECK:
-        _notify_on_commit(comment)
+        _notify(comment)
     return verdict
 
 
@@ -195,9 +195,9 @@ def _failed(comment, error: str, *, expected: bool) -> Result:
             next_check_at=None,
             reason=f"{gave_up} ({error[:200]})",
         )
-        _notify_on_commit(comment)
+        _notify(comment)
         return Result("error: gave up")
-    retry_at = now + retry_delay(attempts)
+    retry_at = now + RETRY.delay(attempts)
     # The first failure is recorded; later ones only move the next try.
     workflow.record_check_failure(
         comment,
@@ -209,17 +209,11 @@ def _failed(comment, error: str, *, expected: bool) -> Result:
     )
     if attempts == 1:
         # It now waits in the moderation queue, labelled "Awaiting spam check".
-        _notify_on_commit(comment)
+        _notify(comment)
     return Result("error: will retry", retry_at=retry_at)
 
 
-def _notify_on_commit(comment) -> None:
-    transaction.on_commit(lambda: _notify(comment.pk))
-
-
-def _notify(comment_id: int) -> None:
-    # The check is done and committed; an email problem must not undo or repeat it.
-    try:
-        notifications.notify_moderators(comment_id)
-    except Exception:
-        logger.exception("Could not notify moderators about comment %s", comment_id)
+def _notify(comment) -> None:
+    # Stored with the answer that put the comment in the queue; the outbox sends it after
+    # commit and retries it, so an email problem never undoes or repeats the check.
+    notifications.notify_moderators(comment.pk)

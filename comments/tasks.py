@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from core.recurring import enqueue_later, queued_runs
+from core.outbox import hand_over
 
-from . import moves, notifications, privacy, purge, reports, signals, spamcheck, tally, workflow
+from . import moves, privacy, purge, signals, spamcheck, tally, workflow
 from .models import Comment
 
 # Bigger jobs go to the task worker, so that no admin request runs into the web server's
@@ -73,12 +73,9 @@ def empty_folder(ids: list[int], status: str, actor_id: int | None) -> int:
 def check_comment(comment_id: int, recheck_reason: str = "") -> str:
     """Ask Akismet about a stored comment (`comments.spamcheck`); schedule a retry if due."""
     result = spamcheck.check(comment_id, recheck_reason)
-    if result.retry_at is not None and check_comment.get_backend().supports_defer:
-        # Backends without deferred tasks (the test suite's) leave it to recheck_overdue.
-        when = result.retry_at
-        transaction.on_commit(
-            lambda: check_comment.using(run_after=when).enqueue(comment_id), robust=True
-        )
+    if result.retry_at is not None:
+        # `recheck_overdue` is the net for a lost task (and all there is without deferral).
+        hand_over(check_comment, result.retry_at, comment_id)
     return result.outcome
 
 
@@ -111,25 +108,6 @@ def recheck_overdue(limit: int = 500) -> int:
     return len(ids)
 
 
-# Reports to Akismet -------------------------------------------------------------------------
-
-
-@task()
-def send_akismet_reports() -> dict:
-    """Send every queued or failed spam/ham report; retry the failures later with backoff."""
-    done = reports.send_reports()
-    delay = done.retry_after()
-    if delay is not None and not queued_runs(send_akismet_reports).exists():
-        enqueue_later(send_akismet_reports, delay)
-    result = {"sent": done.sent, "failed": done.failed}
-    return {**result, "skipped": done.skipped} if done.skipped else result
-
-
-@receiver(signals.reports_queued)
-def _send_reports(sender, **kwargs):
-    send_akismet_reports.enqueue()
-
-
 # Housekeeping ---------------------------------------------------------------------------------
 
 
@@ -152,19 +130,11 @@ def compact_daily_counts() -> int:
     return tally.compact()
 
 
-@task()
-def retry_moderator_notices() -> int:
-    """Send again the editors' emails that failed (`comments.notifications`)."""
-    return notifications.retry_failed_notices()
-
-
 # The comments app's share of the recurring schedule (`core.recurring`, which runs it): each
 # task and how often. CommentsConfig.ready() puts them on it.
 MAINTENANCE = {
     purge_comments: timedelta(days=1),
     recheck_overdue: timedelta(minutes=10),
-    send_akismet_reports: timedelta(hours=1),
     anonymise_old_comments: timedelta(days=1),
     compact_daily_counts: timedelta(minutes=10),
-    retry_moderator_notices: timedelta(minutes=5),
 }

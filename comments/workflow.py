@@ -39,6 +39,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core import outbox
+
 from . import moves, policy, reasons, signals, tally
 from .models import (
     AkismetReport,
@@ -158,8 +160,8 @@ def _write(
         transaction.on_commit(
             lambda: signals.comments_approved.send(sender=Comment, ids=first_approvals)
         )
-    if reports:
-        transaction.on_commit(lambda: signals.reports_queued.send(sender=AkismetReport))
+    # The outbox sends them once this commits (`comments.reports`), all in one task.
+    outbox.queue(*reports)
     return Outcome(changed=sum(map(len, moved.values())), reports=len(reports))
 
 

@@ -14,14 +14,14 @@ The comments app knows nothing of this app; this app hears from it through two s
 
 - `comments.signals.comment_submitted` (to `opt_in.on_comment_submitted`) when a comment is
   stored for review (never a refused, honeypot or disallowed-word comment);
-- `comments.signals.comments_approved` (to `outbox.on_comments_approved`) with the ids that
+- `comments.signals.comments_approved` (to `deliveries.on_comments_approved`) with the ids that
   just became approved, after commit.
 
-Inside, the modules depend one way: `views` → `opt_in` → `outbox` → `mail` → `links` →
+Inside, the modules depend one way: `views` → `opt_in` → `deliveries` → `mail` → `links` →
 `models`.
 
-Every email is a `Delivery` sent by the task worker (`outbox.send_delivery`, retried with
-backoff, swept every few minutes by `outbox.send_due_deliveries`), listed in the admin with
-its failures, and carries a signed one-click unsubscribe link with RFC 8058's
-`List-Unsubscribe` and `List-Unsubscribe-Post` headers.
+Every email is a `Delivery` on the site's one outbox (`core.outbox`: sent by the task worker,
+retried with backoff, swept every few minutes), listed in the admin with its failures, and
+carries a signed one-click unsubscribe link with RFC 8058's `List-Unsubscribe` and
+`List-Unsubscribe-Post` headers.
 """

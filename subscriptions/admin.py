@@ -1,13 +1,11 @@
 from django.contrib import admin, messages
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.moderators import is_moderator
+from core import outbox
 from core.admin import ReadOnlyAdmin
 
-from . import outbox
 from .models import Delivery, Subscription
 
 
@@ -33,22 +31,14 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["moderate"], description=_("Send again now"))
     def send_again(self, request, queryset):
-        failed = list(
-            queryset.filter(state__in=[Delivery.State.FAILED, Delivery.State.GAVE_UP])
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        Delivery.objects.filter(pk__in=failed).update(
-            state=Delivery.State.QUEUED, attempts=0, send_after=timezone.now()
-        )
-        transaction.on_commit(lambda: outbox.send_due_deliveries.enqueue())
+        failed = outbox.send_again(queryset)
         self.message_user(
             request,
             ngettext(
                 "%d email queued to be sent again.",
                 "%d emails queued to be sent again.",
-                len(failed),
+                failed,
             )
-            % len(failed),
+            % failed,
             messages.SUCCESS,
         )

@@ -10,16 +10,16 @@ class SubscriptionsConfig(AppConfig):
         from datetime import timedelta
 
         from comments.signals import comment_submitted, comments_approved, confirmation_awaited
-        from core import personal_data
+        from core import outbox, personal_data
         from core.recurring import add_recurring
 
-        from . import opt_in, outbox, privacy
+        from . import deliveries, opt_in, privacy
 
         # A stored comment may ask for email; the comments workflow announces first approvals
         # after commit. Readers who asked are told from here, so the comments app never waits
         # on (or knows about) email.
         comment_submitted.connect(opt_in.on_comment_submitted, dispatch_uid="subscriptions")
-        comments_approved.connect(outbox.on_comments_approved, dispatch_uid="subscriptions")
+        comments_approved.connect(deliveries.on_comments_approved, dispatch_uid="subscriptions")
         confirmation_awaited.connect(opt_in.on_confirmation_awaited, dispatch_uid="subscriptions")
         personal_data.register(
             "subscriptions",
@@ -28,6 +28,6 @@ class SubscriptionsConfig(AppConfig):
             export=privacy.export_for_email,
             erase=privacy.erase_for_email,
         )
-        # Held follow-up digests and retries go out within 5 minutes; expired requests go daily.
-        add_recurring(outbox.send_due_deliveries, timedelta(minutes=5))
-        add_recurring(outbox.prune_subscriptions, timedelta(days=1))
+        # Readers' email goes through the one outbox, which retries it; old records go daily.
+        outbox.register(deliveries.DELIVERIES)
+        add_recurring(deliveries.prune_subscriptions, timedelta(days=1))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.statuses import DELETABLE
+from core.outbox import Message
 
 # An unconfirmed request (follow-ups, or an approval notice) is forgotten after this long.
 CONFIRM_WITHIN = timedelta(days=7)
@@ -89,24 +90,18 @@ class Subscription(models.Model):
         return f"{self.get_kind_display()}: {self.email} on post {self.post_id}"
 
 
-class Delivery(models.Model):
-    """One email to a subscriber, sent by the task worker and retried until it lands."""
+class Delivery(Message):
+    """One email to a subscriber, on the site's one outbox (`core.outbox`).
+
+    Follow-ups wait out FOLLOW_UP_EVERY in `send_after`, as failures wait out their backoff.
+    """
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation request")
         APPROVAL = "approval", _("Approval notice")
         FOLLOW_UP = "follow_up", _("Follow-up comments")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
-        GAVE_UP = "gave_up", _("Failed, gave up")
-        CANCELLED = "cancelled", _("Not sent: nothing left to say")
-
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
     subscription = models.ForeignKey(
         Subscription,
         on_delete=models.CASCADE,
@@ -121,12 +116,6 @@ class Delivery(models.Model):
     comment_ids = ArrayField(
         models.BigIntegerField(), default=list, blank=True, verbose_name=_("comments")
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # Not before: follow-ups wait out FOLLOW_UP_EVERY, failures their backoff.
-    send_after = models.DateTimeField(_("not before"), default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

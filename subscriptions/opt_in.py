@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import outbox
+
 from .links import normalise, open_requests
 from .models import Delivery, Subscription
-from .outbox import enqueue
 
 # The comment form's boxes (Jetpack's name for the follow-up box).
 FOLLOW_UPS_FIELD = "subscribe_comments"
@@ -97,7 +98,7 @@ def _queue_confirmation(subscription) -> None:
     delivery = Delivery.objects.create(
         kind=Delivery.Kind.CONFIRMATION, subscription=subscription, email=subscription.email
     )
-    enqueue(delivery)
+    outbox.queue(delivery)
 
 
 # What the links do ----------------------------------------------------------------------------

@@ -2,17 +2,16 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
+from core import outbox
 from core.admin import ReadOnlyAdmin
 
-from .. import tasks
-from ..models import AkismetReport, CommentEvent, DiscussionSettings
+from ..models import AkismetReport, CommentEvent, DiscussionSettings, ModeratorNotice
 from .base import ModeratesComments
 
 
@@ -51,10 +50,7 @@ class AkismetReportAdmin(ModeratesComments, ReadOnlyAdmin):
 
     @admin.action(permissions=["moderate"], description=_("Send again now"))
     def retry_now(self, request, queryset):
-        retried = queryset.exclude(state=AkismetReport.State.SENT).update(
-            state=AkismetReport.State.QUEUED, attempts=0
-        )
-        transaction.on_commit(lambda: tasks.send_akismet_reports.enqueue())
+        retried = outbox.send_again(queryset)
         message = ngettext(
             "%(n)d report queued to be sent again.",
             "%(n)d reports queued to be sent again.",
@@ -69,6 +65,26 @@ class AkismetReportAdmin(ModeratesComments, ReadOnlyAdmin):
             reverse("admin:comments_comment_change", args=[report.comment_id]),
             report.comment_id,
         )
+
+
+@admin.register(ModeratorNotice)
+class ModeratorNoticeAdmin(ModeratesComments, ReadOnlyAdmin):
+    """The editors' emails about comments waiting for them: whether each went out."""
+
+    actions = ["send_again"]
+    list_display = ["created_at", "state", "attempts", "sent_at", "comment_link", "last_error"]
+    list_filter = ["state"]
+    ordering = ["-created_at", "-pk"]
+
+    @admin.action(permissions=["moderate"], description=_("Send again now"))
+    def send_again(self, request, queryset):
+        sent = outbox.send_again(queryset)
+        message = ngettext(
+            "%(n)d email queued to be sent again.", "%(n)d emails queued to be sent again.", sent
+        )
+        self.message_user(request, message % {"n": sent}, messages.SUCCESS)
+
+    comment_link = AkismetReportAdmin.comment_link
 
 
 @admin.register(DiscussionSettings)

@@ -57,6 +57,8 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "blog.change_image",
         "blog.delete_image",
         "blog.view_image",
+        # Whether their email about a waiting comment went out (issue 21).
+        "comments.view_moderatornotice",
     }
 
 

@@ -317,7 +317,7 @@ def test_retries_back_off_and_record_the_failure_once(
     assert comment.check_attempts == 2
     assert comment.next_check_at - timezone.now() > first_wait
     assert comment.events.filter(action=CommentEvent.Action.CHECK_FAILED).count() == 1
-    assert spamcheck.retry_delay(10) == timedelta(minutes=20)
+    assert spamcheck.RETRY.delay(10) == timedelta(minutes=20)
 
 
 def test_check_gives_up_after_15_days_and_leaves_it_to_an_editor(

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import tasks
 from comments.models import AkismetReport, CommentEvent, Status, Verdict
+from core import outbox
 from tests.akismet_double import AkismetDouble
 from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
@@ -116,7 +116,9 @@ def test_a_failed_report_is_kept_visible_and_sent_on_retry(
     assert "Report to Akismet failed" in page
 
     akismet.mode = "normal"
-    tasks.send_akismet_reports.call()
+    assert outbox.send_due.call()["comments.AkismetReport"] == 0  # its backoff has not passed
+    AkismetReport.objects.update(send_after=timezone.now())
+    assert outbox.send_due.call()["comments.AkismetReport"] == 1
 
     report.refresh_from_db()
     assert (report.state, report.attempts, report.last_error) == ("sent", 2, "")
@@ -134,22 +136,27 @@ def test_failures_queue_a_later_retry_and_never_block_the_admin(
     # The admin request only queued the work.
     assert akismet.requests == []
     assert AkismetReport.objects.get().state == "queued"
-    assert DBTaskResult.objects.filter(task_path__endswith="send_akismet_reports").count() == 1
+    (handed_over,) = DBTaskResult.objects.filter(task_path="core.outbox.deliver")
+    assert handed_over.args_kwargs["args"] == ["comments.AkismetReport", report_pk()]
 
     # The worker picks it up, and Akismet fails.
     DBTaskResult.objects.update(status="RUNNING")
     akismet.mode = "error"
-    tasks.send_akismet_reports.call()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.deliver.call("comments.AkismetReport", report_pk()) == "failed: will retry"
 
-    (retry,) = DBTaskResult.objects.filter(
-        task_path__endswith="send_akismet_reports", status="READY"
-    )
+    (retry,) = DBTaskResult.objects.filter(task_path="core.outbox.deliver", status="READY")
     assert retry.run_after > timezone.now()
 
-    # A second failing run (the hourly one) does not start a second retry chain.
-    tasks.send_akismet_reports.call()
+    # The sweep (every five minutes) finds nothing due: no second retry chain starts.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.send_due.call()["comments.AkismetReport"] == 0
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert AkismetReport.objects.get().state == "failed"
+
+
+def report_pk() -> int:
+    return AkismetReport.objects.get().pk
 
 
 def test_check_for_spam_rechecks_everything_awaiting_a_check_with_a_reason(

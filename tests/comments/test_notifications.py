@@ -5,9 +5,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from comments import notifications, tasks
-from comments.models import Comment, Status
+from comments.models import Comment, ModeratorNotice, Status
+from core import outbox
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,15 +86,17 @@ def test_a_comment_is_notified_only_once(
     assert len(mail.outbox) == 1
 
 
-def test_email_is_plain_text_with_the_comment_as_written(post, moderator):
+def test_email_is_plain_text_with_the_comment_as_written(
+    post, moderator, django_capture_on_commit_callbacks
+):
     comment = CommentFactory(
         post=post,
         status=Status.PENDING,
         author_name='<a href="https://evil.example">Click</a>',
         content="<script>alert(1)</script>\nSecond line",
     )
-
-    notifications.notify_moderators(comment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_moderators(comment.pk)
 
     [email] = mail.outbox
     assert email.content_subtype == "plain"
@@ -101,36 +105,56 @@ def test_email_is_plain_text_with_the_comment_as_written(post, moderator):
     assert "\n" not in email.subject
 
 
-def test_a_failed_email_is_tried_again_by_the_schedule_with_backoff(post, moderator, monkeypatch):
+def sweep() -> int:
+    """Run the outbox's sweep (every five minutes on a site); return the editors' emails sent."""
+    return outbox.send_due.call()["comments.ModeratorNotice"]
+
+
+def make_due(notice) -> None:
+    ModeratorNotice.objects.filter(pk=notice.pk).update(send_after=timezone.now())
+
+
+def test_a_failed_email_is_tried_again_by_the_schedule_with_backoff(
+    post, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
     comment = CommentFactory(post=post, status=Status.PENDING)
 
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
-    assert notifications.notify_moderators(comment.pk) == 0
-    comment.refresh_from_db()
-    assert comment.notified_at is None
-    assert comment.notify_attempts == 1
-    first_retry = comment.next_notify_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.notify_moderators(comment.pk)
+    notice = ModeratorNotice.objects.get(comment=comment)
+    assert (notice.state, notice.attempts) == (ModeratorNotice.State.FAILED, 1)
+    assert "OSError: mail server down" in notice.last_error
+    first_retry = notice.send_after
+    assert first_retry > timezone.now()
 
     # Still down when it is due: the next try waits twice as long (core.backoff).
-    assert notifications.retry_failed_notices(now=first_retry) == 0
-    comment.refresh_from_db()
-    assert comment.notify_attempts == 2
-    assert comment.next_notify_at > first_retry
+    make_due(notice)
+    assert sweep() == 0
+    notice.refresh_from_db()
+    assert notice.attempts == 2
+    assert notice.send_after - timezone.now() > first_retry - notice.created_at
 
     monkeypatch.undo()
     # Not due yet: nothing is sent early.
-    assert notifications.retry_failed_notices(now=first_retry) == 0
-    assert tasks.retry_moderator_notices.call() == 0
-    assert notifications.retry_failed_notices(now=comment.next_notify_at) == 1
+    assert sweep() == 0
+    assert mail.outbox == []
+    make_due(notice)
+    assert sweep() == 1
     [email] = mail.outbox
     assert email.to == ["mod@example.com"]
     comment.refresh_from_db()
     assert comment.notified_at is not None
-    assert (comment.notify_attempts, comment.next_notify_at) == (0, None)
-    assert notifications.retry_failed_notices(now=comment.next_notify_at or first_retry) == 0
+    notice.refresh_from_db()
+    assert (notice.state, notice.last_error) == (ModeratorNotice.State.SENT, "")
+    make_due(notice)
+    assert sweep() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not notifications.notify_moderators(comment.pk)
+    assert len(mail.outbox) == 1
 
 
 def test_the_retry_is_on_the_recurring_schedule():
@@ -138,19 +162,25 @@ def test_the_retry_is_on_the_recurring_schedule():
 
     from core import recurring
 
-    assert recurring.RECURRING[tasks.retry_moderator_notices] == timedelta(minutes=5)
+    assert recurring.RECURRING[outbox.send_due] == timedelta(minutes=5)
 
 
-def test_a_comment_that_left_the_queue_is_not_retried(post, moderator, monkeypatch):
+def test_a_comment_that_left_the_queue_is_not_retried(
+    post, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
     comment = CommentFactory(post=post, status=Status.PENDING)
     monkeypatch.setattr(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         lambda *args, **kwargs: (_ for _ in ()).throw(OSError("down")),
     )
-    notifications.notify_moderators(comment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_moderators(comment.pk)
     monkeypatch.undo()
     Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
 
-    comment.refresh_from_db()
-    assert notifications.retry_failed_notices(now=comment.next_notify_at) == 0
+    notice = ModeratorNotice.objects.get(comment=comment)
+    make_due(notice)
+    assert sweep() == 0
+    notice.refresh_from_db()
+    assert notice.state == ModeratorNotice.State.CANCELLED
     assert mail.outbox == []

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from subscriptions import outbox, privacy
+from subscriptions import deliveries, privacy
 from subscriptions.models import Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_retention_forgets_expired_requests_and_old_email_records(subscribed, ap
     Subscription.objects.update(requested_at=month_ago)
     Delivery.objects.update(created_at=month_ago)
 
-    assert outbox.prune_subscriptions.call() == {
+    assert deliveries.prune_subscriptions.call() == {
         "expired_requests": 2,
         "answered_approval_requests": 0,
         "old_emails": 0,  # they went with their subscriptions

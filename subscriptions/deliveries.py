@@ -1,15 +1,19 @@
-"""The subscribers' outbox: what an approval owes them, and the worker that sends it."""
+"""What an approval owes subscribers, and how one of their emails is sent.
+
+Each email is a `Delivery` on the site's one outbox (`core.outbox`), which hands it to the
+worker, retries it with backoff and gives up after `DELIVERIES.retry.max_attempts` tries.
+"""
 
 import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from comments.models import Comment, Status
-from core.backoff import backoff
+from core import outbox
+from core.outbox import CANCELLED, SENT, Hold, Outbox, Retry
 
 from . import mail
 from .models import CONFIRM_WITHIN, Delivery, Subscription
@@ -18,20 +22,12 @@ logger = logging.getLogger(__name__)
 
 # At most one follow-up email per reader and post this often; later comments wait for the next.
 FOLLOW_UP_EVERY = timedelta(minutes=15)
-MAX_ATTEMPTS = 8
 # A confirmation waits this long at most for Akismet to judge its comment, asking this often.
 SPAM_CHECK_WAIT = timedelta(minutes=10)
 SPAM_CHECK_POLL = timedelta(minutes=1)
-# A claim older than this was lost with its worker: the sweep sends it again.
-STALE_CLAIM = timedelta(minutes=10)
 # Sent, cancelled and abandoned emails, and approval requests already answered, are kept this
 # long for the admin, then deleted.
 KEEP_RECORDS = timedelta(days=30)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Return the wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most 2 hours."""
-    return backoff(attempts, cap=timedelta(hours=2))
 
 
 def comments_approved(comment_ids) -> list[Delivery]:
@@ -46,7 +42,7 @@ def comments_approved(comment_ids) -> list[Delivery]:
     with transaction.atomic():
         queued = _approval_notices([c["pk"] for c in comments]) + _follow_ups(comments)
     for delivery in queued:
-        enqueue(delivery)
+        outbox.queue(delivery)
     return queued
 
 
@@ -147,60 +143,15 @@ def _next_follow_up_at(subscription):
     return now if previous is None else max(now, previous + FOLLOW_UP_EVERY)
 
 
-def enqueue(delivery) -> None:
-    """Hand the email to the worker once this transaction commits (the sweep is the net)."""
-
-    def hand_over():
-        if send_delivery.get_backend().supports_defer:
-            send_delivery.using(run_after=delivery.send_after).enqueue(delivery.pk)
-        elif delivery.send_after <= timezone.now():
-            send_delivery.enqueue(delivery.pk)
-
-    # Robust: a queue that cannot take it leaves the email to `send_due_deliveries`.
-    transaction.on_commit(hand_over, robust=True)
-
-
-def _due(now):
-    return Delivery.objects.filter(
-        Q(state__in=[Delivery.State.QUEUED, Delivery.State.FAILED], send_after__lte=now)
-        | Q(state=Delivery.State.SENDING, send_after__lte=now - STALE_CLAIM)
-    )
-
-
-@task()
-def send_delivery(delivery_id: int) -> str:
-    """Send one subscriber email if it is due; on failure, schedule a retry with backoff."""
-    now = timezone.now()
-    # Claimed in one UPDATE: a twin of this task, or the sweep, finds nothing left to send.
-    claimed = (
-        _due(now)
-        .filter(pk=delivery_id)
-        .update(state=Delivery.State.SENDING, send_after=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "skipped"
-    delivery = (
-        Delivery.objects.select_related("subscription__post", "subscription__comment")
-        .filter(pk=delivery_id)
-        .first()
-    )
-    if delivery is None:
-        return "gone"  # unsubscribed or erased meanwhile
+def send(delivery) -> object:
+    """Send one subscriber email (the outbox claims, retries and records it)."""
     if _awaits_spam_check(delivery):
-        return _hold(delivery, SPAM_CHECK_POLL)
-    try:
-        message = mail.message_for(delivery)
-        if message is not None:
-            message.send()
-    except Exception as error:
-        # Whatever went wrong (the mail server, or building the email), it is retried and the
-        # admin shows the error.
-        return _failed(delivery, error)
+        return Hold(SPAM_CHECK_POLL, "waiting for the spam check")
+    message = mail.message_for(delivery)
     if message is None:
-        _finish(delivery, Delivery.State.CANCELLED)
-        return "cancelled"
-    _finish(delivery, Delivery.State.SENT, sent_at=timezone.now())
-    return "sent"
+        return CANCELLED
+    message.send()
+    return SENT
 
 
 def _awaits_spam_check(delivery) -> bool:
@@ -214,44 +165,12 @@ def _awaits_spam_check(delivery) -> bool:
     )
 
 
-def _hold(delivery, wait) -> str:
-    send_at = timezone.now() + wait
-    # Not a failed attempt: give back the attempt the claim counted.
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.State.QUEUED, send_after=send_at, attempts=F("attempts") - 1
-    )
-    if send_delivery.get_backend().supports_defer:
-        send_delivery.using(run_after=send_at).enqueue(delivery.pk)
-    return "waiting for the spam check"
-
-
-def _finish(delivery, state, **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(state=state, last_error="", **fields)
-
-
-def _failed(delivery, error) -> str:
-    logger.warning("Could not send %s %s: %s", delivery.kind, delivery.pk, error)
-    gave_up = delivery.attempts >= MAX_ATTEMPTS
-    retry_at = timezone.now() + retry_delay(delivery.attempts)
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.State.GAVE_UP if gave_up else Delivery.State.FAILED,
-        last_error=f"{type(error).__name__}: {error}"[:1000],
-        send_after=retry_at,
-    )
-    if gave_up:
-        return "gave up"
-    if send_delivery.get_backend().supports_defer:
-        transaction.on_commit(
-            lambda: send_delivery.using(run_after=retry_at).enqueue(delivery.pk), robust=True
-        )
-    return "failed: will retry"
-
-
-@task()
-def send_due_deliveries(limit: int = 500) -> int:
-    """Send every due subscriber email: held follow-ups, retries, and lost tasks."""
-    due = list(_due(timezone.now()).order_by("send_after").values_list("pk", flat=True)[:limit])
-    return sum(send_delivery.call(pk) == "sent" for pk in due)
+DELIVERIES = Outbox(
+    Delivery,
+    send=send,
+    retry=Retry(cap=timedelta(hours=2), max_attempts=8),
+    select_related=("subscription__post", "subscription__comment"),
+)
 
 
 @task()

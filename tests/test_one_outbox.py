@@ -1,0 +1,179 @@
+"""What the site owes someone outside a request is sent once, retried, given up, sent again.
+
+Subscriber email, the editors' email about a comment in the queue and Akismet's spam and ham
+reports all go through one outbox (`core.outbox`), so each of them behaves the same way when
+the mail server or Akismet is down, and when a worker dies holding one.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from comments.models import AkismetReport, Comment, CommentEvent, ModeratorNotice, Status
+from core import outbox
+from harness.stack import free_port
+from tests.akismet_double import AkismetDouble
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EDITOR = "mod@example.com"
+STORED = {"user_ip": "198.51.100.9", "user_agent": "Mozilla/5.0", "comment_content": "Hi."}
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="moderator", email=EDITOR)
+    user.user_permissions.add(Permission.objects.get(codename="can_moderate"))
+    return user
+
+
+@pytest.fixture
+def akismet(settings):
+    with AkismetDouble() as double:
+        settings.AKISMET_API_KEY = "test-key"
+        settings.AKISMET_API_URL = double.url
+        yield double
+
+
+def sweep(label: str) -> int:
+    """Run the outbox's sweep (every five minutes on a site); return how many of `label` went."""
+    return outbox.send_due.call()[label]
+
+
+def make_due(model) -> None:
+    model.objects.update(send_after=timezone.now())
+
+
+def test_the_editors_email_lost_to_a_mail_server_outage_arrives_once_it_is_back(
+    send, post, moderator, akismet_answers, smtp_server, settings
+):
+    server_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nothing listens there: the server is down
+
+    send(post, author="Grace", comment="Worth a look.")
+
+    notice = ModeratorNotice.objects.get()
+    assert (notice.state, notice.attempts) == (ModeratorNotice.State.FAILED, 1)
+    assert "ConnectionRefusedError" in notice.last_error
+    assert Comment.objects.get().notified_at is None
+
+    settings.EMAIL_PORT = server_port
+    assert sweep("comments.ModeratorNotice") == 0  # it waits out its backoff first
+    make_due(ModeratorNotice)
+    assert sweep("comments.ModeratorNotice") == 1
+
+    [email] = smtp_server.wait_for(EDITOR)
+    assert "Worth a look." in smtp_server.body(email)
+    assert Comment.objects.get().notified_at is not None
+    make_due(ModeratorNotice)
+    assert sweep("comments.ModeratorNotice") == 0
+    assert len(smtp_server.to(EDITOR)) == 1
+
+
+def test_each_failure_waits_longer_before_the_next_try(post, moderator, settings):
+    settings.EMAIL_BACKEND = "tests.subscriptions.test_notification_rules.RefusingBackend"
+    comment = CommentFactory(post=post, status=Status.PENDING)
+    notice = ModeratorNotice.objects.create(comment=comment)
+
+    waits = []
+    for _ in range(4):
+        make_due(ModeratorNotice)
+        before = timezone.now()
+        assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "failed: will retry"
+        notice.refresh_from_db()
+        waits.append(round((notice.send_after - before) / timedelta(minutes=1)))
+
+    assert waits == [1, 2, 4, 8]
+    assert notice.attempts == 4
+
+
+def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
+    admin_client, akismet, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(status=Status.SPAM, akismet_payload=STORED)
+    report = AkismetReport.objects.create(
+        comment=comment, kind=AkismetReport.Kind.SPAM, state="failed", attempts=9
+    )
+    akismet.mode = "error"
+
+    assert sweep("comments.AkismetReport") == 0
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == (AkismetReport.State.GAVE_UP, 10)
+    failed = comment.events.get(action=CommentEvent.Action.REPORT_FAILED)
+    assert failed.reason.endswith("gave up.")
+    make_due(AkismetReport)
+    assert sweep("comments.AkismetReport") == 0  # given up: the sweep leaves it alone
+    assert len(akismet.requests_to("submit-spam")) == 1
+
+    akismet.mode = "normal"
+    page = admin_client.get("/admin/comments/akismetreport/?state=gave_up")
+    assert "Failed, gave up" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/comments/akismetreport/",
+            {"action": "retry_now", "_selected_action": [report.pk]},
+            follow=True,
+        )
+    assert "1 report queued to be sent again." in response.text
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == (AkismetReport.State.SENT, 1)
+    assert len(akismet.requests_to("submit-spam")) == 2
+
+
+def test_a_message_held_by_a_worker_that_died_is_sent_again_by_the_sweep(post, moderator):
+    from django.core import mail
+
+    lost, busy = (CommentFactory(post=post, status=Status.PENDING) for _ in range(2))
+    long_ago, just_now = timezone.now() - timedelta(minutes=11), timezone.now()
+    ModeratorNotice.objects.create(comment=lost, state="sending", send_after=long_ago)
+    ModeratorNotice.objects.create(comment=busy, state="sending", send_after=just_now)
+
+    assert sweep("comments.ModeratorNotice") == 1
+
+    [email] = mail.outbox
+    assert lost.content in email.body
+    assert ModeratorNotice.objects.get(comment=busy).state == ModeratorNotice.State.SENDING
+
+
+def test_a_message_handed_over_twice_is_sent_once(post, moderator):
+    from django.core import mail
+
+    notice = ModeratorNotice.objects.create(
+        comment=CommentFactory(post=post, status=Status.PENDING)
+    )
+
+    assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "sent"
+    assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_a_report_waits_for_an_akismet_key_without_using_up_its_tries(settings):
+    settings.AKISMET_API_KEY = ""
+    report = AkismetReport.objects.create(
+        comment=CommentFactory(status=Status.SPAM, akismet_payload=STORED),
+        kind=AkismetReport.Kind.SPAM,
+    )
+
+    assert outbox.deliver.call("comments.AkismetReport", report.pk).startswith("held:")
+
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == (AkismetReport.State.QUEUED, 0)
+    assert report.send_after - timezone.now() > timedelta(minutes=59)
+
+
+def test_editors_see_whether_their_email_about_a_comment_went_out(editor_client, post, settings):
+    settings.EMAIL_BACKEND = "tests.subscriptions.test_notification_rules.RefusingBackend"
+    UserFactory(username="moderator", email=EDITOR, is_superuser=True)
+    notice = ModeratorNotice.objects.create(
+        comment=CommentFactory(post=post, status=Status.PENDING)
+    )
+    outbox.deliver.call("comments.ModeratorNotice", notice.pk)
+
+    page = editor_client.get("/admin/comments/moderatornotice/")
+
+    assert page.status_code == 200
+    assert "Failed, will retry" in page.text
+    assert "SMTPServerDisconnected" in page.text
