@@ -17,9 +17,14 @@ from django_tasks_db.models import DBTaskResult
 RECURRING = {}
 _BY_PATH = {}
 _READY = TaskResultStatus.READY
-# Where run_recurring lived before it moved here: runs an older release queued under it are
-# replaced, as they could no longer be run.
-_FORMER_PATHS = ("comments.tasks.run_recurring",)
+# Tasks an older release queued that no longer exist: run_recurring before it moved here, and
+# the senders the outbox replaced (`core.outbox`, whose sweep sends what they carried).
+_FORMER_PATHS = (
+    "comments.tasks.run_recurring",
+    "comments.tasks.send_akismet_reports",
+    "subscriptions.outbox.send_delivery",
+    "subscriptions.outbox.send_due_deliveries",
+)
 
 
 def add_recurring(recurring, every: timedelta) -> None:

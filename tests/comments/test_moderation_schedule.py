@@ -76,3 +76,22 @@ def test_runs_queued_before_the_scheduler_moved_to_core_are_replaced(database_qu
 
     assert not DBTaskResult.objects.filter(task_path="comments.tasks.run_recurring").exists()
     assert queued_paths() == recurring_paths()
+
+
+@pytest.mark.parametrize(
+    "former",
+    [
+        "comments.tasks.send_akismet_reports",
+        "subscriptions.outbox.send_delivery",
+        "subscriptions.outbox.send_due_deliveries",
+    ],
+)
+def test_senders_an_older_release_queued_are_removed_for_the_outbox_to_send(database_queue, former):
+    # Left in the queue, the worker would fail on each: the outbox's sweep sends their messages.
+    recurring.run_recurring.enqueue(PURGE)
+    DBTaskResult.objects.update(task_path=former)
+
+    recurring.schedule_maintenance()
+
+    assert not DBTaskResult.objects.filter(task_path=former).exists()
+    assert queued_paths() == recurring_paths()
