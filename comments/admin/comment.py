@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,13 +15,13 @@ from core.text import clip
 from .. import moves, purge, queue, tasks, workflow
 from ..models import Comment, Status
 from ..statuses import DELETABLE
-from . import display, undo
-from .base import ModeratesComments
+from . import display, moderation
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
 from .health import HealthViews
+from .pages import ModerationViews, checks_queued, comment_id
+from .permissions import ModeratesComments
 from .privacy import PERMISSION, DataRequests
-from .views import ModerationViews, checks_queued, comment_id
 
 
 def _move_action(move: moves.Move):
@@ -221,18 +220,13 @@ class CommentAdmin(
     # An editor's work ----------------------------------------------------------------------
 
     def moderate(self, request, queryset, move):
-        """Apply a move now, or in the worker when the selection is big; say which."""
+        """Apply a bulk action's move to the selected comments it applies to."""
         ids = list(
             queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
         )
-        since = timezone.now()
-        changed = tasks.run_or_hand_off(tasks.apply_move, ids, move.name, request.user.pk)
-        if changed is None:
-            message = tasks.background_message(move.working, len(ids))
-        else:
-            message = undo.offer(request, move, ids, since, changed, request.get_full_path())
-        self.message_user(request, message, messages.SUCCESS)
-        return changed
+        done = moderation.moderate(request, ids, move)
+        self.message_user(request, done.message(request, request.get_full_path()), messages.SUCCESS)
+        return done.changed
 
     @admin.action(permissions=["moderate"], description=_("Delete permanently (spam and trash)"))
     def delete_permanently(self, request, queryset):

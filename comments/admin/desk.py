@@ -24,7 +24,7 @@ from .. import moves, policy, purge, queue, replies, workflow
 from ..forms import CommentForm
 from ..models import Comment
 from ..statuses import DELETABLE, QUEUE
-from .views import comment_id, next_url
+from .pages import comment_id, next_url
 
 
 def display_name(user) -> str:

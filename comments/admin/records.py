@@ -12,7 +12,7 @@ from core import outbox
 from core.admin import ReadOnlyAdmin
 
 from ..models import AkismetReport, CommentEvent, DiscussionSettings, ModeratorNotice
-from .base import ModeratesComments
+from .permissions import ModeratesComments
 
 
 @admin.register(CommentEvent)

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from blog.models import Post
 from comments import moves, workflow
@@ -309,3 +310,33 @@ def test_a_very_big_delete_runs_in_the_worker(
 
     assert "Deleting 4 comments in the background" in messages_of(response)[0]
     assert list(Comment.objects.values_list("pk", flat=True)) == [approved.pk]
+
+
+def three_ways(client, comment):
+    """Mark a comment as spam as an editor can: a bulk action, a row's button, the email link."""
+    return {
+        "bulk action": lambda: run_action(client, "spam_comments", [comment], status="pending"),
+        "row button": lambda: client.post(
+            reverse("admin:comments_comment_spam", args=[comment.pk]),
+            headers={"accept": "application/json"},
+        ),
+        "email link": lambda: client.post(
+            reverse("admin:comments_comment_spam", args=[comment.pk]), follow=True
+        ),
+    }
+
+
+@pytest.mark.parametrize("way", ["bulk action", "row button", "email link"])
+def test_a_move_leaves_the_same_record_however_the_editor_makes_it(moderator_client, way):
+    comment = CommentFactory(status=Status.PENDING, akismet_payload={"user_ip": "192.0.2.1"})
+
+    response = three_ways(moderator_client, comment)[way]()
+
+    assert response.status_code == 200
+    said = response.json()["messages"] if way == "row button" else messages_of(response)
+    assert said == ["1 comment marked as spam."]
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM
+    assert_event(comment, Action.MARKED_SPAM, Status.PENDING, Status.SPAM, moderator_client.user)
+    [report] = AkismetReport.objects.filter(comment=comment)
+    assert (report.kind, report.requested_by) == ("spam", moderator_client.user)

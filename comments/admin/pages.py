@@ -1,5 +1,5 @@
-"""The comment admin's own pages: one-click moderation (linked from the notification email),
-"Empty spam/trash" and "Check all awaiting a spam check"."""
+"""The comment admin's own pages: one-click moderation (a row's button, and the link in the
+editors' email), Undo, "Empty spam/trash" and "Check all awaiting a spam check"."""
 
 import re
 
@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from .. import moves, purge, queue, tasks, workflow
 from ..models import Comment, Status
-from . import undo
+from . import moderation, undo
 
 
 def checks_queued(n: int) -> str:
@@ -93,8 +92,8 @@ class ModerationViews:
         move = moves.MOVES[move]
         if request.method == "POST":
             back = next_url(request, reverse("admin:comments_comment_changelist"))
-            since = timezone.now()
-            if not workflow.apply_move([comment.pk], move, request.user).changed:
+            done = moderation.moderate(request, [comment.pk], move)
+            if not done.changed:
                 said = _("Nothing changed: the comment is %s.") % comment.get_status_display()
                 return self._answer(request, [(said, messages.WARNING)], back, status=409)
             if wants_json(request):
@@ -103,11 +102,10 @@ class ModerationViews:
                     [(move.message(1), messages.SUCCESS)],
                     back,
                     move=move.name,
-                    undo=undo.token(move, [comment.pk], request.user, since),
+                    undo=done.undo_token(request),
                     undo_url=reverse("admin:comments_comment_undo"),
                 )
-            said = undo.offer(request, move, [comment.pk], since, 1, back)
-            return self._answer(request, [(said, messages.SUCCESS)], back)
+            return self._answer(request, [(done.message(request, back), messages.SUCCESS)], back)
         return TemplateResponse(
             request,
             "admin/comments/comment/moderate_confirm.html",
