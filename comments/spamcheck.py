@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.outbox import Retry
 
-from . import notifications, policy, spam, workflow
+from . import notifications, policy, spam, verdicts
 from .deletion import delete_comments
 from .models import Comment, CommentEvent, Status, Verdict
 from .moderators import is_moderator
@@ -142,7 +142,7 @@ def _payload(comment, recheck_reason: str) -> dict:
 
 def _not_configured(comment) -> str:
     if comment.status == Status.AWAITING_CHECK:
-        workflow.hold_unchecked(comment, policy.NOT_CONFIGURED_REASON)
+        verdicts.hold_unchecked(comment, policy.NOT_CONFIGURED_REASON)
         _notify(comment)
     return "skipped: not configured"
 
@@ -154,7 +154,7 @@ def _decided(comment, verdict, payload) -> str:
         reason = CAUGHT_DISCARD
     else:
         reason = CAUGHT
-    to_status = workflow.record_verdict(comment, verdict, payload, reason=reason)
+    to_status = verdicts.record_verdict(comment, verdict, payload, reason=reason)
     if verdict == Verdict.DISCARD and settings.AKISMET_DROP_DISCARD:
         delete_comments(
             [comment.pk],
@@ -176,7 +176,7 @@ def _failed(comment, error: str, *, expected: bool) -> Result:
     logger.warning("Akismet check of comment %s failed: %s", comment.pk, error)
     if comment.status != Status.AWAITING_CHECK:
         # A recheck an editor asked for: the comment keeps its place, the editor decides.
-        workflow.record_check_failure(
+        verdicts.record_check_failure(
             comment,
             error,
             to_status=comment.status,
@@ -188,7 +188,7 @@ def _failed(comment, error: str, *, expected: bool) -> Result:
     if now - comment.submitted_at >= GIVE_UP_AFTER or (
         not expected and attempts >= MAX_UNEXPECTED_FAILURES
     ):
-        workflow.record_check_failure(
+        verdicts.record_check_failure(
             comment,
             error,
             to_status=Status.PENDING,
@@ -199,7 +199,7 @@ def _failed(comment, error: str, *, expected: bool) -> Result:
         return Result("error: gave up")
     retry_at = now + RETRY.delay(attempts)
     # The first failure is recorded; later ones only move the next try.
-    workflow.record_check_failure(
+    verdicts.record_check_failure(
         comment,
         error,
         to_status=Status.AWAITING_CHECK,

@@ -1,15 +1,15 @@
 """The one writer of a comment's status, and of the history that records each change.
 
-Every change of status goes through `_write`: an editor's moves (`apply_move`, for one comment
-or a hundred thousand) and their Undo (`undo_move`), the spam check's verdict
-(`record_verdict`, `record_check_failure`, `hold_unchecked`). New comments come in through
+Every change of status goes through `write`: an editor's moves (`apply_move`, for one comment
+or a hundred thousand) and their Undo (`undo_move`), the spam check's answers
+(`comments.verdicts`). New comments come in through
 `record_new` (from `submit_comment`), or `record_imported` when they move in from another
 site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules),
 and deletions through `comments.deletion`.
 
-For each batch of at most `BATCH_SIZE` comments, `_write`:
+For each batch of at most `BATCH_SIZE` comments, `write`:
 
-1. has locked the rows and read their new status from one expression (`_rows`), so a rule
+1. has locked the rows and read their new status from one expression (`rows_for`), so a rule
    such as "what a cleared comment becomes" (`policy.status_for_ham`) is the same SQL for one
    comment and for all of them;
 2. updates them with one `UPDATE ... SET status = CASE ...`;
@@ -48,7 +48,6 @@ from .models import (
     CommentEvent,
     DiscussionSettings,
     Status,
-    Verdict,
     tell_posts_comments_changed,
 )
 
@@ -76,11 +75,11 @@ def id_batches(comments):
         last = batch[-1]
 
 
-def _text(value: str) -> Value:
+def text(value: str) -> Value:
     return Value(value, output_field=CharField())
 
 
-def _rows(comments, to_status, why) -> list[dict]:
+def rows_for(comments, to_status, why) -> list[dict]:
     """Lock the comments and read what each is now and what it becomes."""
     sent = ExpressionWrapper(~Q(akismet_payload={}), output_field=BooleanField())
     return list(
@@ -91,7 +90,7 @@ def _rows(comments, to_status, why) -> list[dict]:
     )
 
 
-def _write(
+def write(
     rows, *, action, actor=None, actor_label="", reason="", report="", fields=None, event=True
 ):
     """Give locked rows their `to_status` (and `fields`), and record it everywhere it shows."""
@@ -109,7 +108,7 @@ def _write(
     changes = dict(fields)
     if moved:
         changes["status"] = Case(
-            *(When(pk__in=pks, then=_text(to)) for to, pks in moved.items()),
+            *(When(pk__in=pks, then=text(to)) for to, pks in moved.items()),
             default=F("status"),
         )
         changes["status_changed_at"] = (
@@ -184,8 +183,10 @@ def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
     for batch in id_batches(comments):
         with transaction.atomic():
             candidates = Comment.objects.in_status(*move.from_statuses).filter(pk__in=batch)
-            rows = [r for r in _rows(candidates, to_status, why) if r["to_status"] != r["status"]]
-            done = _write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
+            rows = [
+                r for r in rows_for(candidates, to_status, why) if r["to_status"] != r["status"]
+            ]
+            done = write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
         outcome.changed += done.changed
         outcome.reports += done.reports
     return outcome
@@ -209,8 +210,8 @@ def undo_move(ids, move, actor_id, since, actor=None) -> Outcome:
     for batch in id_batches(list(ids)):
         with transaction.atomic():
             candidates = Comment.objects.filter(pk__in=batch).filter(Exists(own_event))
-            rows = [r for r in _rows(candidates, before, _text("")) if r["to_status"]]
-            done = _write(rows, action=back.action, actor=actor, reason="Undo.", report=back.report)
+            rows = [r for r in rows_for(candidates, before, text("")) if r["to_status"]]
+            done = write(rows, action=back.action, actor=actor, reason="Undo.", report=back.report)
         outcome.changed += done.changed
         outcome.reports += done.reports
     return outcome
@@ -297,10 +298,10 @@ def hold_edited(comment, to_status, reason: str) -> None:
     """
     if to_status == Status.PENDING and comment.status != Status.APPROVED:
         to_status = comment.status
-    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(to_status), _text(""))
+    (row,) = rows_for(Comment.objects.filter(pk=comment.pk), text(to_status), text(""))
     action = Action.TRASHED if to_status == Status.TRASH else Action.HELD
     fields = {"hold_reason": reason[:200]}
-    _write([row], action=action, actor_label="rules", reason=reason, fields=fields)
+    write([row], action=action, actor_label="rules", reason=reason, fields=fields)
     comment.status, comment.hold_reason = to_status, fields["hold_reason"]
 
 
@@ -315,14 +316,14 @@ def reconsider_edited(comment) -> None:
     approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
     approved.update(hold_reason="")
     to_status, why = policy.status_for_ham(DiscussionSettings.load())
-    rows = [r for r in _rows(approved, to_status, why) if r["to_status"] != Status.APPROVED]
+    rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
     comment.hold_reason = ""
     if not rows:
         return
     (row,) = rows
     reason = reasons.plain(row["why"])[:200]
     fields = {"hold_reason": reason}
-    _write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
+    write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
     comment.status, comment.hold_reason = row["to_status"], reason
 
 
@@ -338,58 +339,3 @@ def record_reply(parent, reply, actor) -> None:
         to_status=status,
         reason=f"Reply: comment {reply.pk}.",
     )
-
-
-# The spam check's answers -------------------------------------------------------------------
-
-
-def record_verdict(comment, verdict, payload: dict, *, reason: str) -> str:
-    """Record Akismet's answer about a locked comment and move it where the answer sends it.
-
-    Ham approves (or holds, by the discussion rules) only a comment awaiting its first check;
-    a recheck of a comment already decided keeps its status. Spam goes to spam.
-    """
-    if verdict == Verdict.HAM and comment.status == Status.AWAITING_CHECK:
-        to_status, why = policy.status_for_ham(DiscussionSettings.load())
-    elif verdict == Verdict.HAM:
-        to_status, why = F("status"), _text("")
-    else:
-        to_status, why = _text(Status.SPAM), _text("")
-    (row,) = _rows(Comment.objects.filter(pk=comment.pk), to_status, why)
-    fields = {
-        "spam_verdict": verdict,
-        "spam_checked_at": timezone.now(),
-        "next_check_at": None,
-        "check_error": "",
-        "akismet_payload": payload,
-    }
-    _write([row], action=Action.CHECKED, actor_label="Akismet", reason=reason, fields=fields)
-    return row["to_status"]
-
-
-def record_check_failure(
-    comment, error: str, *, to_status, next_check_at, reason: str, event=True
-) -> None:
-    """Record a failed check of a locked comment: its error, the next try, and `to_status`."""
-    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(to_status), _text(""))
-    fields = {
-        "spam_verdict": Verdict.ERROR,
-        "check_attempts": F("check_attempts") + 1,
-        "check_error": error[:200],
-        "next_check_at": next_check_at,
-    }
-    _write(
-        [row],
-        action=Action.CHECK_FAILED,
-        actor_label="Akismet",
-        reason=reason,
-        fields=fields,
-        event=event,
-    )
-
-
-def hold_unchecked(comment, reason: str) -> None:
-    """Hold a comment for an editor without a check (no Akismet key is configured)."""
-    (row,) = _rows(Comment.objects.filter(pk=comment.pk), _text(Status.PENDING), _text(""))
-    fields = {"spam_verdict": Verdict.SKIPPED, "next_check_at": None}
-    _write([row], action=Action.HELD, actor_label="system", reason=reason, fields=fields)
