@@ -8,8 +8,8 @@ from django.db import connection, transaction
 
 from comments import moves, tasks, workflow
 from comments.models import CommentEvent, Status
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -27,6 +27,7 @@ from harness.stack import (
 )
 from tests.akismet_double import AkismetDouble
 from tests.factories import PostFactory
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,15 +55,6 @@ def env(double, tmp_path):
 @pytest.fixture
 def article(db):
     return PostFactory(title="Selling vs. Marketing")
-
-
-def wait_for(condition, timeout: float = 60, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
 
 
 def post_comments(base_url: str, article, count: int, *, spam_every: int = 0) -> list[int]:
