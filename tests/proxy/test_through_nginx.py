@@ -10,8 +10,8 @@ import pytest
 
 from comments import moves, workflow
 from comments.models import Comment, Status
-from harness.stack import comment_form
 from tests.factories import CommentFactory, UserFactory
+from tests.harness.stack import comment_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

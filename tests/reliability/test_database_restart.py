@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from harness.stack import comment_form, gunicorn, manage, stack_env
+from tests.harness.stack import comment_form, gunicorn, manage, stack_env
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 

@@ -16,7 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from harness.stack import (
+from tests.akismet_double import AkismetDouble
+from tests.factories import PostFactory
+from tests.harness.stack import (
     comment_form,
     database_url_for,
     db_worker,
@@ -25,8 +27,6 @@ from harness.stack import (
     stack_env,
     start_db_worker,
 )
-from tests.akismet_double import AkismetDouble
-from tests.factories import PostFactory
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
