@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
-from harness.stack import ROOT
+from tests.harness.stack import ROOT
 
 BENCH_DATABASE = "bench"
 

@@ -4,7 +4,7 @@ import json
 
 from bench.measure import HEALTHZ, Bench
 from bench.runs import AKISMET_DELAY, CHECK_DEADLINE, STAGES, TRICKLE_RATE
-from harness.stack import ROOT
+from tests.harness.stack import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
 NGINX_STATIC = "nginx: static file, the article's bytes"

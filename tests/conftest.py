@@ -18,11 +18,12 @@ from comments import spam
 from config.settings import base
 from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
 from tests.comments.commenting import form_data, next_address
-from tests.comments.moderation_helpers import make_editor
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
+
+pytest_plugins = ["tests.support.people"]
 
 # A test that revalidates the post page finishes within this many seconds.
 HOUR_MARGIN_SECONDS = 20
@@ -53,12 +54,6 @@ def post(db) -> Post:
 @pytest.fixture
 def draft(db) -> Post:
     return PostFactory(status=Post.Status.DRAFT, title="Unfinished thoughts")
-
-
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(UserFactory(username="staffer", is_staff=True))
-    return client
 
 
 @pytest.fixture(autouse=True)
@@ -152,13 +147,6 @@ def double(settings):
         settings.AKISMET_API_URL = server.url
         settings.AKISMET_TIMEOUT = SITE_TIMEOUT
         yield server
-
-
-@pytest.fixture
-def editor_client(client):
-    """A member of the Editors group, logged in."""
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.fixture

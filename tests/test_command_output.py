@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.comments.moderation_helpers import editors_group
+from tests.support.people import editors_group
 
 ROOT = Path(__file__).resolve().parent.parent
 

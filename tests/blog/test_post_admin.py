@@ -10,12 +10,6 @@ from tests.factories import PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(UserFactory(username="editor", is_staff=True, is_superuser=True))
-    return client
-
-
 def state_column(client, post):
     page = BeautifulSoup(client.get("/admin/blog/post/").content, "html.parser")
     link = page.find("a", string=post.title)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from blog.models import Category, Post
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,12 +184,6 @@ def test_editor_adds_a_nested_category_in_the_admin(admin_client, tree):
     )
 
 
-def test_editors_group_manages_categories_tags_and_old_links(client, db):
-    from django.contrib.auth.models import Group
-
-    editor = UserFactory(username="editor-in-group", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-
+def test_editors_group_manages_categories_tags_and_old_links(editor_client):
     for url in ["/admin/blog/category/add/", "/admin/taggit/tag/add/", "/admin/wordpress/oldlink/"]:
-        assert client.get(url).status_code == 200, url
+        assert editor_client.get(url).status_code == 200, url

@@ -4,7 +4,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 
 from comments.models import DiscussionSettings
-from tests.comments.moderation_helpers import make_editor
+from tests.support.people import make_editor
 
 SETTINGS_URL = "/admin/comments/discussionsettings/"
 

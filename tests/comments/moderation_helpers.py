@@ -1,28 +1,9 @@
-"""Shared steps for the moderation tests: an Editors-group login and posting admin actions."""
+"""Shared steps for the moderation tests: posting admin actions and reading what they say."""
 
-import importlib
 import re
 
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.html import strip_tags
-
-from tests.factories import UserFactory
-
-
-def editors_group() -> Group:
-    """Return the "Editors" group the migration creates (re-created after a flush)."""
-    migration = importlib.import_module("comments.migrations.0004_editors_group")
-    if not Group.objects.filter(name=migration.EDITORS).exists():
-        migration.create_editors(apps, None)
-    return Group.objects.get(name=migration.EDITORS)
-
-
-def make_editor(username="eddie", **kwargs):
-    user = UserFactory(username=username, is_staff=True, **kwargs)
-    user.groups.add(editors_group())
-    return user
 
 
 def queue_url(**params) -> str:

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from comments.models import DiscussionSettings, Status
-from tests.comments.moderation_helpers import editors_group, make_editor
 from tests.factories import CommentFactory, UserFactory
+from tests.support.people import editors_group, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +62,11 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
     }
 
 
-def test_an_editor_cannot_manage_users_or_groups(client):
-    client.force_login(make_editor())
+def test_an_editor_cannot_manage_users_or_groups(editor_client):
 
-    assert client.get("/admin/auth/user/").status_code == 403
-    assert client.get("/admin/auth/group/").status_code == 403
-    index = client.get("/admin/").text
+    assert editor_client.get("/admin/auth/user/").status_code == 403
+    assert editor_client.get("/admin/auth/group/").status_code == 403
+    index = editor_client.get("/admin/").text
     assert "/admin/auth/user/" not in index
     assert "/admin/comments/comment/" in index
     assert "/admin/blog/post/" in index
@@ -96,17 +95,16 @@ def test_staff_with_view_only_sees_the_queue_but_no_moderation_actions(client):
     assert client.post("/admin/comments/comment/check-all/").status_code == 403
 
 
-def test_discussion_settings_are_one_record_that_cannot_be_added_twice_or_deleted(client):
-    client.force_login(make_editor())
+def test_discussion_settings_are_one_record_that_cannot_be_added_twice_or_deleted(editor_client):
 
     # The listing is the one record's form (django-solo's admin).
-    form = client.get("/admin/comments/discussionsettings/")
+    form = editor_client.get("/admin/comments/discussionsettings/")
     settings_record = DiscussionSettings.objects.get()
     assert form.status_code == 200
     assert "Comment must be manually approved" in form.text
-    assert client.get("/admin/comments/discussionsettings/add/").status_code == 403
+    assert editor_client.get("/admin/comments/discussionsettings/add/").status_code == 403
     delete_url = f"/admin/comments/discussionsettings/{settings_record.pk}/delete/"
-    assert client.get(delete_url).status_code == 403
+    assert editor_client.get(delete_url).status_code == 403
 
 
 def login(client, username, password):

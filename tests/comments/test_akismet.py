@@ -13,18 +13,12 @@ from django.utils import timezone
 from comments import checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
 from tests.akismet_double import SITE_TIMEOUT
-from tests.comments.moderation_helpers import make_editor
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory
 
-pytestmark = pytest.mark.django_db
+# Someone to notify, so tests can see when a comment reaches the queue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("superuser")]
 
 UNAVAILABLE = "Akismet was unable to check this comment but will automatically retry later."
-
-
-@pytest.fixture(autouse=True)
-def editor(db):
-    """Someone to notify, so tests can see when a comment reaches the queue."""
-    return UserFactory(username="editor", email="editor@example.com", is_superuser=True)
 
 
 def last_event(comment) -> CommentEvent:
@@ -89,9 +83,8 @@ def test_test_mode_sends_is_test(send, post, akismet_answers, settings):
 
 
 def test_a_moderators_comment_is_sent_with_the_administrator_role(
-    send, client, post, akismet_answers
+    send, editor_client, post, akismet_answers
 ):
-    client.force_login(make_editor())
 
     send(post)
 
@@ -245,8 +238,7 @@ def test_double_spam_test_values_go_to_spam(send, post, double, fields):
     assert (comment.status, comment.spam_verdict) == (Status.SPAM, Verdict.SPAM)
 
 
-def test_double_administrator_role_is_ham(send, client, post, double):
-    client.force_login(make_editor())
+def test_double_administrator_role_is_ham(send, editor_client, post, double):
 
     send(post, author="akismet-guaranteed-spam")
 

@@ -8,18 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import AkismetKeyCheck, AkismetReport, CommentEvent, Status, Verdict
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 Action = CommentEvent.Action
 
 
-@pytest.fixture
-def editor_client(client, settings):
+@pytest.fixture(autouse=True)
+def _a_key_is_set(settings):
     settings.AKISMET_API_KEY = "test-key"
-    client.force_login(make_editor())
-    return client
 
 
 def failed_check(minutes_ago: int):
@@ -95,11 +92,10 @@ def test_the_deploy_check_keeps_its_answer_for_the_index(akismet_answers):
     assert AkismetKeyCheck.objects.get().valid is True
 
 
-def test_without_a_key_the_panel_is_amber_and_says_where_to_set_it(client, settings):
+def test_without_a_key_the_panel_is_amber_and_says_where_to_set_it(editor_client, settings):
     settings.AKISMET_API_KEY = ""
-    client.force_login(make_editor())
 
-    page = client.get(reverse("admin:index")).text
+    page = editor_client.get(reverse("admin:index")).text
 
     assert '<div class="akismet-health health-warn"' in page
     assert "health-ok" not in page

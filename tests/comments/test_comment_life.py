@@ -14,8 +14,9 @@ from comments.models import (
     Status,
     tell_posts_comments_changed,
 )
-from tests.comments.moderation_helpers import make_editor, run_action
+from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 Action = CommentEvent.Action

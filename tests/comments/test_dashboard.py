@@ -10,8 +10,9 @@ from django.utils import timezone
 from comments import privacy, purge, tasks
 from comments.dashboard import akismet_totals, last_days
 from comments.models import Comment, DailyCount, Status, Verdict
-from tests.comments.moderation_helpers import make_editor, run_action
+from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,10 @@ def day_of(comment):
 
 
 @pytest.fixture
-def dashboard(client):
-    client.force_login(make_editor())
+def dashboard(editor_client):
 
     def render():
-        page = client.get("/admin/")
+        page = editor_client.get("/admin/")
         assert page.status_code == 200
         return BeautifulSoup(page.text, "html.parser").find(
             "section", class_="moderation-dashboard"
@@ -50,10 +50,9 @@ def test_dashboard_links_pending_and_awaiting_check_counts_to_the_queue(dashboar
     assert links["1 awaiting spam check"] == "/admin/comments/comment/?status=awaiting_check"
 
 
-def test_the_admin_index_keeps_its_app_list(client):
-    client.force_login(make_editor())
+def test_the_admin_index_keeps_its_app_list(editor_client):
 
-    page = client.get("/admin/").text
+    page = editor_client.get("/admin/").text
 
     assert 'class="app-comments module' in page
     assert 'class="app-blog module' in page
@@ -82,10 +81,9 @@ def test_chart_is_an_accessible_server_rendered_svg_without_inline_code(dashboar
     assert not section.find_all("style")
 
 
-def test_dashboard_stylesheet_is_a_static_file(client):
-    client.force_login(make_editor())
+def test_dashboard_stylesheet_is_a_static_file(editor_client):
 
-    page = client.get("/admin/").text
+    page = editor_client.get("/admin/").text
 
     assert "/static/comments/admin.css" in page
 
@@ -165,8 +163,7 @@ def test_the_chart_follows_the_comments_through_the_spam_check_and_the_editor(
     send(post, email="first@example.com", comment="Cheap watches.")
     send(post, email="second@example.com", comment="Fine article.")
     assert Comment.objects.filter(status=Status.SPAM).count() == 2
-    editor = make_editor()
-    client.force_login(editor)
+    client.force_login(make_editor())
 
     run_action(client, "ham_comments", [Comment.objects.first()], status="spam")
 

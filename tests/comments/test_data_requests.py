@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from comments.models import Comment, CommentEvent
-from tests.comments.moderation_helpers import make_editor, messages_of
+from tests.comments.moderation_helpers import messages_of
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 LOOKUP = "admin:comments_data_request"
@@ -76,11 +77,10 @@ def test_erase_asks_first_then_erases_and_keeps_others_replies(privacy_client, g
         assert "grace" not in f"{event.reason} {event.actor_label}".lower()
 
 
-def test_data_requests_need_their_own_permission(client, grace):
-    client.force_login(make_editor(username="eddie"))
+def test_data_requests_need_their_own_permission(editor_client, grace):
 
-    assert client.get(reverse(LOOKUP), {"email": "grace@example.com"}).status_code == 403
-    response = client.post(
+    assert editor_client.get(reverse(LOOKUP), {"email": "grace@example.com"}).status_code == 403
+    response = editor_client.post(
         reverse("admin:comments_data_erase"), {"email": "grace@example.com", "confirm": "yes"}
     )
     assert response.status_code == 403

@@ -6,19 +6,11 @@ import pytest
 from django.urls import reverse
 
 from comments.models import CommentEvent, Status, Verdict
-from tests.comments.moderation_helpers import make_editor, messages_of, queue_url
+from tests.comments.moderation_helpers import messages_of, queue_url
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 Action = CommentEvent.Action
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = make_editor(username="eddie", first_name="Eddie", last_name="Editor")
-    client.force_login(editor)
-    client.editor = editor
-    return client
 
 
 def row_of(page, comment) -> str:

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentEvent, Status
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,15 @@ def edit(client, comment, **changes):
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def test_an_editors_change_is_in_the_comments_history(client, post):
-    editor = make_editor()
-    client.force_login(editor)
+def test_an_editors_change_is_in_the_comments_history(editor_client, editor, post):
     comment = CommentFactory(post=post, author_name="Grace Redaer")
 
-    edit(client, comment, author_name="Grace Reader", author_url="https://grace.example/")
+    edit(editor_client, comment, author_name="Grace Reader", author_url="https://grace.example/")
 
     event = comment.events.get(action=CommentEvent.Action.EDITED)
     assert event.actor == editor
     assert event.reason == "Changed name, website."
-    page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    page = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     assert "Changed name, website." in page.content.decode()
 
 
@@ -68,10 +66,9 @@ def test_a_changed_name_alone_is_not_rechecked(
     assert comment.events.filter(action=CommentEvent.Action.EDITED).exists()
 
 
-def test_an_edit_of_an_approved_comment_shows_on_the_page(client, post):
+def test_an_edit_of_an_approved_comment_shows_on_the_page(editor_client, post):
     comment = CommentFactory(post=post, content="Typo hree.")
-    client.force_login(make_editor())
 
-    edit(client, comment, content="Typo here.")
+    edit(editor_client, comment, content="Typo here.")
 
-    assert "Typo here." in client.get(post.get_absolute_url()).content.decode()
+    assert "Typo here." in editor_client.get(post.get_absolute_url()).content.decode()

@@ -3,22 +3,18 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 
 from comments.models import Comment, CommentEvent, Status
-from tests.comments.moderation_helpers import make_editor
-from tests.factories import UserFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def emailed(send, post, akismet_answers, settings):
-    """Post a comment that waits for review; return it and the editor's email."""
+def emailed(send, post, moderator, akismet_answers, settings):
+    """Post a comment that waits for review; return it and the email the moderator gets."""
     settings.SITE_URL = "https://blog.example"
-    moderator = UserFactory(username="moderator", email="mod@example.com")
-    moderator.user_permissions.add(Permission.objects.get(codename="can_moderate"))
     send(post, author="Grace", email="grace@example.com", comment="Worth a look.")
     [email] = mail.outbox
     return Comment.objects.get(), email.body

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from blog.models import AuthorProfile, Post
 from comments.models import Status
-from tests.comments.moderation_helpers import editors_group, make_editor
 from tests.factories import CommentFactory
+from tests.support.people import editors_group
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def make_run_editor(**options):
 
 
 @pytest.fixture
-def editor_client(client):
+def run_editor_client(client):
     client.force_login(make_run_editor())
     return client
 
@@ -74,9 +74,9 @@ def field_values(page: str, form_id: str) -> dict:
 
 
 def test_a_new_post_is_the_editors_own_and_previews_and_saves_with_their_byline(
-    editor_client, settings
+    run_editor_client, settings
 ):
-    page = editor_client.get("/admin/blog/post/add/").text
+    page = run_editor_client.get("/admin/blog/post/add/").text
     now = timezone.localtime()
     data = {
         **field_values(page, "post_form"),
@@ -88,21 +88,21 @@ def test_a_new_post_is_the_editors_own_and_previews_and_saves_with_their_byline(
         "published_at_1": now.strftime("%H:%M:%S"),
     }
 
-    preview = editor_client.post("/admin/blog/post/preview/", data)
-    saved = editor_client.post("/admin/blog/post/add/", data)
+    preview = run_editor_client.post("/admin/blog/post/preview/", data)
+    saved = run_editor_client.post("/admin/blog/post/add/", data)
 
     assert preview.status_code == 200, preview.text
     assert f'rel="author" href="/author/editor/">{settings.SITE_NAME}</a> ·' in preview.text
     assert saved.status_code == 302
     post = Post.objects.get(slug="first-words")
     assert post.author.username == "editor"
-    assert f">{settings.SITE_NAME}</a> ·" in editor_client.get(post.get_absolute_url()).text
+    assert f">{settings.SITE_NAME}</a> ·" in run_editor_client.get(post.get_absolute_url()).text
 
 
-def test_the_editors_reply_carries_their_name_and_address(editor_client, settings):
+def test_the_editors_reply_carries_their_name_and_address(run_editor_client, settings):
     comment = CommentFactory(status=Status.APPROVED)
 
-    page = editor_client.get(
+    page = run_editor_client.get(
         reverse("admin:comments_comment_change", args=[comment.pk]).replace("change/", "reply/")
     )
 
@@ -111,17 +111,16 @@ def test_the_editors_reply_carries_their_name_and_address(editor_client, setting
     assert form.find("input", id="email")["value"] == settings.DEFAULT_FROM_EMAIL
 
 
-def test_the_editor_answers_data_requests(editor_client):
-    page = editor_client.get(reverse("admin:comments_data_request"))
+def test_the_editor_answers_data_requests(run_editor_client):
+    page = run_editor_client.get(reverse("admin:comments_data_request"))
 
     assert page.status_code == 200
 
 
-def test_an_editor_without_the_permission_is_told_why_with_no_traceback(client, caplog):
-    client.force_login(make_editor(username="eddie"))
+def test_an_editor_without_the_permission_is_told_why_with_no_traceback(editor_client, caplog):
 
     with caplog.at_level(logging.WARNING):
-        page = client.get(reverse("admin:comments_data_request"))
+        page = editor_client.get(reverse("admin:comments_data_request"))
 
     assert page.status_code == 403
     assert "Can export and erase a reader" in page.text

@@ -8,7 +8,7 @@ from django.urls import reverse
 from blog.models import Post
 from comments import moves, workflow
 from comments.models import AkismetReport, Comment, CommentEvent, DiscussionSettings, Status
-from tests.comments.moderation_helpers import make_editor, messages_of, run_action
+from tests.comments.moderation_helpers import messages_of, run_action
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,10 @@ Action = CommentEvent.Action
 
 
 @pytest.fixture(params=["superuser", "editor"])
-def moderator_client(request, client, admin_user):
+def moderator_client(request):
     """Every action works the same for a superuser and for a member of the Editors group."""
-    user = admin_user if request.param == "superuser" else make_editor()
-    client.force_login(user)
-    client.user = user
+    client = request.getfixturevalue(f"{request.param}_client")
+    client.user = request.getfixturevalue(request.param)
     return client
 
 

@@ -15,13 +15,6 @@ from tests.factories import CommentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator", email="mod@example.com")
-    user.user_permissions.add(Permission.objects.get(codename="can_moderate"))
-    return user
-
-
 def test_moderators_are_emailed_when_a_comment_reaches_the_queue(
     send, post, moderator, akismet_answers, settings
 ):

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from comments import policy
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -394,8 +393,7 @@ def test_comment_after_the_flood_interval_is_accepted(send, post):
     assert send(post, ip="203.0.113.5", comment="Second").status_code == 302
 
 
-def test_moderators_are_exempt_from_the_flood_rule(send, client, post):
-    client.force_login(make_editor())
+def test_moderators_are_exempt_from_the_flood_rule(send, editor_client, post):
 
     assert send(post, ip="203.0.113.5", comment="First").status_code == 302
     assert send(post, ip="203.0.113.5", comment="Second").status_code == 302

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from comments import moves, purge, tasks, workflow
 from comments.models import Comment, CommentEvent, Status
-from tests.comments.moderation_helpers import make_editor, queue_url
+from tests.comments.moderation_helpers import queue_url
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -91,15 +92,14 @@ def _empty_form(page_html):
     return {"mark": match.group(1)}
 
 
-def test_empty_spam_spares_spam_that_arrived_after_the_page_loaded(client):
-    client.force_login(make_editor())
+def test_empty_spam_spares_spam_that_arrived_after_the_page_loaded(editor_client):
     seen = CommentFactory.create_batch(3, status=Status.SPAM)
-    page = client.get(queue_url(status="spam"))
+    page = editor_client.get(queue_url(status="spam"))
     assert "Empty spam (3)" in page.text
     form = _empty_form(page.text)
 
     arrived_later = CommentFactory(status=Status.SPAM)
-    response = client.post("/admin/comments/comment/empty/", form, follow=True)
+    response = editor_client.post("/admin/comments/comment/empty/", form, follow=True)
 
     assert "3 comments deleted permanently from spam." in response.text
     assert list(Comment.objects.values_list("pk", flat=True)) == [arrived_later.pk]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status, Verdict
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,14 +172,11 @@ def test_disallowed_comment_is_not_shown_to_its_author(send, client, post, discu
 
 
 def test_editors_comments_are_approved_once_akismet_clears_them(
-    send, client, post, akismet_answers
+    send, superuser_client, superuser, post, akismet_answers
 ):
-    editor = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(editor)
-
     send(post, comment="From the editor.")
 
     comment = Comment.objects.get()
-    assert comment.user == editor
+    assert comment.user == superuser
     assert comment.status == Status.APPROVED
     assert akismet_answers.calls[0]["user_role"] == "administrator"

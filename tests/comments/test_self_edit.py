@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from comments import cookies
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, UserFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 

@@ -9,18 +9,11 @@ from django.urls import reverse
 
 from comments.admin import undo
 from comments.models import Comment, CommentEvent, Status, Verdict
-from tests.comments.moderation_helpers import make_editor, messages_of, queue_url, run_action
+from tests.comments.moderation_helpers import messages_of, queue_url, run_action
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editor_client")]
 Action = CommentEvent.Action
-
-
-@pytest.fixture
-def editor(client):
-    editor = make_editor(username="eddie")
-    client.force_login(editor)
-    return editor
 
 
 def undo_form(page) -> dict:

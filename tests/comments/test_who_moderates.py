@@ -5,8 +5,8 @@ from django.core import mail
 
 from comments import notifications
 from comments.models import Comment
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, UserFactory
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from comments import spam
 from comments.models import Comment, Status, Verdict
-from tests.comments.moderation_helpers import make_editor
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

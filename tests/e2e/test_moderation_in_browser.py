@@ -2,8 +2,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Status, Verdict
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # This machine has no internet: Gravatar answers with a plain local placeholder.

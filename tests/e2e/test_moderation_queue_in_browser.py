@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment, Status
-from tests.comments.moderation_helpers import make_editor
 from tests.e2e.test_csp_in_browser import violations
 from tests.e2e.test_editors_desk_in_browser import sign_in
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 
 from comments.models import Status
 from subscriptions.models import Subscription
-from tests.comments.moderation_helpers import make_editor
 from tests.e2e.test_moderation_in_browser import editor_page, run_action_on
 from tests.factories import CommentFactory
+from tests.support.people import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

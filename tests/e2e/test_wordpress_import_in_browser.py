@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 
 from blog.models import Post
 from comments.models import Comment
-from harness.stack import database_url_for, db_worker, gunicorn, stack_env
-from tests.comments.moderation_helpers import make_editor
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
-from tests.wordpress.helpers import FIXTURES, grant_import
+from tests.harness.stack import database_url_for, db_worker, gunicorn, stack_env
+from tests.support.people import make_editor
+from tests.wordpress.helpers import FIXTURES
 from wordpress.models import ImportRun
 
 pytestmark = [
@@ -38,7 +38,6 @@ def test_editor_uploads_an_export_and_the_page_follows_the_worker_to_the_summary
     editor = make_editor(username="mover")
     editor.set_password("correct horse battery")
     editor.save()
-    grant_import(editor)
     with gunicorn(env) as web:
         admin = new_page()
         admin.add_init_script(LISTEN_FOR_VIOLATIONS)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from harness.nginx import nginx
 from tests.factories import UserFactory
+from tests.harness.nginx import nginx
 from tests.proxy.test_through_nginx import log_in
 from wordpress.models import ImportRun
 

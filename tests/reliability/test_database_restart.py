@@ -16,7 +16,8 @@ import httpx
 import psycopg
 import pytest
 
-from harness.stack import comment_form, gunicorn, manage, stack_env
+from tests.harness.stack import comment_form, gunicorn, manage, stack_env
+from tests.support.waiting import wait_for
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 
@@ -77,6 +78,14 @@ class Load:
         with self.lock:
             self.answers.append((sent_at, time.monotonic(), kind, status, detail))
 
+    def saw(self, get: int, post: int, since: float, times: int = 3) -> bool:
+        """Return whether `times` reads got `get` and `times` comments got `post`, since `since`."""
+        with self.lock:
+            answered = [
+                (kind, status) for sent, _a, kind, status, _d in self.answers if sent > since
+            ]
+        return answered.count(("get", get)) >= times and answered.count(("post", post)) >= times
+
     def reader(self, n: int):
         with httpx.Client(base_url=self.base_url, timeout=20) as client:
             page = client.get(ARTICLE)
@@ -135,15 +144,22 @@ def test_postgres_restart_under_load_gives_503s_then_recovers_and_loses_no_comme
     manage(env, "load_seed")
 
     with gunicorn(env, workers=3) as web, Load(web.url) as load:
-        time.sleep(2)
+        started = time.monotonic()
+        wait_for(lambda: load.saw(200, 302, since=started), what="readers to read and comment")
         postgres.stop()
         down_from = time.monotonic()
-        time.sleep(3)
+        wait_for(
+            lambda: load.saw(503, 503, since=down_from),
+            what="readers to be answered 503 while PostgreSQL is down",
+        )
         down_until = time.monotonic()
         postgres.start()
         assert postgres.socket_dir == socket_dir, "PostgreSQL came back elsewhere"
         back_at = time.monotonic()
-        time.sleep(4)
+        wait_for(
+            lambda: load.saw(200, 302, since=back_at + 1),
+            what="readers to read and comment again once PostgreSQL is back",
+        )
 
     answers = load.answers
     # Requests sent and answered while PostgreSQL was down, and those sent once it was back.

@@ -7,16 +7,19 @@ Akismet-compatible HTTP double standing in for Akismet.
 import itertools
 import re
 import threading
-import time
 from datetime import timedelta
 
 import httpx
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from harness.stack import (
+from tests.akismet_double import AkismetDouble
+from tests.factories import PostFactory
+from tests.harness.stack import (
     comment_form,
     database_url_for,
     db_worker,
@@ -25,8 +28,7 @@ from harness.stack import (
     stack_env,
     start_db_worker,
 )
-from tests.akismet_double import AkismetDouble
-from tests.factories import PostFactory
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,15 +56,6 @@ def env(double, tmp_path):
 @pytest.fixture
 def article(db):
     return PostFactory(title="Selling vs. Marketing")
-
-
-def wait_for(condition, timeout: float = 60, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
 
 
 def post_comments(base_url: str, article, count: int, *, spam_every: int = 0) -> list[int]:
@@ -176,6 +169,7 @@ def test_a_worker_killed_in_the_middle_of_a_check_leaves_a_comment_checked_exact
         Comment.objects.filter(pk=comment_id).update(
             next_check_at=timezone.now() - timedelta(minutes=1)
         )
+        requeued_at = timezone.now()
         with db_worker(env), db_worker(env):
             recheck_overdue(env)
             recheck_overdue(env)
@@ -188,8 +182,19 @@ def test_a_worker_killed_in_the_middle_of_a_check_leaves_a_comment_checked_exact
                     .exists()
                 )
 
+            def requeued_checks_ended():
+                """every check the safety net queued to end, a racing second one too"""
+                requeued = DBTaskResult.objects.filter(
+                    task_path="comments.tasks.check_comment", enqueued_at__gte=requeued_at
+                )
+                waiting_or_running = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+                return (
+                    requeued.exists()
+                    and not requeued.filter(status__in=waiting_or_running).exists()
+                )
+
             wait_for(decided, timeout=60)
-            time.sleep(2)  # Let a racing second check finish, if there were one.
+            wait_for(requeued_checks_ended, timeout=30)
 
     comment.refresh_from_db()
     assert comment.status == Status.PENDING

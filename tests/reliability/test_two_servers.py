@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from comments.models import Comment
-from harness.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.factories import PostFactory, UserFactory
+from tests.harness.stack import comment_form, database_url_for, gunicorn, stack_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,16 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.mark.parametrize("raw", ["%00", "a%00b", "ada%40example.com%00", "203.0.113.7%00"])

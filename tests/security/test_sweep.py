@@ -25,10 +25,10 @@ from django.test import Client
 from blog.models import Category, Post
 from comments.models import AkismetReport, CommentEvent, DiscussionSettings, Status
 from subscriptions import links
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import CommentFactory, PostFactory
 from tests.security import sweep
 from tests.security.sweep import CORPUS, HEADERS, PROBES, SHORT_CORPUS, Endpoint
+from tests.support.people import make_editor
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,6 @@
 import pytest
 
 from comments import moves, workflow
-from tests.comments.moderation_helpers import make_editor
-
-
-@pytest.fixture
-def editor(db):
-    return make_editor(username="eddie", email="eddie@example.com")
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment
-from tests.comments.moderation_helpers import editors_group, make_editor
 from tests.factories import UserFactory
+from tests.support.people import editors_group, make_editor
 from wordpress import runs, tasks
 from wordpress.models import ImportedItem, ImportRun
 
@@ -31,20 +31,16 @@ IMPORT_URL = "/admin/wordpress/importrun/import/"
 
 
 @pytest.fixture
-def editor(client):
-    client.force_login(grant_import(make_editor()))
-    return client
-
-
-@pytest.fixture
-def upload(editor, django_capture_on_commit_callbacks):
+def upload(editor_client, django_capture_on_commit_callbacks):
     """Upload a file on the import page as an editor, running the task it queues."""
 
     def send(name: str, content: bytes | None = None, **extra):
         if content is None:
             content = (FIXTURES / name).read_bytes()
         with django_capture_on_commit_callbacks(execute=True):
-            return editor.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content)}, **extra)
+            return editor_client.post(
+                IMPORT_URL, {"file": SimpleUploadedFile(name, content)}, **extra
+            )
 
     return send
 
@@ -53,29 +49,29 @@ def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
 
-def test_the_import_page_is_linked_from_the_imports_list_and_offers_the_upload(editor):
-    runs_list = editor.get(reverse("admin:wordpress_importrun_changelist"))
-    form = page(editor.get(IMPORT_URL)).find("form", enctype="multipart/form-data")
+def test_the_import_page_is_linked_from_the_imports_list_and_offers_the_upload(editor_client):
+    runs_list = editor_client.get(reverse("admin:wordpress_importrun_changelist"))
+    form = page(editor_client.get(IMPORT_URL)).find("form", enctype="multipart/form-data")
 
     assert page(runs_list).find("a", href=IMPORT_URL).text == "Import from WordPress"
     assert form.find("input", type="file", attrs={"name": "file"}) is not None
     assert "Up to 64.0\xa0MB." in form.text
 
 
-def test_the_add_link_of_the_admin_index_leads_to_the_import_page(editor):
-    response = editor.get(reverse("admin:wordpress_importrun_add"))
+def test_the_add_link_of_the_admin_index_leads_to_the_import_page(editor_client):
+    response = editor_client.get(reverse("admin:wordpress_importrun_add"))
 
     assert response.status_code == 302
     assert response.url == IMPORT_URL
 
 
-def test_an_upload_is_imported_and_its_page_shows_the_summary(upload, editor):
+def test_an_upload_is_imported_and_its_page_shows_the_summary(upload, editor_client):
     response = upload("site.xml")
 
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("admin:wordpress_importrun_change", args=[run.pk])
-    shown = page(editor.get(response.url))
+    shown = page(editor_client.get(response.url))
     summary = shown.find("pre", class_="import-summary").text
     assert "Done" in shown.find(class_="import-state").text
     assert "Created: 2 authors, 2 categories, 1 tag, 6 posts, 2 pages, 17 comments" in summary
@@ -107,11 +103,11 @@ def test_a_finished_run_keeps_no_copy_of_the_file(upload):
 
 
 @pytest.mark.parametrize("fixture", ["empty.xml", "not_xml.txt", "truncated.xml", "not_wxr.xml"])
-def test_a_bad_file_shows_the_commands_one_line_and_stores_nothing(upload, editor, fixture):
+def test_a_bad_file_shows_the_commands_one_line_and_stores_nothing(upload, editor_client, fixture):
     with pytest.raises(CommandError) as command:
         run_import(fixture)
 
-    response = editor.get(upload(fixture).url)
+    response = editor_client.get(upload(fixture).url)
 
     shown = page(response)
     assert response.status_code == 200
@@ -143,25 +139,25 @@ def test_a_file_of_exactly_the_limit_is_taken(upload, settings):
     assert ImportRun.objects.get().state == ImportRun.State.DONE
 
 
-def test_a_post_without_a_file_asks_for_one(editor):
-    response = editor.post(IMPORT_URL, {})
+def test_a_post_without_a_file_asks_for_one(editor_client):
+    response = editor_client.post(IMPORT_URL, {})
 
     assert response.status_code == 200
     assert "This field is required." in page(response).find(class_="errorlist").text
 
 
-def test_the_run_page_follows_a_waiting_and_a_running_import_by_itself(editor):
+def test_the_run_page_follows_a_waiting_and_a_running_import_by_itself(editor_client):
     run = ImportRun.objects.create(file_name="big.xml", file_size=4_000_000, upload=b"<rss/>")
     url = reverse("admin:wordpress_importrun_change", args=[run.pk])
 
-    waiting = page(editor.get(url))
+    waiting = page(editor_client.get(url))
     ImportRun.objects.filter(pk=run.pk).update(
         state=ImportRun.State.RUNNING,
         items_read=1250,
         bytes_read=1_000_000,
         started_at=timezone.now() - timedelta(minutes=3),
     )
-    running = page(editor.get(url))
+    running = page(editor_client.get(url))
 
     assert waiting.find("meta", attrs={"http-equiv": "refresh"})["content"] == "2"
     assert "Waiting for the worker" in waiting.find(class_="import-state").text
@@ -172,8 +168,7 @@ def test_the_run_page_follows_a_waiting_and_a_running_import_by_itself(editor):
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "progress"])
-def test_the_run_page_shows_progress_while_the_import_is_still_running(client, monkeypatch):
-    client.force_login(grant_import(make_editor()))
+def test_the_run_page_shows_progress_while_the_import_is_still_running(editor_client, monkeypatch):
     # 120 posts: the importer reports its progress every 50 items read.
     export = export_of_posts(120)
     run = ImportRun.objects.create(file_name="posts.xml", file_size=len(export), upload=export)
@@ -185,7 +180,7 @@ def test_the_run_page_shows_progress_while_the_import_is_still_running(client, m
     def report_and_look(self, count):
         report(self, count)
         # The editor's page, while the import's one transaction is still open.
-        seen.append(page(client.get(url)))
+        seen.append(page(editor_client.get(url)))
         posts_outside.append(Post.objects.using("progress").count())
 
     monkeypatch.setattr(runs.Progress, "__call__", report_and_look)
@@ -287,16 +282,16 @@ def test_a_user_with_only_the_import_permission_may_import(
     assert ImportRun.objects.get().state == ImportRun.State.DONE
 
 
-def test_an_unknown_or_malformed_run_address_is_404(editor):
-    assert editor.get("/admin/wordpress/importrun/999999/change/").status_code == 404
-    assert editor.get("/admin/wordpress/importrun/abc/change/").status_code == 404
+def test_an_unknown_or_malformed_run_address_is_404(editor_client):
+    assert editor_client.get("/admin/wordpress/importrun/999999/change/").status_code == 404
+    assert editor_client.get("/admin/wordpress/importrun/abc/change/").status_code == 404
 
 
 def test_an_upload_without_the_csrf_token_is_refused():
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(grant_import(make_editor()))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_editor())
 
-    posted = client.post(IMPORT_URL, {"file": SimpleUploadedFile("site.xml", b"<rss/>")})
+    posted = browser.post(IMPORT_URL, {"file": SimpleUploadedFile("site.xml", b"<rss/>")})
 
     assert posted.status_code == 403
     assert not ImportRun.objects.exists()

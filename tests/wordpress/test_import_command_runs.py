@@ -12,20 +12,13 @@ from django.db import connections
 from django.urls import reverse
 
 from blog.models import Post
-from tests.comments.moderation_helpers import make_editor
 from wordpress import runs
 from wordpress.models import ImportRun
 
-from .helpers import FIXTURES, grant_import, run_import
+from .helpers import FIXTURES, run_import
 
 IMPORT_URL = "/admin/wordpress/importrun/import/"
 SITE = FIXTURES / "site.xml"
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(grant_import(make_editor()))
-    return client
 
 
 def page(response) -> BeautifulSoup:
@@ -33,22 +26,22 @@ def page(response) -> BeautifulSoup:
 
 
 @pytest.mark.django_db(databases=["default", "progress"])
-def test_a_command_import_is_listed_with_its_summary(editor):
+def test_a_command_import_is_listed_with_its_summary(editor_client):
     printed = run_import("site.xml")
 
     run = ImportRun.objects.get()
     assert run.state == ImportRun.State.DONE
     assert run.from_command
     assert run.result.splitlines() == printed.splitlines()
-    listing = page(editor.get("/admin/wordpress/importrun/"))
+    listing = page(editor_client.get("/admin/wordpress/importrun/"))
     assert "manage.py import_wordpress" in listing.find(id="result_list").text
-    shown = page(editor.get(reverse("admin:wordpress_importrun_change", args=[run.pk])))
+    shown = page(editor_client.get(reverse("admin:wordpress_importrun_change", args=[run.pk])))
     assert "imported with manage.py import_wordpress" in shown.find(class_="import-run").text
     assert shown.find(class_="import-summary").text.strip() == run.result.strip()
 
 
 @pytest.mark.django_db(databases=["default", "progress"])
-def test_the_command_waits_its_turn_behind_an_upload_and_stores_nothing(editor):
+def test_the_command_waits_its_turn_behind_an_upload_and_stores_nothing(editor_client):
     ImportRun.objects.create(file_name="first.xml", file_size=1, upload=b"<rss/>")
 
     with pytest.raises(CommandError) as refused:
@@ -63,7 +56,7 @@ def test_the_command_waits_its_turn_behind_an_upload_and_stores_nothing(editor):
 
 
 @pytest.mark.django_db(databases=["default", "progress"])
-def test_a_file_the_command_refuses_is_a_failed_run_with_the_same_line(editor):
+def test_a_file_the_command_refuses_is_a_failed_run_with_the_same_line(editor_client):
     with pytest.raises(CommandError) as refused:
         run_import("not_wxr.xml")
 
@@ -76,7 +69,9 @@ def test_a_file_the_command_refuses_is_a_failed_run_with_the_same_line(editor):
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "progress"])
-def test_an_upload_while_the_command_imports_is_refused_and_both_end_well(editor, monkeypatch):
+def test_an_upload_while_the_command_imports_is_refused_and_both_end_well(
+    editor_client, monkeypatch
+):
     started, go = threading.Event(), threading.Event()
     real_import = runs.import_wxr
 
@@ -98,7 +93,7 @@ def test_an_upload_while_the_command_imports_is_refused_and_both_end_well(editor
     command.start()
     try:
         assert started.wait(30), "the command never started its import"
-        response = editor.post(
+        response = editor_client.post(
             IMPORT_URL, {"file": SimpleUploadedFile("second.xml", SITE.read_bytes())}
         )
     finally:

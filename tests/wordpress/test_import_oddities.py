@@ -13,8 +13,8 @@ from taggit.models import Tag
 from blog.models import Category, Post
 from comments import notifications
 from comments.models import Comment, Status
-from tests.comments.moderation_helpers import editors_group, make_editor
 from tests.factories import PostFactory
+from tests.support.people import editors_group, make_editor
 from wordpress import wxr
 from wordpress.importer import import_wxr
 from wordpress.models import ImportedItem, OldLink

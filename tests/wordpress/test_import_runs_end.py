@@ -13,23 +13,16 @@ from django.utils import timezone
 
 from blog.models import Post
 from core import recurring
-from tests.comments.moderation_helpers import make_editor
 from tests.factories import UserFactory
 from wordpress import runs, tasks
 from wordpress.models import ImportRun
 
-from .helpers import FIXTURES, export_of_posts, grant_import
+from .helpers import FIXTURES, export_of_posts
 
 pytestmark = pytest.mark.django_db(databases=["default", "progress"])
 
 IMPORT_URL = "/admin/wordpress/importrun/import/"
 SITE = (FIXTURES / "site.xml").read_bytes()
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(grant_import(make_editor()))
-    return client
 
 
 def page(response) -> BeautifulSoup:
@@ -68,10 +61,10 @@ def failed(upload=SITE) -> ImportRun:
 # A worker gone -------------------------------------------------------------------------------
 
 
-def test_a_run_whose_worker_went_quiet_shows_failed_with_its_reason_and_a_retry(editor):
+def test_a_run_whose_worker_went_quiet_shows_failed_with_its_reason_and_a_retry(editor_client):
     run = running(minutes_quiet=11)
 
-    shown = page(editor.get(run_url(run)))
+    shown = page(editor_client.get(run_url(run)))
 
     assert "Failed" in shown.find(class_="import-state").text
     reason = shown.find(class_="import-error").text
@@ -83,10 +76,10 @@ def test_a_run_whose_worker_went_quiet_shows_failed_with_its_reason_and_a_retry(
     assert bytes(ImportRun.objects.get().upload) == SITE
 
 
-def test_a_run_whose_worker_is_alive_keeps_running(editor):
+def test_a_run_whose_worker_is_alive_keeps_running(editor_client):
     run = running(minutes_quiet=1)
 
-    shown = page(editor.get(run_url(run)))
+    shown = page(editor_client.get(run_url(run)))
 
     assert "Running" in shown.find(class_="import-state").text
     assert "Last sign of life from the task worker: 1\xa0minute ago." in shown.text
@@ -94,19 +87,22 @@ def test_a_run_whose_worker_is_alive_keeps_running(editor):
     assert shown.find("a", class_="deletelink") is None
 
 
-def test_the_stale_limit_is_a_setting(editor, settings):
+def test_the_stale_limit_is_a_setting(editor_client, settings):
     settings.WORDPRESS_IMPORT_STALE_MINUTES = 30
     run = running(minutes_quiet=11)
 
-    assert "Running" in page(editor.get(run_url(run))).find(class_="import-state").text
+    assert "Running" in page(editor_client.get(run_url(run))).find(class_="import-state").text
     settings.WORDPRESS_IMPORT_STALE_MINUTES = 5
-    assert "none for 5 minutes" in page(editor.get(run_url(run))).find(class_="import-error").text
+    assert (
+        "none for 5 minutes"
+        in page(editor_client.get(run_url(run))).find(class_="import-error").text
+    )
 
 
-def test_the_list_of_imports_fails_a_stale_run_too(editor):
+def test_the_list_of_imports_fails_a_stale_run_too(editor_client):
     run = running(minutes_quiet=20)
 
-    listing = editor.get(reverse("admin:wordpress_importrun_changelist"))
+    listing = editor_client.get(reverse("admin:wordpress_importrun_changelist"))
 
     assert listing.status_code == 200
     assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.FAILED
@@ -121,7 +117,7 @@ def test_the_periodic_sweep_fails_stale_runs_and_is_on_the_schedule():
     assert recurring.RECURRING[tasks.sweep_imports] == timedelta(minutes=5)
 
 
-def test_the_sweep_queues_again_a_run_left_waiting(editor):
+def test_the_sweep_queues_again_a_run_left_waiting(editor_client):
     run = ImportRun.objects.create(file_name="site.xml", file_size=len(SITE), upload=SITE)
     ImportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
@@ -130,7 +126,7 @@ def test_the_sweep_queues_again_a_run_left_waiting(editor):
     assert Post.objects.count() == 8
 
 
-def test_a_run_that_crashed_keeps_its_file_for_retry(editor, monkeypatch):
+def test_a_run_that_crashed_keeps_its_file_for_retry(editor_client, monkeypatch):
     run = ImportRun.objects.create(file_name="site.xml", file_size=len(SITE), upload=SITE)
 
     def crash(source, progress):
@@ -139,7 +135,7 @@ def test_a_run_that_crashed_keeps_its_file_for_retry(editor, monkeypatch):
     monkeypatch.setattr(runs, "import_wxr", crash)
     assert tasks.import_upload.call(run.pk) == ImportRun.State.FAILED
 
-    shown = page(editor.get(run_url(run)))
+    shown = page(editor_client.get(run_url(run)))
     assert "unexpected error (MemoryError)" in shown.find(class_="import-error").text
     assert shown.find("form", class_="import-retry") is not None
     assert bytes(ImportRun.objects.get().upload) == SITE
@@ -149,15 +145,15 @@ def test_a_run_that_crashed_keeps_its_file_for_retry(editor, monkeypatch):
 
 
 def test_retry_imports_a_failed_run_again_and_records_it(
-    editor, django_capture_on_commit_callbacks
+    editor_client, django_capture_on_commit_callbacks
 ):
     run = failed()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(run_url(run, "retry"))
+        response = editor_client.post(run_url(run, "retry"))
 
     assert (response.status_code, response.url) == (302, run_url(run))
-    shown = page(editor.get(response.url))
+    shown = page(editor_client.get(response.url))
     assert "The import is queued again." in shown.select_one(".messagelist").text
     assert "Done" in shown.find(class_="import-state").text
     assert "Created: 2 authors" in shown.find("pre", class_="import-summary").text
@@ -167,31 +163,31 @@ def test_retry_imports_a_failed_run_again_and_records_it(
     assert LogEntry.objects.get(action_flag=CHANGE).object_repr == "site.xml"
 
 
-def test_a_refused_file_offers_no_retry_and_a_forced_one_is_refused(editor):
+def test_a_refused_file_offers_no_retry_and_a_forced_one_is_refused(editor_client):
     run = failed(upload=b"")
 
-    shown = page(editor.get(run_url(run)))
-    response = editor.post(run_url(run, "retry"), follow=True)
+    shown = page(editor_client.get(run_url(run)))
+    response = editor_client.post(run_url(run, "retry"), follow=True)
 
     assert shown.find("form", class_="import-retry") is None
     assert "Only a failed import whose file was kept can retry." in response.text
     assert ImportRun.objects.get().state == ImportRun.State.FAILED
 
 
-def test_retry_is_refused_while_another_import_runs(editor):
+def test_retry_is_refused_while_another_import_runs(editor_client):
     run, other = failed(), running(minutes_quiet=0)
 
-    response = editor.post(run_url(run, "retry"), follow=True)
+    response = editor_client.post(run_url(run, "retry"), follow=True)
 
     assert "Another import is under way: “site.xml” (Running)." in response.text
     assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.FAILED
     assert ImportRun.objects.get(pk=other.pk).state == ImportRun.State.RUNNING
 
 
-def test_retry_needs_a_post_and_the_import_permission(editor, client):
+def test_retry_needs_a_post_and_the_import_permission(editor_client, client):
     run = failed()
 
-    assert editor.get(run_url(run, "retry")).status_code == 405
+    assert editor_client.get(run_url(run, "retry")).status_code == 405
     client.force_login(UserFactory(username="intern", is_staff=True))
     assert client.post(run_url(run, "retry")).status_code == 403
     assert ImportRun.objects.get().state == ImportRun.State.FAILED
@@ -201,32 +197,32 @@ def test_retry_needs_a_post_and_the_import_permission(editor, client):
 
 
 @pytest.mark.parametrize("state", ["done", "failed", "waiting"])
-def test_an_editor_deletes_a_run_that_is_not_running(editor, state):
+def test_an_editor_deletes_a_run_that_is_not_running(editor_client, state):
     run = ImportRun.objects.create(file_name="site.xml", file_size=1, upload=SITE, state=state)
 
-    link = page(editor.get(run_url(run))).find("a", class_="deletelink")
-    response = editor.post(link["href"], {"post": "yes"})
+    link = page(editor_client.get(run_url(run))).find("a", class_="deletelink")
+    response = editor_client.post(link["href"], {"post": "yes"})
 
     assert link["href"] == run_url(run, "delete")
     assert response.status_code == 302
     assert not ImportRun.objects.exists()
 
 
-def test_a_running_import_cannot_be_deleted(editor):
+def test_a_running_import_cannot_be_deleted(editor_client):
     run = running(minutes_quiet=0)
 
-    assert editor.post(run_url(run, "delete"), {"post": "yes"}).status_code == 403
+    assert editor_client.post(run_url(run, "delete"), {"post": "yes"}).status_code == 403
     assert ImportRun.objects.filter(pk=run.pk).exists()
 
 
 # One at a time -------------------------------------------------------------------------------
 
 
-def test_a_second_upload_while_one_waits_is_refused_with_a_message(editor):
+def test_a_second_upload_while_one_waits_is_refused_with_a_message(editor_client):
     ImportRun.objects.create(file_name="first.xml", file_size=1, upload=SITE)
 
-    notice = page(editor.get(IMPORT_URL)).find(class_="import-under-way")
-    response = editor.post(IMPORT_URL, {"file": SimpleUploadedFile("second.xml", SITE)})
+    notice = page(editor_client.get(IMPORT_URL)).find(class_="import-under-way")
+    response = editor_client.post(IMPORT_URL, {"file": SimpleUploadedFile("second.xml", SITE)})
 
     assert "Another import is under way: “first.xml” (Waiting for the worker)." in notice.text
     assert response.status_code == 200
@@ -236,11 +232,11 @@ def test_a_second_upload_while_one_waits_is_refused_with_a_message(editor):
     assert list(ImportRun.objects.values_list("file_name", flat=True)) == ["first.xml"]
 
 
-def test_an_upload_after_a_stale_run_is_taken(editor, django_capture_on_commit_callbacks):
+def test_an_upload_after_a_stale_run_is_taken(editor_client, django_capture_on_commit_callbacks):
     stale = running(minutes_quiet=30)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(IMPORT_URL, {"file": SimpleUploadedFile("site.xml", SITE)})
+        response = editor_client.post(IMPORT_URL, {"file": SimpleUploadedFile("site.xml", SITE)})
 
     assert response.status_code == 302
     assert ImportRun.objects.get(pk=stale.pk).state == ImportRun.State.FAILED

@@ -4,7 +4,7 @@
     with gunicorn(env) as web, db_worker(env):
         requests.post(f"{web.url}/comments/post/1/", ...)
 
-Each process runs with the environment it is given (tests: `harness.live_settings`, the
+Each process runs with the environment it is given (tests: `tests.harness.live_settings`, the
 `make run` settings reading everything from the environment), binds 127.0.0.1 on a free
 port, logs to a file, and is stopped by its PID. `Stack` keeps a named group of them.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The interpreter running us: the project's .venv under make, pytest and the benchmark.
 BIN = Path(sys.executable).parent
 PYTHON = Path(sys.executable)
@@ -78,7 +78,7 @@ def stack_env(db_url: str, **overrides) -> dict:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/root"),
-        "DJANGO_SETTINGS_MODULE": "harness.live_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.harness.live_settings",
         "DJANGO_READ_DOT_ENV_FILE": "false",
         "SECRET_KEY": "live-stack-test-key-not-secret-" + "x" * 30,
         "DATABASE_URL": db_url,
@@ -139,7 +139,7 @@ def spawn(name: str, args: list[str], env: dict, *, pass_fds: tuple[int, ...] = 
     """Start `args` in the project folder with `env`, its output going to a log file."""
     log_path = _log_dir(env) / f"{name}-{time.monotonic_ns()}.log"
     with log_path.open("wb") as log:
-        popen = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+        popen = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds
         )
     return Process(name, popen, log_path)
@@ -203,7 +203,7 @@ def start_db_worker(env: dict, *, interval: float = 0.2) -> Process:
 
 def manage(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run a management command with the stack's environment; raise if it fails."""
-    result = subprocess.run(  # noqa: S603 (our own fixed command line)
+    result = subprocess.run(
         [str(PYTHON), "manage.py", *args],
         cwd=ROOT,
         env=env,

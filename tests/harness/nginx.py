@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.stack import ROOT, Process, free_port, spawn, wait_until_ready
+from tests.harness.stack import ROOT, Process, free_port, spawn, wait_until_ready
 
 TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
 # How many free ports to try when another process takes the one chosen first.
@@ -138,7 +138,7 @@ class Nginx:
 
 def check_config(conf: Path, folder: Path) -> subprocess.CompletedProcess:
     """Run `nginx -t` on a main config; return the result (nginx reports on stderr)."""
-    return subprocess.run(  # noqa: S603 (our own command line)
+    return subprocess.run(
         [nginx_binary() or "nginx", "-t", "-q", "-c", str(conf), "-p", str(folder)],
         capture_output=True,
         text=True,
