@@ -8,26 +8,18 @@ the mail server or Akismet is down, and when a worker dies holding one.
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from comments.models import AkismetReport, Comment, CommentEvent, ModeratorNotice, Status
 from core import outbox
-from harness.stack import free_port
 from tests.akismet_double import AkismetDouble
 from tests.factories import CommentFactory, UserFactory
+from tests.harness.stack import free_port
 
 pytestmark = pytest.mark.django_db
 
 EDITOR = "mod@example.com"
 STORED = {"user_ip": "198.51.100.9", "user_agent": "Mozilla/5.0", "comment_content": "Hi."}
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator", email=EDITOR)
-    user.user_permissions.add(Permission.objects.get(codename="can_moderate"))
-    return user
 
 
 @pytest.fixture
