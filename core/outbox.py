@@ -22,6 +22,7 @@ comment's own ("Awaiting spam check" in the queue), so it lives on the comment, 
 """
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -117,36 +118,39 @@ def register(outbox: Outbox) -> None:
 
 
 def queue(*messages: Message) -> None:
-    """Hand stored messages to the worker once this transaction commits (the sweep is the net).
+    """Hand stored messages of one kind to the worker once this transaction commits.
 
-    Many at once (an editor's bulk move owes Akismet a report per comment) go as one task.
+    Those due now go as one task (an editor's bulk move owes Akismet a report per comment);
+    each held one (a follow-up digest) goes at its own `send_after`. The sweep is the net.
     """
     if not messages:
         return
-    label = messages[0]._meta.label
-    pks = [message.pk for message in messages]
-    when = max(message.send_after for message in messages)
+    label, now = messages[0]._meta.label, timezone.now()
+    due_now = [message.pk for message in messages if message.send_after <= now]
+    if len(due_now) == 1:
+        hand_over(deliver, now, label, due_now[0])
+    elif due_now:
+        hand_over(deliver_all, now, label, due_now)
+    for message in messages:
+        if message.send_after > now:
+            hand_over(deliver, message.send_after, label, message.pk)
 
-    def hand_over_now():
-        task_to_run, args = (
-            (deliver, (label, pks[0])) if len(pks) == 1 else (deliver_all, (label, pks))
-        )
+
+def hand_over(task_to_run, when: datetime, *args) -> None:
+    """Queue `task_to_run(*args)` to run at `when`, once this transaction commits.
+
+    A backend without deferred tasks (the test suite's runs them at once) gets only what is
+    due now; the sweep (`send_due`, `comments.tasks.recheck_overdue`) runs the rest.
+    """
+
+    def enqueue():
         if task_to_run.get_backend().supports_defer:
             task_to_run.using(run_after=when).enqueue(*args)
         elif when <= timezone.now():
             task_to_run.enqueue(*args)
 
-    # Robust: a queue that cannot take it leaves the messages to `send_due`.
-    transaction.on_commit(hand_over_now, robust=True)
-
-
-def hand_over(task_to_run, when: datetime, *args) -> None:
-    """Queue `task_to_run(*args)` to run at `when` after commit, if the backend can defer.
-
-    Backends without deferred tasks (the test suite's) leave it to the sweep.
-    """
-    if task_to_run.get_backend().supports_defer:
-        transaction.on_commit(lambda: task_to_run.using(run_after=when).enqueue(*args), robust=True)
+    # Robust: a queue that cannot take it leaves the work to the sweep.
+    transaction.on_commit(enqueue, robust=True)
 
 
 def due(model, now=None):
@@ -232,11 +236,7 @@ def send_again(queryset) -> int:
 @task()
 def deliver_all(label: str, pks: list[int]) -> dict:
     """Send the messages `queue` handed over together; say how many had each outcome."""
-    outcomes: dict[str, int] = {}
-    for pk in pks:
-        outcome = deliver.call(label, pk)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    return dict(Counter(deliver.call(label, pk) for pk in pks))
 
 
 @task()
@@ -245,5 +245,5 @@ def send_due(limit: int = SWEEP_LIMIT) -> dict:
     sent = {}
     for label, outbox in OUTBOXES.items():
         pks = due(outbox.model).order_by("send_after").values_list("pk", flat=True)[:limit]
-        sent[label] = sum(deliver.call(label, pk) == SENT for pk in list(pks))
+        sent[label] = deliver_all.call(label, list(pks)).get(SENT, 0)
     return sent

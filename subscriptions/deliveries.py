@@ -41,8 +41,7 @@ def comments_approved(comment_ids) -> list[Delivery]:
         return []
     with transaction.atomic():
         queued = _approval_notices([c["pk"] for c in comments]) + _follow_ups(comments)
-    for delivery in queued:
-        outbox.queue(delivery)
+    outbox.queue(*queued)
     return queued
 
 

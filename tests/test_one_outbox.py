@@ -169,3 +169,27 @@ def test_editors_see_whether_their_email_about_a_comment_went_out(editor_client,
     assert page.status_code == 200
     assert "Failed, will retry" in page.text
     assert "SMTPServerDisconnected" in page.text
+
+
+def test_messages_queued_together_each_go_at_their_own_time(
+    post, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now, later = timezone.now(), timezone.now() + timedelta(minutes=15)
+    due = [
+        ModeratorNotice.objects.create(comment=CommentFactory(post=post), send_after=now)
+        for _ in range(2)
+    ]
+    held = ModeratorNotice.objects.create(comment=CommentFactory(post=post), send_after=later)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.queue(*due, held)
+
+    together = DBTaskResult.objects.get(task_path="core.outbox.deliver_all")
+    assert together.args_kwargs["args"] == ["comments.ModeratorNotice", [n.pk for n in due]]
+    assert together.run_after <= timezone.now()
+    alone = DBTaskResult.objects.get(task_path="core.outbox.deliver")
+    assert alone.args_kwargs["args"] == ["comments.ModeratorNotice", held.pk]
+    assert alone.run_after == later
