@@ -1,10 +1,7 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.contrib import admin
 
 from comments.moderators import is_moderator
-from core import outbox
-from core.admin import ReadOnlyAdmin
+from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 from .models import Delivery, Subscription
 
@@ -19,26 +16,15 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    actions = ["send_again"]
+class DeliveryAdmin(OutboxAdmin):
     list_display = ["created_at", "kind", "email", "state", "attempts", "sent_at", "last_error"]
     list_filter = ["state", "kind"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
+    sent_again = (
+        "%(n)d email queued to be sent again.",
+        "%(n)d emails queued to be sent again.",
+    )
 
     def has_moderate_permission(self, request):
         return is_moderator(request.user)
-
-    @admin.action(permissions=["moderate"], description=_("Send again now"))
-    def send_again(self, request, queryset):
-        failed = outbox.send_again(queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%d email queued to be sent again.",
-                "%d emails queued to be sent again.",
-                failed,
-            )
-            % failed,
-            messages.SUCCESS,
-        )

@@ -106,7 +106,7 @@ def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/comments/akismetreport/",
-            {"action": "retry_now", "_selected_action": [report.pk]},
+            {"action": "send_again", "_selected_action": [report.pk]},
             follow=True,
         )
     assert "1 report queued to be sent again." in response.text
@@ -193,3 +193,25 @@ def test_messages_queued_together_each_go_at_their_own_time(
     alone = DBTaskResult.objects.get(task_path="core.outbox.deliver")
     assert alone.args_kwargs["args"] == ["comments.ModeratorNotice", held.pk]
     assert alone.run_after == later
+
+
+def test_an_editor_sends_a_failed_email_to_the_editors_again_from_the_admin(
+    editor_client, post, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    notice = ModeratorNotice.objects.create(
+        comment=CommentFactory(post=post, status=Status.PENDING), state="gave_up", attempts=8
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/comments/moderatornotice/",
+            {"action": "send_again", "_selected_action": [notice.pk]},
+            follow=True,
+        )
+
+    assert "1 email queued to be sent again." in response.text
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts) == (ModeratorNotice.State.SENT, 1)
+    assert [m.to for m in mail.outbox] == [[editor_client.editor.email]]

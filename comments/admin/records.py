@@ -1,15 +1,13 @@
 """The records the workflow keeps (history, reports to Akismet) and the discussion settings."""
 
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
-from core import outbox
-from core.admin import ReadOnlyAdmin
+from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 from ..models import AkismetReport, CommentEvent, DiscussionSettings, ModeratorNotice
 from .permissions import ModeratesComments
@@ -33,8 +31,7 @@ class CommentEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AkismetReport)
-class AkismetReportAdmin(ModeratesComments, ReadOnlyAdmin):
-    actions = ["retry_now"]
+class AkismetReportAdmin(ModeratesComments, OutboxAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -47,43 +44,31 @@ class AkismetReportAdmin(ModeratesComments, ReadOnlyAdmin):
     list_filter = ["state", "kind"]
     list_select_related = ["requested_by"]
     ordering = ["-created_at", "-pk"]
-
-    @admin.action(permissions=["moderate"], description=_("Send again now"))
-    def retry_now(self, request, queryset):
-        retried = outbox.send_again(queryset)
-        message = ngettext(
-            "%(n)d report queued to be sent again.",
-            "%(n)d reports queued to be sent again.",
-            retried,
-        )
-        self.message_user(request, message % {"n": retried}, messages.SUCCESS)
+    sent_again = (
+        "%(n)d report queued to be sent again.",
+        "%(n)d reports queued to be sent again.",
+    )
 
     @admin.display(description=_("Comment"))
-    def comment_link(self, report):
+    def comment_link(self, message):
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[report.comment_id]),
-            report.comment_id,
+            reverse("admin:comments_comment_change", args=[message.comment_id]),
+            message.comment_id,
         )
 
 
 @admin.register(ModeratorNotice)
-class ModeratorNoticeAdmin(ModeratesComments, ReadOnlyAdmin):
+class ModeratorNoticeAdmin(ModeratesComments, OutboxAdmin):
     """The editors' emails about comments waiting for them: whether each went out."""
 
-    actions = ["send_again"]
     list_display = ["created_at", "state", "attempts", "sent_at", "comment_link", "last_error"]
     list_filter = ["state"]
     ordering = ["-created_at", "-pk"]
-
-    @admin.action(permissions=["moderate"], description=_("Send again now"))
-    def send_again(self, request, queryset):
-        sent = outbox.send_again(queryset)
-        message = ngettext(
-            "%(n)d email queued to be sent again.", "%(n)d emails queued to be sent again.", sent
-        )
-        self.message_user(request, message % {"n": sent}, messages.SUCCESS)
-
+    sent_again = (
+        "%(n)d email queued to be sent again.",
+        "%(n)d emails queued to be sent again.",
+    )
     comment_link = AkismetReportAdmin.comment_link
 
 

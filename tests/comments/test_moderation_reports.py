@@ -195,7 +195,7 @@ def test_an_editor_can_send_a_failed_report_again_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/comments/akismetreport/",
-            {"action": "retry_now", "index": 0, "_selected_action": [report.pk]},
+            {"action": "send_again", "index": 0, "_selected_action": [report.pk]},
             follow=True,
         )
 
