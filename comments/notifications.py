@@ -23,7 +23,8 @@ from .statuses import QUEUE
 def notify_moderators(comment_id: int) -> bool:
     """Queue the editors' email about a comment in the queue, once; say if it was queued."""
     waiting = Comment.objects.in_queue().filter(pk=comment_id, notified_at__isnull=True)
-    if not waiting.exists():
+    # Nobody to tell (no editor has an address): no record, and no task for the worker.
+    if not (waiting.exists() and _recipients().exists()):
         return False
     # One per comment (a one-to-one): a second call, a retried check, finds it there.
     notice, created = ModeratorNotice.objects.get_or_create(comment_id=comment_id)
@@ -37,7 +38,7 @@ def send(notice) -> object:
     comment = notice.comment
     if comment.status not in QUEUE:
         return CANCELLED
-    recipients = list(moderators().exclude(email="").order_by("pk").values_list("email", flat=True))
+    recipients = list(_recipients().values_list("email", flat=True))
     if not recipients:
         return CANCELLED
     subject, body = _message(comment)
@@ -53,6 +54,10 @@ NOTICES = Outbox(
     retry=Retry(cap=timedelta(hours=2)),
     select_related=("comment__post",),
 )
+
+
+def _recipients():
+    return moderators().exclude(email="").order_by("pk")
 
 
 def _admin_link(name: str, *args) -> str:

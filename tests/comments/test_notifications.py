@@ -177,3 +177,13 @@ def test_a_comment_that_left_the_queue_is_not_retried(
     notice.refresh_from_db()
     assert notice.state == ModeratorNotice.State.CANCELLED
     assert mail.outbox == []
+
+
+def test_nothing_is_queued_when_no_editor_has_an_email_address(send, post, akismet_answers):
+    UserFactory(username="no-email", email="", is_superuser=True)
+
+    send(post)
+
+    assert Comment.objects.get().status == Status.PENDING
+    assert not ModeratorNotice.objects.exists()
+    assert mail.outbox == []
