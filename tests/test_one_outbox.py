@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from comments.models import AkismetReport, Comment, CommentEvent, ModeratorNotice, Status
 from core import outbox
-from tests.akismet_double import AkismetDouble
 from tests.factories import CommentFactory, UserFactory
 from tests.harness.stack import free_port
 
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 EDITOR = "mod@example.com"
 STORED = {"user_ip": "198.51.100.9", "user_agent": "Mozilla/5.0", "comment_content": "Hi."}
-
-
-@pytest.fixture
-def akismet(settings):
-    with AkismetDouble() as double:
-        settings.AKISMET_API_KEY = "test-key"
-        settings.AKISMET_API_URL = double.url
-        yield double
 
 
 def sweep(label: str) -> int:
@@ -83,13 +74,13 @@ def test_each_failure_waits_longer_before_the_next_try(post, moderator, settings
 
 
 def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
-    admin_client, akismet, django_capture_on_commit_callbacks
+    admin_client, double, django_capture_on_commit_callbacks
 ):
     comment = CommentFactory(status=Status.SPAM, akismet_payload=STORED)
     report = AkismetReport.objects.create(
         comment=comment, kind=AkismetReport.Kind.SPAM, state="failed", attempts=9
     )
-    akismet.mode = "error"
+    double.mode = "error"
 
     assert sweep("comments.AkismetReport") == 0
     report.refresh_from_db()
@@ -98,9 +89,9 @@ def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
     assert failed.reason.endswith("gave up.")
     make_due(AkismetReport)
     assert sweep("comments.AkismetReport") == 0  # given up: the sweep leaves it alone
-    assert len(akismet.requests_to("submit-spam")) == 1
+    assert len(double.requests_to("submit-spam")) == 1
 
-    akismet.mode = "normal"
+    double.mode = "normal"
     page = admin_client.get("/admin/comments/akismetreport/?state=gave_up")
     assert "Failed, gave up" in page.text
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +103,7 @@ def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
     assert "1 report queued to be sent again." in response.text
     report.refresh_from_db()
     assert (report.state, report.attempts) == (AkismetReport.State.SENT, 1)
-    assert len(akismet.requests_to("submit-spam")) == 2
+    assert len(double.requests_to("submit-spam")) == 2
 
 
 def test_a_message_held_by_a_worker_that_died_is_sent_again_by_the_sweep(post, moderator):
