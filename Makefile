@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-# One db_worker runs one task at a time; spam checks wait on Akismet, so run a few.
+# One task worker runs one task at a time; spam checks wait on Akismet, so run a few.
+# `run_worker --processes N` starts another whenever one exits (core/workers.py).
 TASK_WORKERS ?= 2
 
 # Start the embedded PostgreSQL unless DATABASE_URL points elsewhere; stop it on exit only if
@@ -39,7 +40,7 @@ run: install .env
 	$(MANAGE) schedule_maintenance; \
 	$(MANAGE) check --deploy --tag akismet --fail-level CRITICAL; \
 	$(MANAGE) collectstatic --noinput -v0; \
-	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
+	$(MANAGE) run_worker --processes $(TASK_WORKERS) & workers+=($$!); \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
 	$(BIN)/gunicorn -c config/gunicorn.py --log-level warning config.wsgi
 

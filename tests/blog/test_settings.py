@@ -92,7 +92,7 @@ def test_make_run_hands_its_port_to_every_command_it_starts():
     ).stdout
     # Exported once, before the commands: the task workers send the emails, not gunicorn.
     assert "export PORT=8410;" in recipe
-    assert recipe.index("export PORT=8410;") < recipe.index("db_worker")
+    assert recipe.index("export PORT=8410;") < recipe.index("run_worker --processes")
 
 
 def test_emails_link_to_the_port_make_run_serves_on():
