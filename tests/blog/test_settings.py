@@ -111,7 +111,6 @@ def test_dates_are_shown_in_utc_unless_a_time_zone_is_set():
     assert _local_settings_say(say_zone, {"TIME_ZONE": "Europe/Paris"}) == "Europe/Paris"
 
 
-
 EMAIL_TIMEOUT = "from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
 SMTP = "smtp://mail.example.com:25"
 
