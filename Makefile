@@ -17,7 +17,7 @@ define with_database
 	stop_db() { if [ "$$pg_state" = started ]; then $(BIN)/python -m config.embedded_postgres stop; fi; }
 endef
 
-.PHONY: install run test lint format check-deploy db-stop browser nginx clean soak
+.PHONY: install run test lint format check-deploy db-stop browser nginx redis clean soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,7 +63,17 @@ nginx:
 	  else echo "nginx is missing: proxy tests will be skipped (apt-get install nginx)."; fi; \
 	fi
 
-test: install browser nginx
+# The two-server and proxy tests share a real Redis cache, as production's processes do;
+# install Debian's redis-server when we may (CI runs as root).
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's redis-server for the two-server and proxy tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "redis-server is missing: the two-server and proxy tests will be skipped (apt-get install redis-server)."; fi; \
+	fi
+
+test: install browser nginx redis
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
