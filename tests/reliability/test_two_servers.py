@@ -13,9 +13,9 @@ import httpx
 import pytest
 from django.db import connection
 
-from comments.models import Comment
+from comments.models import Comment, tell_posts_comments_changed
 from tests.comments.discussion_helpers import SETTINGS_URL, settings_form
-from tests.factories import PostFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.harness.stack import comment_form, database_url_for, gunicorn, stack_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -175,9 +175,11 @@ def test_discussion_settings_an_editor_saves_on_one_server_hold_on_the_other(ser
     assert 'id="commentform"' not in closed.text
 
 
-def test_a_page_has_one_last_modified_whichever_server_answers(servers, article):
+def test_a_page_has_one_last_modified_whichever_server_answers(servers, article, shared_cache):
     one, two = servers
     first = httpx.get(one + "/")
+    with shared_cache.client() as redis:
+        assert redis.keys("*http:seen:*"), "the first-seen date is not in the shared Redis"
     # A later second: a server that had not seen the page would date it now.
     time.sleep(1.1 - time.time() % 1)
     answers = [httpx.get(two + "/"), httpx.get(one + "/"), httpx.get(two + "/")]
@@ -186,3 +188,20 @@ def test_a_page_has_one_last_modified_whichever_server_answers(servers, article)
     assert {a.headers["Last-Modified"] for a in answers} == {first.headers["Last-Modified"]}
     again = httpx.get(two + "/", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 304
+
+
+def test_a_thread_cached_by_one_server_shows_a_new_comment_on_both(servers, article):
+    one, two = servers
+    url = article.get_absolute_url()
+    CommentFactory(post=article, content="First in the thread.")
+    tell_posts_comments_changed([article.pk])
+    assert "First in the thread." in httpx.get(one + url).text  # now in the shared cache
+
+    CommentFactory(post=article, content="Second in the thread.")
+    tell_posts_comments_changed([article.pk])
+    # A shared page is kept for its second: the next one shows the change.
+    time.sleep(1.1 - time.time() % 1)
+    pages = [httpx.get(base + url).text for base in (two, one)]
+
+    assert all("First in the thread." in page for page in pages)
+    assert all("Second in the thread." in page for page in pages)
