@@ -5,7 +5,7 @@ error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_E
 
 - holds a PostgreSQL advisory lock named after its process for as long as the process lives:
   the lock goes with a dead worker's connection, so any worker can tell a live one from a
-  dead one, at once and without clocks;
+  dead one with no heartbeat clock or timeout to guess;
 - gives back to the queue the tasks a dead worker left running (`retry_orphans`), each at
   most `MAX_CLAIMS` times in all (a task that kills its worker every time then fails);
 - queues the recurring tasks whose time has come (`core.recurring.queue_due`).
