@@ -11,6 +11,7 @@ percent-encoded or empty slugs, missing or repeated ids. Each oddity is a warnin
 summary; only a file that is not a WordPress export is refused.
 """
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
@@ -98,7 +99,8 @@ class Importer:
     # --- The stream ---------------------------------------------------------------------
 
     def run(self, source) -> None:
-        for channel, record in wxr.read(source, known_comments=self.known_comments):
+        repaired = partial(self.summary.warn, "line")
+        for channel, record in wxr.read(source, known_comments=self.known_comments, warn=repaired):
             self.channel = channel
             self.begin()
             match record:

@@ -297,3 +297,50 @@ def test_every_imported_public_page_answers_after_a_mixed_file():
 
     assert sweep() == {}
     assert Comment.objects.filter(status=Status.APPROVED).count() == 3
+
+
+# --- What WordPress's importer reads, this reads (issue 27) ----------------------------------
+
+
+def test_an_export_that_uses_atom_without_declaring_it_imports():
+    # WordPress.com's exports of 2011-2012 write <atom:link> in the channel, undeclared.
+    data = export([I()]).replace(
+        b"<channel>",
+        b"<channel><atom:link rel='hub' href='http://old.example.com/?pushpress=hub'/>",
+    )
+
+    printed = run(data)
+
+    assert printed.startswith("Imported Old blog")
+    assert Post.objects.get().title == "A post"
+
+
+def test_control_bytes_in_postmeta_are_dropped_each_line_a_warning():
+    # WordPress.com's oEmbed cache: serialized PHP whose protected property names hold NULs.
+    meta = (
+        b"<wp:postmeta><wp:meta_key>_oembed_1</wp:meta_key><wp:meta_value><![CDATA["
+        b'O:8:"stdClass":1:{s:7:"\x00*\x00data";s:3:"\x0bab";}]]></wp:meta_value></wp:postmeta>'
+        b"\n<wp:postmeta><wp:meta_key>_oembed_2</wp:meta_key>"
+        b"<wp:meta_value>\x00</wp:meta_value></wp:postmeta>"
+    )
+    data = export([I(comments=[C()])]).replace(b"</item>", meta + b"</item>")
+    first = data[: data.index(b"\x00")].count(b"\n") + 1
+
+    printed = run(data)
+
+    assert Post.objects.get().title == "A post"
+    assert Comment.objects.count() == 1
+    assert f"line {first}: dropped 3 control bytes XML forbids (0x00, 0x0B)" in printed
+    assert f"line {first + 1}: dropped a control byte XML forbids (0x00)" in printed
+
+
+def test_a_file_of_control_bytes_alone_is_still_refused_as_not_an_export():
+    with pytest.raises(wxr.WXRError):
+        run(b"\x00\x01\x02" * 1000)
+
+
+def test_a_prefix_that_is_neither_declared_nor_well_known_is_still_refused():
+    data = export([I()]).replace(b"<channel>", b"<channel><made:up>x</made:up>")
+
+    with pytest.raises(wxr.WXRError, match="unbound prefix"):
+        run(data)
