@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
@@ -221,6 +222,12 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, form=self.form, **kwargs)
+
+
+@require_GET
+def later_page(request, page):
+    """Send WordPress's /page/2/ to the home page's own address of that page."""
+    return redirect(f"{reverse('blog:post_list')}?page={page}", permanent=True)
 
 
 @require_GET

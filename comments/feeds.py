@@ -7,6 +7,8 @@ shows it, and the comment's permalink. Pingbacks and trackbacks are items too, a
 WordPress's comment feed, titled as what they are.
 """
 
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
@@ -134,8 +136,9 @@ def page_comments_feed(request, path, feed=rss_feed):
 
 
 def _one_post_feed(request, post, feed):
-    # Only at the item's own address: a slug alone could name it under any path.
-    if not request.path.startswith(f"{post.get_absolute_url()}feed/"):
+    # Only at the item's own address: a slug alone could name it under any path. The
+    # request's path is decoded; the address is percent-encoded where it is not ASCII.
+    if not request.path.startswith(f"{unquote(post.get_absolute_url())}feed/"):
         raise Http404(_("No post at this address."))
     return public_conditional_response(
         request,

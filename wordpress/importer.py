@@ -12,20 +12,22 @@ summary; only a file that is not a WordPress export is refused.
 """
 
 from functools import partial
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.models import TaggedItem
 
+from blog.authors import author_url
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
 from . import attachments, content, wxr
 from .comment_import import CommentWriter, known_comment_ids
-from .links import LinkRewriter, old_paths
+from .links import LinkRewriter, old_paths, store_archive_links
 from .models import ImportedItem, OldLink
 from .summary import Summary
 from .terms import Terms
@@ -184,8 +186,19 @@ class Importer:
                     defaults={"object_id": user.pk},
                 )
             self.summary.created[kind] += 1
+        self.author_links(record, user)
         self.authors[login] = user
         return user
+
+    def author_links(self, record: wxr.Author, user) -> None:
+        """Lead WordPress's addresses of an author (`/?author=2`, `/author/a-b/`) to theirs."""
+        archive = author_url(user)
+        old = [(f"/?author={record.wp_id}", archive)] if record.wp_id else []
+        # WordPress's author address is the login made a slug (its user_nicename).
+        nicename = slugify(record.login)
+        if nicename and f"/author/{nicename}/" != unquote(archive):
+            old.append((f"/author/{nicename}/", archive))
+        store_archive_links(old, self.summary)
 
     # --- Posts and pages ---------------------------------------------------------------
 

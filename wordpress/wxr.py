@@ -189,12 +189,14 @@ def _term(element, kind: str) -> Term:
             values.get("wp:cat_name", "").strip(),
             values.get("wp:category_parent", "").strip(),
             values.get("wp:category_description", "").strip(),
+            parse_id(values.get("wp:term_id", "")),
         )
     return Term(
         "post_tag",
         values.get("wp:tag_slug", "").strip(),
         values.get("wp:tag_name", "").strip(),
         description=values.get("wp:tag_description", "").strip(),
+        wp_id=parse_id(values.get("wp:term_id", "")),
     )
 
 

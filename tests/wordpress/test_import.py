@@ -278,7 +278,8 @@ def test_old_addresses_redirect_permanently(client, imported, old, new):
 
 
 def test_old_links_to_drafts_are_not_followed(client, imported):
-    assert client.get("/?p=40").status_code == 200  # the home page, not the draft
+    # Neither the draft nor the home page in its place (issue 27): an honest 404.
+    assert client.get("/?p=40").status_code == 404
     assert client.get("/2012/03/02/members-only/").status_code == 404
 
 
