@@ -11,6 +11,7 @@ percent-encoded or empty slugs, missing or repeated ids. Each oddity is a warnin
 summary; only a file that is not a WordPress export is refused.
 """
 
+import itertools
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
@@ -159,16 +160,26 @@ class Importer:
             return self.authors[login]
         User = get_user_model()
         mapped = self.author_map.get(login)
-        user = User.objects.filter(username=mapped or login).first()
-        if mapped and user is None:
-            raise wxr.WXRError(f"--author-map {login}={mapped}: there is no user {mapped!r}.")
-        if user is not None:
+        if mapped:
+            user = User.objects.filter(username=mapped).first()
+            if user is None:
+                raise wxr.WXRError(f"--author-map {login}={mapped}: there is no user {mapped!r}.")
+            self.summary.present[kind] += 1
+        elif user := self.own_account(record, login):
             self.summary.present[kind] += 1
         else:
+            username = self.free_username(login)
+            if username != login:
+                self.summary.warn(
+                    kind,
+                    login,
+                    f"{login!r} here is someone else's account; credited to a new account "
+                    f"{username!r} (map it in the upload form to credit an account here)",
+                )
             # A plain account that posts are credited to: not staff, in no group, and unable
             # to sign in until an administrator gives it a password.
             user = User(
-                username=login,
+                username=username,
                 email=record.email[:254],
                 first_name=record.first_name[:150],
                 last_name=record.last_name[:150],
@@ -190,13 +201,41 @@ class Importer:
         self.authors[login] = user
         return user
 
+    def own_account(self, record: wxr.Author, login: str):
+        """Return the account an earlier import made for this author, or None."""
+        # Never an account of this site's own people: a file that names its author `admin`
+        # or `editor` must not put words under their byline unless the editor maps it so.
+        User = get_user_model()
+        if record.wp_id:
+            earlier = ImportedItem.objects.filter(
+                source=self.source, kind=ImportedItem.Kind.AUTHOR, wp_id=record.wp_id
+            ).values_list("object_id", flat=True)
+            if user := User.objects.filter(pk__in=earlier).first():
+                return user
+        for username in _usernames(login):
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                return None
+            if _is_plain(user):
+                return user
+        return None
+
+    def free_username(self, login: str) -> str:
+        taken = set(
+            get_user_model()
+            .objects.filter(username__startswith=login[:140])
+            .values_list("username", flat=True)
+        )
+        return next(username for username in _usernames(login) if username not in taken)
+
     def author_links(self, record: wxr.Author, user) -> None:
         """Lead WordPress's addresses of an author (`/?author=2`, `/author/a-b/`) to theirs."""
         archive = author_url(user)
         old = [(f"/?author={record.wp_id}", archive)] if record.wp_id else []
         # WordPress's author address is the login made a slug (its user_nicename).
         nicename = slugify(record.login)
-        if nicename and f"/author/{nicename}/" != unquote(archive):
+        taken = get_user_model().objects.filter(username=nicename).exclude(pk=user.pk).exists()
+        if nicename and not taken and f"/author/{nicename}/" != unquote(archive):
             old.append((f"/author/{nicename}/", archive))
         store_archive_links(old, self.summary)
 
@@ -345,3 +384,15 @@ class Importer:
         self.links.finish(self.channel)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
+
+
+def _usernames(login: str):
+    """Yield the usernames an author `login` may have here: `login`, then `login-2`, ..."""
+    yield login
+    for n in itertools.count(2):
+        yield f"{login[: 150 - len(str(n)) - 1]}-{n}"
+
+
+def _is_plain(user) -> bool:
+    """Whether `user` is an account imports make: no staff rights, no way to sign in."""
+    return not (user.is_staff or user.is_superuser or user.has_usable_password())

@@ -344,3 +344,46 @@ def test_a_prefix_that_is_neither_declared_nor_well_known_is_still_refused():
 
     with pytest.raises(wxr.WXRError, match="unbound prefix"):
         run(data)
+
+
+# --- Authors by mapping (issue 27) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", ["editor", "admin"])
+def test_a_file_author_named_like_a_staff_account_never_borrows_its_byline(login):
+    staff = make_editor(username=login)
+    data = export([I(creator=login)], authors=[login])
+
+    printed = run(data)
+    again = run(data)
+
+    author = Post.objects.get().author
+    assert author != staff
+    assert author.username == f"{login}-2"
+    assert not author.is_staff
+    assert not author.has_usable_password()
+    assert author.author_profile.display_name == login
+    assert f"credited to a new account '{login}-2'" in printed
+    assert "Already present: 1 author, 1 post." in again
+    assert get_user_model().objects.filter(username__startswith=login).count() == 2
+
+
+def test_a_file_author_without_an_id_named_like_a_superuser_gets_its_own_account_once():
+    get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
+    # WXR 1.0 lists no authors: the item's creator is all there is.
+    data = export([I(creator="admin")], authors=[], version="1.0")
+
+    run(data)
+    run(data)
+
+    assert Post.objects.get().author.username == "admin-2"
+    assert get_user_model().objects.filter(username__startswith="admin").count() == 2
+
+
+def test_the_command_line_author_map_still_credits_a_staff_account():
+    staff = make_editor(username="editor")
+
+    summary = import_wxr(BytesIO(export([I(creator="writer")])), author_map={"writer": "editor"})
+
+    assert Post.objects.get().author == staff
+    assert summary.present["author"] == 1
