@@ -50,7 +50,9 @@ class CommentsFeed(Feed):
         return self.description(post)
 
     def items(self, post):
-        comments = Comment.objects.approved().filter(post__in=Post.objects.published())
+        # A protected post's comments are behind its password too.
+        readable = Post.objects.published().unprotected()
+        comments = Comment.objects.approved().filter(post__in=readable)
         if post is not None:
             comments = comments.filter(post=post)
         # Only what a feed shows is read: the email stays in the database.
@@ -123,7 +125,9 @@ def site_comments_feed(request, feed=rss_feed):
 @require_safe
 def post_comments_feed(request, year, month, slug, feed=rss_feed):
     """Serve one post's comment feed at its permalink followed by feed/."""
-    return _one_post_feed(request, get_object_or_404(Post.objects.published(), slug=slug), feed)
+    return _one_post_feed(
+        request, get_object_or_404(Post.objects.published().unprotected(), slug=slug), feed
+    )
 
 
 @require_safe
@@ -131,7 +135,7 @@ def page_comments_feed(request, path, feed=rss_feed):
     """Serve a page's comment feed at its address followed by feed/ (`/about/feed/`)."""
     slug = path.rsplit("/", 1)[-1]
     return _one_post_feed(
-        request, get_object_or_404(Post.objects.published().pages(), slug=slug), feed
+        request, get_object_or_404(Post.objects.published().pages().unprotected(), slug=slug), feed
     )
 
 

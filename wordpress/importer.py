@@ -280,7 +280,6 @@ class Importer:
             self.summary.warn(kind, item.wp_id, f"unknown status {item.status!r}; kept as draft")
         title = content.plain_text(item.title)[:200]
         if item.password:
-            status = Post.Status.DRAFT
             self.summary.protected.append(f"{item.wp_id} “{title}”")
         published_at = wxr.parse_date(item.date_gmt, item.date)
         if published_at is None:
@@ -300,6 +299,7 @@ class Importer:
             comments_open=item.comment_status != "closed",
             kind=Post.Kind.PAGE if kind == "page" else Post.Kind.POST,
             sticky=item.sticky,
+            password=item.password[:255],
         )
         post.filing = self.terms.filing(item)
         self.summary.created[kind] += 1

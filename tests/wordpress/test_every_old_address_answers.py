@@ -142,3 +142,23 @@ def test_the_second_page_of_posts_answers_at_wordpress_address(client, settings)
 
     assert "Older" in client.get(lands(client, "/page/2/")).text
     assert client.get("/page/9/", follow=True).status_code == 404
+
+
+# --- Password-protected posts ------------------------------------------------------------------
+
+
+def test_a_password_protected_post_is_published_behind_its_password(client):
+    data = export([I(wp_id="41", content="Members only text.")]).replace(
+        b"<wp:post_type>", b"<wp:post_password>hunter2</wp:post_password><wp:post_type>"
+    )
+
+    printed = run(data)
+
+    post = Post.objects.get()
+    assert "Password-protected, kept behind their password: 41" in printed
+    assert post.is_published
+    locked = client.get(lands(client, "/?p=41"))
+    assert 'name="post_password"' in locked.text
+    assert "Members only text." not in locked.text
+    client.post(post.get_absolute_url(), {"post_password": "hunter2"})
+    assert "Members only text." in client.get(post.get_absolute_url()).text
