@@ -382,6 +382,11 @@ class Importer:
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
         self.links.finish(self.channel)
+        if self.channel:
+            # A blog installed in a folder (`/blog/`): its home, and its feeds after it.
+            folder = urlsplit(self.channel.base_blog_url or self.channel.link).path.rstrip("/")
+            if folder:
+                store_archive_links([(f"{folder}/", "/")], self.summary)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
 

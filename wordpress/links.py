@@ -30,6 +30,8 @@ def old_paths(item: wxr.Item, kind: str) -> list[str]:
 def store_archive_links(pairs: list[tuple[str, str]], summary) -> None:
     """Store old addresses that lead to an archive or a path: (old path, new path) pairs."""
     wanted = dict(pairs)
+    if not wanted:
+        return
     known = set(
         OldLink.objects.filter(old_path__in=list(wanted)).values_list("old_path", flat=True)
     )

@@ -34,13 +34,12 @@ class OldLinkMiddleware:
             # Raised here, the 404 is answered by the handler like any view's.
             return self.answer_query(request) or _not_found()
         response = self.get_response(request)
-        if response.status_code == 404:
-            return (
-                self.redirect(request)
-                or (self.answer_query(request) if asks_wordpress else None)
-                or response
-            )
-        return response
+        if response.status_code != 404:
+            return response
+        if asks_wordpress:
+            # `/blog/?p=61` asks for the post, not the blog's home: that or nothing.
+            return self.answer_query(request) or response
+        return self.redirect(request) or response
 
     def redirect(self, request):
         path, suffix = request.path, ""

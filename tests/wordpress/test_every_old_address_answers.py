@@ -71,6 +71,9 @@ def test_a_blog_in_a_subdirectory_keeps_its_old_addresses(client):
     assert lands(client, "/myblog/?p=61") == post.get_absolute_url()
     assert lands(client, "/myblog/2012/01/a-post/") == post.get_absolute_url()
     assert lands(client, "/myblog/2012/01/a-post/feed/") == f"{post.get_absolute_url()}feed/"
+    assert lands(client, "/myblog/") == "/"
+    assert lands(client, "/myblog/feed/") == "/feed/"
+    assert client.get("/myblog/?p=999999").status_code == 404
 
 
 # --- Tags merged into another -------------------------------------------------------------------
