@@ -275,7 +275,9 @@ def run(run_id: int) -> str:
     source = io.BytesIO(data)
     del data
     try:
-        import_recorded(run_id, attempt, source, author_map=author_map)
+        # Only a run the editor mapped authors for passes a map.
+        options = {"author_map": author_map} if author_map else {}
+        import_recorded(run_id, attempt, source, **options)
     except WXRError:
         return State.FAILED
     except Exception:
