@@ -71,6 +71,7 @@ def test_feeds_and_search_leave_a_protected_post_out(client, protected):
     assert client.get(f"{protected.get_absolute_url()}feed/").status_code == 404
     assert Comment.objects.filter(post=protected).exists()
     assert "Only members read" not in client.get("/comments/feed/").text
+    assert protected.get_absolute_url() not in client.get("/sitemap.xml").text
 
 
 def test_staff_read_a_protected_post_without_its_password(admin_client, protected):
