@@ -13,6 +13,9 @@ from core.slugs import validate_slug
 
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
+# What WordPress shows in a list instead of a password-protected post's text.
+PROTECTED_EXCERPT = _("There is no excerpt because this is a protected post.")
+
 
 class AuthorProfile(models.Model):
     user = models.OneToOneField(
@@ -97,6 +100,10 @@ class PostQuerySet(models.QuerySet):
 
     def pages(self):
         return self.filter(kind=Post.Kind.PAGE)
+
+    def unprotected(self):
+        """Posts without a password: what feeds and search may show (issue 27)."""
+        return self.filter(password="")
 
     def comments_changed(self, visible_count) -> None:
         """Record that the comments readers can see changed (called by the comments app).
@@ -204,6 +211,16 @@ class Post(models.Model):
     # What "Posted in … Tagged …" shows, kept by `refresh_filing()` whenever categories or
     # tags change (blog/signals.py), so the article page needs no query for it.
     filing = models.JSONField(default=dict, blank=True, editable=False)
+    # WordPress's "Password protected" visibility: readers see the post once they enter it.
+    password = models.CharField(
+        _("password"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Readers see the post only once they enter this password; lists show its title "
+            "alone, and feeds and search leave it out. Leave empty for a public post."
+        ),
+    )
     # Imported WordPress posts keep their (sanitised) HTML instead of being re-written as
     # Markdown, which would change how they read.
     body_format = models.CharField(
@@ -272,6 +289,8 @@ class Post(models.Model):
     @property
     def excerpt(self) -> str:
         """Return the summary in lists and feeds: the hand-written one, else the first paragraph."""
+        if self.password:
+            return str(PROTECTED_EXCERPT)
         return self.custom_excerpt.strip() or first_paragraph_text(self.body_html)
 
     def page_path(self) -> list[str]:
