@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.slugs import validate_slug
 
+from . import search
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 
@@ -105,13 +106,9 @@ class PostQuerySet(models.QuerySet):
         """
         self.update(comment_count=visible_count, comments_changed_at=timezone.now())
 
-    def search(self, terms: str):
-        query = SearchQuery(terms, search_type="websearch", config="english")
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(models.F("search_vector"), query))
-            .order_by("-rank", "-published_at")
-        )
+    def search(self, query: str):
+        """Return the posts `query` finds, best first (`blog.search`)."""
+        return search.matching(self, query)
 
 
 class Post(models.Model):
