@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.slugs import validate_slug
 
-from . import search
+from . import renditions, search
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 
@@ -53,6 +53,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
+    # Its smaller copies (blog.renditions), made once when it was stored.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +82,23 @@ class Image(models.Model):
         """Take a checked image (`blog.images.PreparedImage`) as this one's file, unsaved."""
         self.file = prepared.content
         self.width, self.height = prepared.width, prepared.height
+
+    @property
+    def srcset(self) -> str:
+        return renditions.srcset(self)
+
+    @property
+    def sizes(self) -> str:
+        return renditions.sizes(self)
+
+    @property
+    def summary_sizes(self) -> str:
+        # blog.css shows a post list's featured image at most 16rem tall.
+        return renditions.sizes(self, max_height=256)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return renditions.thumbnail_url(self)
 
     def markdown(self) -> str:
         """Return the Markdown that shows this image in a post body."""
@@ -256,6 +275,20 @@ class Post(models.Model):
         if self.body_format == self.BodyFormat.HTML:
             return sanitize_html(self.body)
         return render_markdown(self.body)
+
+    def body_for_readers(self) -> str:
+        """Return the rendered body with this site's images in their sizes (blog.renditions).
+
+        Called when the article is rendered, which the article cache does once per version
+        (blog.views.rendered_article), so it holds for bodies however they were written.
+        """
+        names = renditions.names_in(self.body_html)
+        if not names:
+            return self.body_html
+        images = {image.file.name: image for image in Image.objects.filter(file__in=names)}
+        return renditions.responsive_body(
+            self.body_html, images, first_is_eager=self.featured_image_id is None
+        )
 
     @property
     def is_published(self) -> bool:
