@@ -200,3 +200,21 @@ def test_sizes_land_in_the_bucket_with_s3(s3_media, client):
     assert first.startswith(s3_media.url)
     fetched = httpx.get(first, timeout=10)
     assert PillowImage.open(io.BytesIO(fetched.content)).size == (300, 225)
+
+
+def test_images_stored_before_sizes_existed_get_them_from_a_command(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    image = wide_photo()
+    Image.objects.filter(pk=image.pk).update(renditions=[])
+    post = PostFactory(featured_image=image)
+
+    out = StringIO()
+    call_command("make_image_sizes", stdout=out)
+
+    assert out.getvalue().strip() == "Made the sizes of 1 image."
+    assert [r["size"] for r in Image.objects.get(pk=image.pk).renditions] == list(WIDE_SIZES)
+    source = page(client, post.get_absolute_url()).select_one(".featured-image source")
+    assert srcset_widths(source) == [300, 768, 1024, 1536]
