@@ -134,8 +134,8 @@ def media_library_bytes(media_root: Path) -> dict:
     client = Client(HTTP_HOST="localhost")
     client.force_login(editor)
     page = client.get("/admin/blog/image/").content.decode()
-    images = re.findall(r'<img src="([^"]+)"', page)
-    shown = sum((media_root / src.removeprefix("/media/")).stat().st_size for src in images)
+    images = re.findall(r'<img src="/media/([^"]+)"', page)
+    shown = sum((media_root / name).stat().st_size for name in images)
     originals = sum(
         (media_root / image.file.name).stat().st_size for image in Image.objects.all()[:100]
     )
