@@ -1,9 +1,10 @@
 """Smaller copies of each image, made once when it is stored, and the markup that offers them.
 
 WordPress makes its image sizes on upload: a 150x150 crop for lists and the media library,
-and copies that fit 300, 768, 1024 and 1536 pixels. We make the same, only those smaller
-than the original, as WebP (every current browser reads it; the original stays the `<img>`
-fallback), from the picture `blog.images.prepare_image()` has already checked and decoded.
+and copies that fit 300, 768, 1024, 1536 and 2048 pixels. We make the same, only those
+smaller than the original, plus the whole picture when it is no larger than 2048 pixels, as
+WebP (every current browser reads it; the original stays the `<img>` fallback), from the
+picture `blog.images.prepare_image()` has already checked and decoded.
 They are written to the default storage beside the original (`photo-300x200.webp`), S3
 included, and listed on the row (`Image.renditions`) with their sizes, so a page offers them
 in `srcset` without asking the storage anything.
@@ -26,8 +27,16 @@ from PIL import Image as PillowImage
 from PIL import ImageOps
 
 THUMBNAIL = ("thumbnail", 150)
-# (name, longest side): WordPress's medium, medium_large, large and 1536x1536.
-FITTED = [("medium", 300), ("medium_large", 768), ("large", 1024), ("1536x1536", 1536)]
+# (name, longest side): WordPress's medium, medium_large, large, 1536x1536 and 2048x2048.
+FITTED = [
+    ("medium", 300),
+    ("medium_large", 768),
+    ("large", 1024),
+    ("1536x1536", 1536),
+    ("2048x2048", 2048),
+]
+# The whole picture as WebP, for an original no larger than the largest fitted size.
+FULL = "full"
 WEBP_OPTIONS = {"quality": 82, "method": 4}
 # The reading column (blog.css `.wrap`: 42rem less 1rem of padding each side), in CSS pixels.
 COLUMN_WIDTH = 640
@@ -51,12 +60,20 @@ def _sizes_of(picture: PillowImage.Image, animated: bool):
     if animated:
         # A still copy would lose the animation: readers get the original.
         return
+    fitted = False
     for name, longest in FITTED:
         if max(picture.size) <= longest:
             break
         copy = picture.copy()
         copy.thumbnail((longest, longest), PillowImage.Resampling.LANCZOS)
+        fitted = True
         yield name, copy
+    else:
+        return
+    if fitted and picture.format != "WEBP":
+        # The widest candidate of the WebP `srcset`: without it, a browser that needs more
+        # pixels than the largest copy would stretch that copy rather than take the original.
+        yield FULL, picture
 
 
 def make(image, content: bytes) -> list[dict]:

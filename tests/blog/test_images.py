@@ -63,8 +63,8 @@ def test_an_editor_uploads_a_photo_and_is_shown_the_markdown_to_paste(editor_cli
     assert markdown in listing.content.decode()
     served = editor_client.get(f"/media/{image.file.name}")
     assert PillowImage.open(io.BytesIO(b"".join(served.streaming_content))).size == (512, 600)
-    # The original and its sizes (blog.renditions): a 150x150 crop and a 300 px one.
-    assert len(stored_files(media_root)) == 3
+    # The original and its sizes (blog.renditions): a 150x150 crop, a 300 px one, a full one.
+    assert len(stored_files(media_root)) == 4
 
 
 def test_an_image_without_alt_text_is_refused_and_nothing_is_stored(editor_client, media_root):

@@ -1,8 +1,9 @@
 """Readers get each image at the size their screen needs (issue 28, item 1).
 
-Every stored image gets WordPress's sizes once (a 150x150 crop, and copies fitting 300, 768,
-1024 and 1536 pixels) as WebP; pages offer them in `srcset`, reserve the image's space with
-`width`/`height`, and load lazily only what is below the first screen.
+Every stored image gets WordPress's sizes once (a 150x150 crop, copies fitting 300, 768,
+1024, 1536 and 2048 pixels, and the whole picture) as WebP; pages offer them in `srcset`,
+reserve the image's space with `width`/`height`, and load lazily only what is below the first
+screen.
 """
 
 import io
@@ -27,6 +28,8 @@ WIDE_SIZES = {
     "medium_large": (768, 576),
     "large": (1024, 768),
     "1536x1536": (1536, 1152),
+    # The whole picture: the widest WebP candidate, for screens that need every pixel.
+    "full": (2000, 1500),
 }
 
 
@@ -72,6 +75,7 @@ def test_an_image_gets_only_the_sizes_smaller_than_itself(db):
     assert [(r["size"], r["width"], r["height"]) for r in image.renditions] == [
         ("thumbnail", 150, 150),
         ("medium", 256, 300),
+        ("full", 512, 600),
     ]
 
 
@@ -109,7 +113,7 @@ def test_the_featured_image_offers_its_sizes_and_loads_at_once(client):
     shown = article.select_one(".featured-image picture img")
     source = article.select_one(".featured-image picture source")
     assert source["type"] == "image/webp"
-    assert srcset_widths(source) == [300, 768, 1024, 1536]
+    assert srcset_widths(source) == [300, 768, 1024, 1536, 2000]
     assert "640px" in source["sizes"]
     assert (shown["width"], shown["height"]) == ("2000", "1500")
     assert shown["src"] == image.url
@@ -127,7 +131,7 @@ def test_body_images_have_sizes_dimensions_and_load_lazily_below_the_featured_im
     assert (shown["width"], shown["height"]) == ("2000", "1500")
     assert shown["loading"] == "lazy"
     source = shown.find_parent("picture").source
-    assert srcset_widths(source) == [300, 768, 1024, 1536]
+    assert srcset_widths(source) == [300, 768, 1024, 1536, 2000]
     assert source["srcset"].split(",")[0].split()[0] == f"/media/{inside.renditions[1]['name']}"
 
 
@@ -178,7 +182,7 @@ def test_deleting_an_image_removes_its_sizes(
     editor_client, media_root, django_capture_on_commit_callbacks
 ):
     image = wide_photo()
-    assert len([path for path in media_root.rglob("*") if path.is_file()]) == 6
+    assert len([path for path in media_root.rglob("*") if path.is_file()]) == 7
 
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(f"/admin/blog/image/{image.pk}/delete/", {"post": "yes"})
@@ -217,4 +221,4 @@ def test_images_stored_before_sizes_existed_get_them_from_a_command(client):
     assert out.getvalue().strip() == "Made the sizes of 1 image."
     assert [r["size"] for r in Image.objects.get(pk=image.pk).renditions] == list(WIDE_SIZES)
     source = page(client, post.get_absolute_url()).select_one(".featured-image source")
-    assert srcset_widths(source) == [300, 768, 1024, 1536]
+    assert srcset_widths(source) == [300, 768, 1024, 1536, 2000]
