@@ -92,6 +92,18 @@ bench: install wrk nginx
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# Lighthouse (the npm package, pinned: 13 wants Node 22) into the git-ignored .audit/, run
+# with Debian's chromium on the article and an imported gallery post (bench/lighthouse.py).
+LIGHTHOUSE_VERSION := 12.2.3
+.PHONY: audit
+.audit/node_modules/.bin/lighthouse:
+	@mkdir -p .audit && cd .audit && { test -f package.json || echo '{"private": true}' > package.json; } && \
+	npm install --silent --save-exact --no-audit --no-fund lighthouse@$(LIGHTHOUSE_VERSION)
+
+audit: install browser nginx .audit/node_modules/.bin/lighthouse
+	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
+	$(BIN)/python -m bench.lighthouse
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

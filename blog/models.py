@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.slugs import validate_slug
 
+from . import renditions, search
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 # What WordPress shows in a list instead of a password-protected post's text.
@@ -55,6 +56,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
+    # Its smaller copies (blog.renditions), made once when it was stored.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,6 +85,23 @@ class Image(models.Model):
         """Take a checked image (`blog.images.PreparedImage`) as this one's file, unsaved."""
         self.file = prepared.content
         self.width, self.height = prepared.width, prepared.height
+
+    @property
+    def srcset(self) -> str:
+        return renditions.srcset(self)
+
+    @property
+    def sizes(self) -> str:
+        return renditions.sizes(self)
+
+    @property
+    def summary_sizes(self) -> str:
+        # blog.css shows a post list's featured image at most 16rem tall.
+        return renditions.sizes(self, max_height=256)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return renditions.thumbnail_url(self)
 
     def markdown(self) -> str:
         """Return the Markdown that shows this image in a post body."""
@@ -112,13 +132,9 @@ class PostQuerySet(models.QuerySet):
         """
         self.update(comment_count=visible_count, comments_changed_at=timezone.now())
 
-    def search(self, terms: str):
-        query = SearchQuery(terms, search_type="websearch", config="english")
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(models.F("search_vector"), query))
-            .order_by("-rank", "-published_at")
-        )
+    def search(self, query: str):
+        """Return the posts `query` finds, best first (`blog.search`)."""
+        return search.matching(self, query)
 
 
 class Post(models.Model):
@@ -276,6 +292,20 @@ class Post(models.Model):
         if self.body_format == self.BodyFormat.HTML:
             return sanitize_html(self.body)
         return render_markdown(self.body)
+
+    def body_for_readers(self) -> str:
+        """Return the rendered body with this site's images in their sizes (blog.renditions).
+
+        Called when the article is rendered, which the article cache does once per version
+        (blog.views.rendered_article), so it holds for bodies however they were written.
+        """
+        names = renditions.names_in(self.body_html)
+        if not names:
+            return self.body_html
+        images = {image.file.name: image for image in Image.objects.filter(file__in=names)}
+        return renditions.responsive_body(
+            self.body_html, images, first_is_eager=self.featured_image_id is None
+        )
 
     @property
     def is_published(self) -> bool:
