@@ -54,7 +54,17 @@ def test_a_worker_killed_in_a_recurring_task_stops_no_maintenance(tmp_path):
     try:
 
         def stuck_in_maintenance():
-            """the worker to be inside a recurring task"""
+            """the worker to be inside a recurring task, waiting on the lock"""
+            # A RUNNING row alone is not enough: a task that does not touch the locked table
+            # (the outbox's sweep) can finish between this check and the kill.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                    [blocker.info.backend_pid],
+                )
+                (waiting,) = cursor.fetchone()
+            if not waiting:
+                return None
             return DBTaskResult.objects.filter(
                 status=TaskResultStatus.RUNNING, task_path__in=MAINTENANCE
             ).first()
