@@ -12,7 +12,7 @@ from django.urls import reverse
 # The URLs as the test settings make them, before any test overrides MEDIA_URL (an S3 test's
 # absolute MEDIA_URL would leave out the local /media/ route for the whole run).
 import config.urls  # noqa: F401
-from blog import views
+from blog import site, views
 from blog.models import Post
 from comments import spam
 from config.settings import base
@@ -61,6 +61,17 @@ def _cache_starts_empty():
     # Pages are cached under their address, and the seed post's address is the same in
     # every test: one test's page must not be another's.
     cache.clear()
+
+
+@pytest.fixture
+def site_settings_kept(db, monkeypatch):
+    """Keep the site settings row in the cache for the whole test, as a shared cache would.
+
+    In a per-process cache they are kept a second (blog.site); a test counting queries must
+    not depend on how fast the machine runs it.
+    """
+    monkeypatch.setattr(site, "PER_PROCESS_SECONDS", 60 * 60)
+    return site.current()
 
 
 @pytest.fixture
