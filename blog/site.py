@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils.functional import lazy
@@ -118,7 +118,12 @@ def current() -> SiteSettings:
     if found is None:
         found = cache.get(CACHE_KEY)
         if found is None:
-            found = SiteSettings.get_solo()
+            try:
+                found = SiteSettings.get_solo()
+            except DatabaseError:
+                # The database is away: the environment's name and zone, kept nowhere, so
+                # the "back in a moment" page and /healthz still answer.
+                return SiteSettings()
             # PostgreSQL hands binary columns over as memoryviews, which cannot be cached.
             for field in ICON_FIELDS:
                 setattr(found, field, bytes(getattr(found, field)))
