@@ -77,8 +77,8 @@ class SiteSettings(SingletonModel):
         changed = not self._state.adding
         super().save(*args, **kwargs)
         forget()
-        transaction.on_commit(forget)
         if changed:
+            # Again once committed: a read meanwhile may have kept the old row.
             transaction.on_commit(_published, robust=True)
 
     @property

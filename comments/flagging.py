@@ -54,13 +54,21 @@ def report(comment, why: str, request_meta) -> Reported:
     threshold = current_discussion().report_threshold
     with transaction.atomic():
         # One report at a time per comment: the one that reaches the threshold holds it.
-        Comment.objects.select_for_update().filter(pk=comment.pk).exists()
+        since = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status_changed_at", flat=True)
+            .get()
+        )
         try:
             with transaction.atomic():
                 ReaderReport.objects.create(comment=comment, reporter=reporter, why=why)
         except IntegrityError:
             return Reported(200)  # this address said so already: it counts once
         reports = ReaderReport.objects.filter(comment=comment)
+        if since is not None:
+            # An editor who approved it again has answered the reports made before.
+            reports = reports.filter(created_at__gte=since)
         if reports.count() < threshold:
             return Reported(200)
         whys = {str(ReaderReport.Why(why).label) for why in reports.values_list("why", flat=True)}

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from comments.models import (
     Comment,
@@ -119,3 +121,20 @@ def test_a_comment_not_published_cannot_be_reported(client, post):
 
     assert client.get(f"/comments/report/{pending.pk}/").status_code == 404
     assert report(client, pending).status_code == 404
+
+
+def test_once_an_editor_approves_it_again_the_earlier_reports_are_answered(
+    client, published, editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in ["203.0.113.1", "203.0.113.2", "203.0.113.3"]:
+            report(client, published, "spam", address)
+    assert Comment.objects.get().status == Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:comments_comment_approve", args=[published.pk]))
+    assert Comment.objects.get().status == Status.APPROVED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), published, "spam", "203.0.113.4")
+
+    assert Comment.objects.get().status == Status.APPROVED

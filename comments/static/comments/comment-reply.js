@@ -50,7 +50,8 @@
     }
     body.after(respond);
     parentField.value = link.dataset.commentid;
-    setTitle(link.dataset.replyto, true);
+    // The link's accessible name is the title: "Reply to <name>".
+    setTitle(link.getAttribute("aria-label"), true);
     document.getElementById("comment").focus();
     return true;
   }
