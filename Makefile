@@ -37,6 +37,7 @@ run: install .env
 	$(MANAGE) migrate --noinput -v0; \
 	$(MANAGE) load_seed; \
 	$(MANAGE) ensure_editor; \
+	$(MANAGE) ensure_owner; \
 	$(MANAGE) schedule_maintenance; \
 	$(MANAGE) check --deploy --tag akismet --fail-level CRITICAL; \
 	$(MANAGE) collectstatic --noinput -v0; \

@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from .image_admin import ImageAdmin  # noqa: F401 (registers the image library)
 from .models import AuthorProfile, Category, Post
+from .site_admin import SiteSettingsAdmin  # noqa: F401 (registers the site settings page)
 
 
 @admin.register(Post)

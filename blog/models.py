@@ -390,3 +390,6 @@ def ancestry(node) -> list:
         node = node.parent
         chain.insert(0, node)
     return chain
+
+
+from .site import SiteSettings  # noqa: E402, F401 (the site settings row is a model of this app)

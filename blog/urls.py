@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from core.http_caching import cache_for_readers
 
-from . import archives, authors, feeds, pages, taxonomy_feeds, taxonomy_views, views
+from . import archives, authors, feeds, pages, site_icons, taxonomy_feeds, taxonomy_views, views
 
 app_name = "blog"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("feed/atom/", cache_for_readers(feeds.LatestPostsAtomFeed()), name="feed_atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    # The site icon (blog.site): where browsers and phones look for it without being told.
+    path("favicon.ico", site_icons.favicon, name="favicon"),
+    path("apple-touch-icon.png", site_icons.touch_icon, name="touch_icon"),
     # Date archives at WordPress's addresses: /2007/ and /2007/05/.
     re_path(r"^(?P<year>[0-9]{4})/$", archives.PostYearArchiveView.as_view(), name="archive_year"),
     re_path(

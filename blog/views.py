@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from core import http_caching
 from core.slugs import same_path
 
-from . import protection
+from . import protection, site
 from .forms import SearchForm
 from .models import Post
 from .release import RELEASE
@@ -65,8 +65,11 @@ def author_fingerprint(post) -> str:
 
 def rendered_article(post) -> str:
     """Return the post's article HTML, rendered once per version of the post and its author."""
+    # The byline's date is shown in the site's time zone (blog.site).
+    zone = timezone.get_current_timezone_name()
     key = (
         f"blog:article:{RELEASE}:{post.pk}:{post.updated_at.timestamp()}:{author_fingerprint(post)}"
+        f":{zone}"
     )
     html = cache.get(key)
     if html is None:
@@ -136,7 +139,8 @@ def shared_page_key(request) -> str | None:
     comment_page = request.GET.get("cpage", "1")
     if not (comment_page.isdigit() and len(comment_page) <= 6):
         return None
-    address = _digest(request.path, int(comment_page))
+    # The site settings shape the page too: a save shows on the very next request.
+    address = _digest(request.path, int(comment_page), site.current().version)
     return f"blog:page:{RELEASE}:{address}:{current_second()}"
 
 

@@ -9,7 +9,6 @@ WordPress's comment feed, titled as what they are.
 
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
 from django.http import Http404
@@ -18,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from blog import site
 from blog.models import Post
 from blog.public_cache import public_conditional_response
 
@@ -35,7 +35,7 @@ class CommentsFeed(Feed):
 
     def title(self, post):
         if post is None:
-            return _("Comments for %(site)s") % {"site": settings.SITE_NAME}
+            return _("Comments for %(site)s") % {"site": site.current().site_name}
         return _("Comments on: %(post)s") % {"post": post.title}
 
     def link(self, post):
@@ -43,7 +43,7 @@ class CommentsFeed(Feed):
 
     def description(self, post):
         if post is None:
-            return _("The latest comments on %(site)s.") % {"site": settings.SITE_NAME}
+            return _("The latest comments on %(site)s.") % {"site": site.current().site_name}
         return _("The latest comments on “%(post)s”.") % {"post": post.title}
 
     def subtitle(self, post):

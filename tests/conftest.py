@@ -13,7 +13,7 @@ from django.urls import reverse
 # The URLs as the test settings make them, before any test overrides MEDIA_URL (an S3 test's
 # absolute MEDIA_URL would leave out the local /media/ route for the whole run).
 import config.urls  # noqa: F401
-from blog import views
+from blog import site, views
 from blog.models import Post
 from comments import spam
 from config.settings import base
@@ -90,6 +90,17 @@ def shared_cache(redis_cache):
     """The Redis cache, empty: what one test's servers kept must not answer the next."""
     redis_cache.flush()
     return redis_cache
+
+
+@pytest.fixture
+def site_settings_kept(db, monkeypatch):
+    """Keep the site settings row in the cache for the whole test, as a shared cache would.
+
+    In a per-process cache they are kept a second (blog.site); a test counting queries must
+    not depend on how fast the machine runs it.
+    """
+    monkeypatch.setattr(site, "PER_PROCESS_SECONDS", 60 * 60)
+    return site.current()
 
 
 @pytest.fixture
