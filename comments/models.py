@@ -145,11 +145,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        # Whole words: the admin's history and delete pages title a comment with this.
-        return _("Comment by %(name)s: “%(words)s”") % {
-            "name": clip(self.author_name, 40),
-            "words": clip(self.content, 50),
-        }
+        # Names no one: the admin's log keeps this (as `object_repr`) after erasure.
+        return _("Comment #%(id)s") % {"id": self.pk}
 
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""
@@ -173,6 +170,13 @@ class Comment(models.Model):
         page = earlier_threads // discussion.per_page + 1
         query = f"?cpage={page}" if page > 1 else ""
         return post_url + query + anchor
+
+    def summary(self) -> str:
+        """Say who wrote what in whole words, for the editors' pages (never stored)."""
+        return _("Comment by %(name)s: “%(words)s”") % {
+            "name": clip(self.author_name, 40),
+            "words": clip(self.content, 50),
+        }
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

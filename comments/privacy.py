@@ -170,6 +170,10 @@ def record_request(kind: str, held: dict[str, int], actor) -> None:
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
+    # Their admin log goes with them: entries written before comments named no one in it.
+    personal_data.forget_admin_history(
+        Comment, comments_by_email(email).values_list("pk", flat=True)
+    )
     return delete_comments(
         comments_by_email(email),
         actor_label=ERASURE_ACTOR,

@@ -87,7 +87,8 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.email} on post {self.post_id}"
+        # Names no one: the admin's log keeps this (as `object_repr`) after erasure.
+        return f"{self.get_kind_display()} #{self.pk} on post {self.post_id}"
 
 
 class Delivery(Message):
@@ -127,4 +128,4 @@ class Delivery(Message):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.email} ({self.get_state_display()})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
