@@ -1,11 +1,13 @@
-"""A reader's few minutes to fix a typo: who may edit a comment, and the edit's path.
+"""A reader's few minutes to fix a typo or take a comment back: who may, and the paths.
 
 The reader's signed `comment_pending` cookie (cookies.py) names the comments they posted from
 this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitted_at`. An edit
 goes through the comment form and the local rules again (policy.py): a disallowed word sends
 it to the trash, a hold reason sends an approved comment back to the queue, so does manual or
 prior approval (workflow.reconsider_edited), and changed text that Akismet saw is checked
-again with `recheck_reason=edit` (workflow.record_edit).
+again with `recheck_reason=edit` (workflow.record_edit). Within the same window the reader
+may delete the comment instead (`delete_own`): through `comments.deletion`, so a reply under
+it keeps its place, moved up to the nearest surviving comment.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import policy, reasons, workflow
 from .cookies import pending_ids
+from .deletion import delete_comments
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings, Status
 from .statuses import LIVE
@@ -118,3 +121,15 @@ def edit_comment(comment, data, user=None) -> Edit:
         else:
             workflow.reconsider_edited(comment)
     return Edit(302, form, comment)
+
+
+def delete_own(comment) -> bool:
+    """Delete a reader's own comment at their request; return whether it went."""
+    # Only while it is still live: an editor may have moved it to spam or the trash meanwhile.
+    deleted = delete_comments(
+        [comment.pk],
+        statuses=EDITABLE_STATUSES,
+        actor_label="author",
+        describe=lambda ids: f"Deleted by its author (comment {ids[0]}).",
+    )
+    return deleted == 1

@@ -227,6 +227,25 @@ def thread_for(request, post, *, page: int, is_open: bool) -> str:
     return cached_thread(post, page=page, is_open=is_open)
 
 
+def own_comments_version(request, post) -> str:
+    """Say how the visitor's own comments on the post look now: part of their page's ETag.
+
+    An edit of a comment still waiting changes no count on the post, and its author must see
+    the new text at once, not a 304 of the page they had.
+    """
+    ids = pending_ids(request)
+    if not ids:
+        return ""
+    rows = (
+        Comment.objects.filter(pk__in=ids, post_id=post.pk)
+        .order_by("pk")
+        .values_list("pk", "status", "author_name", "author_url", "content")
+    )
+    # The Edit link goes when the window closes; the email reminder when the link is followed.
+    shown = [sorted(editable_ids(request, post)), sorted(awaiting_confirmation(ids))]
+    return repr([*rows, *shown])
+
+
 def own_pending(request, post):
     """Return the visitor's own comments on this post still awaiting moderation."""
     ids = pending_ids(request) if request else []

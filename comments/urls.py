@@ -7,4 +7,5 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:post_id>/", views.post_comment, name="post"),
     path("edit/<int:comment_id>/", views.edit_comment, name="edit"),
+    path("delete/<int:comment_id>/", views.delete_comment, name="delete"),
 ]

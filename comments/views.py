@@ -72,3 +72,21 @@ def edit_comment(request, comment_id):
         return render(request, "comments/edit_refused.html", context, status=403)
     context = {"comment": comment, "form": result.form}
     return render(request, "comments/edit.html", context, status=result.status_code)
+
+
+@never_cache
+@cross_origin_protect
+@require_http_methods(["GET", "POST"])
+def delete_comment(request, comment_id):
+    """Let a reader take back their own comment in the edit window: ask, then delete it."""
+    comment = Comment.objects.with_post().filter(pk=comment_id).first()
+    if refusal := editing.refusal(request, comment):
+        post = comment.post if editing.is_theirs(request, comment) else None
+        context = {"post": post, "message": refusal}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    if request.method == "GET":
+        return render(request, "comments/delete.html", {"comment": comment})
+    if not editing.delete_own(comment):
+        context = {"post": comment.post, "message": editing.NOT_EDITABLE}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")

@@ -398,3 +398,57 @@ def test_the_website_counts_as_a_link_when_an_edit_is_checked(
     comment = Comment.objects.get()
     assert comment.status == Status.PENDING
     assert comment.hold_reason == "2 links"
+
+
+def test_an_edited_pending_comment_shows_its_new_text_to_a_browser_holding_the_old_page(
+    send, client, post, akismet_answers, django_capture_on_commit_callbacks
+):
+    # Manual approval (the default): the reader's comment waits, shown to them alone.
+    send(post, comment="Marketing is a convresation, not a broadcast.")
+    pending = Comment.objects.get()
+    assert pending.status == Status.PENDING
+    before = client.get(post.get_absolute_url())
+    assert "convresation" in before.text
+
+    save_edit(client, pending, django_capture_on_commit_callbacks)
+    again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert again.status_code == 200
+    assert "(Fixed.)" in again.text
+    assert again["ETag"] != before["ETag"]
+
+
+def delete_url(comment) -> str:
+    return reverse("comments:delete", args=[comment.pk])
+
+
+def test_the_author_deletes_their_comment_within_the_window_and_a_reply_keeps_its_place(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    reply = CommentFactory(post=post, parent=mine, author_name="Ada", content="Well said.")
+    page = client.get(post.get_absolute_url()).text
+    assert f'href="{delete_url(mine)}"' in page
+    assert "Delete your comment?" in client.get(delete_url(mine)).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(delete_url(mine))
+
+    assert done.status_code == 302
+    assert not Comment.objects.filter(pk=mine.pk).exists()
+    reply.refresh_from_db()
+    assert reply.parent_id is None
+    after = Client().get(post.get_absolute_url()).text
+    assert "convresation" not in after
+    assert "Well said." in after
+    event = CommentEvent.objects.get(action=CommentEvent.Action.PURGED)
+    assert event.reason == f"Deleted by its author (comment {mine.pk})."
+
+
+def test_after_the_window_or_from_another_browser_a_comment_cannot_be_deleted(client, mine):
+    assert Client().post(delete_url(mine)).status_code == 403
+    posted_ago(mine, timedelta(minutes=10, seconds=1))
+
+    refused = client.post(delete_url(mine))
+
+    assert refused.status_code == 403
+    assert Comment.objects.filter(pk=mine.pk).exists()
