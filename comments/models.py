@@ -293,6 +293,36 @@ class ModeratorNotice(Message):
         return f"Editors' email about comment {self.comment_id} ({self.get_state_display()})"
 
 
+class ProposedEdit(models.Model):
+    """A reader's edit of their approved comment that waits for an editor.
+
+    The approved text stays public meanwhile; an editor approves the change (it replaces the
+    text) or refuses it (the text stays as it was), through `comments.workflow`.
+    """
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="proposed_edit",
+        verbose_name=_("comment"),
+    )
+    author_name = models.CharField(_("name"), max_length=245)
+    author_email = models.EmailField(_("email"), max_length=100)
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    content = models.TextField(_("comment"), max_length=65525)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    hold_reason = models.CharField(_("held because"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("edit awaiting review")
+        verbose_name_plural = _("edits awaiting review")
+
+    def __str__(self):
+        # Names no one, like the comment's own title.
+        return _("Edit of comment #%(id)s") % {"id": self.comment_id}
+
+
 class DailyCount(models.Model):
     """A change in how many comments submitted on a day have a status and verdict.
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from core.text import clip
 
 from .. import moves, purge, queue, tasks, workflow
-from ..models import Comment, Status
+from ..models import Comment, ProposedEdit, Status
 from ..statuses import DELETABLE
 from . import display, moderation
 from .desk import EditorsDesk
@@ -190,6 +190,9 @@ class CommentAdmin(
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
         extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        if status in (None, REVIEW):
+            # Readers' edits of approved comments wait beside the queue, each as a change.
+            extra_context["edits_waiting"] = ProposedEdit.objects.count()
         # The comments get the width: at 1,280 px the app list beside them left them ~180 px.
         extra_context["is_nav_sidebar_enabled"] = False
         moderator = self.has_moderate_permission(request)
