@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
+from core import dates
+
 from .models import Post
 from .public_cache import public_conditional_response
 from .views import PostDetailView
@@ -145,6 +147,8 @@ def day_archive_or_post(request, year, month, day):
 
 def period_bounds(year, month, *, months: int) -> tuple[datetime, datetime]:
     """Return the start of the month and of `months` months later, in the site's time zone."""
+    if int(year) not in dates.PERIOD_YEARS:
+        raise Http404(_("There are no posts for that date."))
     try:
         start = date(int(year), int(month), 1)
         months_from_zero = start.year * 12 + start.month - 1 + months

@@ -8,6 +8,8 @@ one door for other code, such as an importer) alike:
    (SVG is refused: it is a document that can carry script);
 3. the declared dimensions are checked against IMAGE_MAX_PIXELS before anything is decoded,
    so a small file that declares a huge picture (a decompression bomb) is refused unread;
+   an animation's frames are counted only up to IMAGE_MAX_FRAMES (and the pixel budget), so
+   300,000 frames of 1 x 1 are refused after a thousand-odd steps, not decoded;
 4. a file that is an image and also a page, a script or an archive (a polyglot: a JPEG with
    a PHP tail, a GIFAR) is refused (`blog.image_trailers`);
 5. the whole picture is decoded (a truncated file fails here) and saved again by Pillow, so
@@ -114,11 +116,30 @@ def _too_many_pixels_message() -> str:
     }
 
 
-def _frames(picture: PillowImage.Image) -> int:
-    return getattr(picture, "n_frames", 1) if picture.format in ANIMATED else 1
+def _frames(picture: PillowImage.Image, up_to: int) -> int:
+    """Count the frames, stopping at `up_to` + 1: a GIF says how many only by being read.
+
+    Pillow's `n_frames` reads every frame there is (300,000 of 1 x 1 took minutes); stepping
+    through them by hand stops past the cap, and each step decodes one frame that the pixel
+    budget has already allowed for.
+    """
+    if picture.format not in ANIMATED:
+        return 1
+    count = 0
+    for count, _frame in enumerate(ImageSequence.Iterator(picture), start=1):
+        if count > up_to:
+            break
+    picture.seek(0)
+    return count
 
 
-def _reencode(picture: PillowImage.Image) -> bytes:
+def _too_many_frames_message() -> str:
+    return _("The animation has more than %(n)s frames: shorten it.") % {
+        "n": settings.IMAGE_MAX_FRAMES
+    }
+
+
+def _reencode(picture: PillowImage.Image, frames: int) -> bytes:
     """Decode every pixel and save them anew; only what Pillow writes is kept.
 
     Each frame's `info` (comments, ICC and EXIF blocks, text chunks: anything a payload can
@@ -126,14 +147,14 @@ def _reencode(picture: PillowImage.Image) -> bytes:
     """
     kind = picture.format
     options = dict(FORMATS[kind][1])
-    if _frames(picture) > 1:
-        frames, durations = [], []
+    if frames > 1:
+        copies, durations = [], []
         for frame in ImageSequence.Iterator(picture):
             durations.append(frame.info.get("duration", 100))
-            frames.append(_bare(frame.copy()))
-        options.update(save_all=True, append_images=frames[1:], duration=durations)
+            copies.append(_bare(frame.copy()))
+        options.update(save_all=True, append_images=copies[1:], duration=durations)
         options["loop"] = picture.info.get("loop", 0)
-        first = frames[0]
+        first = copies[0]
     else:
         # A phone's photo is stored sideways with an EXIF "rotate me": turn it, then drop EXIF.
         first = _bare(ImageOps.exif_transpose(picture))
@@ -165,10 +186,14 @@ def prepare_image(file_obj, name: str) -> PreparedImage:
         width, height = picture.size
         if width < 1 or height < 1:
             raise _refuse(_("The image has no pixels."), "not_an_image")
+        # Frames are counted only as far as both caps allow (a frame costs its full size).
+        up_to = min(settings.IMAGE_MAX_FRAMES, settings.IMAGE_MAX_PIXELS // (width * height))
         try:
-            frames = _frames(picture)
+            frames = _frames(picture, up_to)
         except (OSError, SyntaxError, ValueError, EOFError):
             raise _refuse(_("The image file is damaged or incomplete."), "damaged") from None
+        if frames > settings.IMAGE_MAX_FRAMES:
+            raise _refuse(_too_many_frames_message(), "too_many_frames")
         if width * height * frames > settings.IMAGE_MAX_PIXELS:
             raise _refuse(_too_many_pixels_message(), "too_many_pixels")
         if is_polyglot(data, picture.format):
@@ -183,7 +208,7 @@ def prepare_image(file_obj, name: str) -> PreparedImage:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 picture.load()
-                encoded = _reencode(picture)
+                encoded = _reencode(picture, frames)
         except (OSError, SyntaxError, ValueError, EOFError, Warning):
             raise _refuse(_("The image file is damaged or incomplete."), "damaged") from None
         kind = picture.format

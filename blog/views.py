@@ -90,8 +90,20 @@ def page_last_modified(post) -> datetime:
     return max(post.last_modified, hour, release, profile.updated_at if profile else hour)
 
 
+# What other apps show one reader on the post page from their own records (the comments app:
+# the reader's own comments, as they are now), each a function (request, post) -> str that
+# the app adds from its AppConfig.ready(); each answer is part of that reader's ETag.
+_READER_PARTS = []
+
+
+def add_reader_part(part) -> None:
+    """Make `part(request, post)` part of the validator of a reader's copy of a post page."""
+    _READER_PARTS.append(part)
+
+
 def reader_etag(request, post) -> str:
     """Return a validator for everything this reader's copy of the post page depends on."""
+    private = http_caching.is_private(request)
     digest = _digest(
         RELEASE,
         post.pk,
@@ -103,6 +115,7 @@ def reader_etag(request, post) -> str:
         timezone.now().strftime("%Y-%m-%d %H"),
         # The remembered name and the reader's own pending comments come from cookies.
         http_caching.private_cookies(request),
+        *(part(request, post) for part in _READER_PARTS if private),
     )
     return f'W/"{digest}"'
 

@@ -7,11 +7,12 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from blog.views import add_reader_part
         from core import outbox, personal_data
         from core.recurring import add_recurring
 
         # Register the Akismet key check, and the tasks that answer the workflow's signals.
-        from . import checks, notifications, privacy, reports, tasks, webhooks  # noqa: F401
+        from . import checks, notifications, privacy, reports, tasks, threads, webhooks  # noqa: F401
 
         # What the comments owe outside a request: Akismet's reports and the editors' email.
         outbox.register(reports.REPORTS)
@@ -20,6 +21,8 @@ class CommentsConfig(AppConfig):
 
         for recurring, every in tasks.MAINTENANCE.items():
             add_recurring(recurring, every)
+        # A reader's own comments are part of their copy of the post page.
+        add_reader_part(threads.own_comments_version)
         # A reader's comments, for the data requests (the admin's and the commands).
         personal_data.register(
             "comments",

@@ -1,11 +1,15 @@
-"""A reader's few minutes to fix a typo: who may edit a comment, and the edit's path.
+"""A reader's few minutes to fix a typo or take a comment back: who may, and the paths.
 
 The reader's signed `comment_pending` cookie (cookies.py) names the comments they posted from
 this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitted_at`. An edit
-goes through the comment form and the local rules again (policy.py): a disallowed word sends
-it to the trash, a hold reason sends an approved comment back to the queue, so does manual or
-prior approval (workflow.reconsider_edited), and changed text that Akismet saw is checked
-again with `recheck_reason=edit` (workflow.record_edit).
+goes through the comment form and the local rules again (policy.py). An approved comment
+whose edit the rules would hold (a disallowed word, a hold reason, manual or prior approval)
+keeps its approved text public, and the edit waits for an editor as a proposed change
+(workflow.propose_edit); in a comment still waiting, a disallowed word sends it to the trash
+and a hold reason is added to why it waits. Changed text that Akismet saw is checked again
+with `recheck_reason=edit` (workflow.record_edit). Within the same window the reader
+may delete the comment instead (`delete_own`): through `comments.deletion`, so a reply under
+it keeps its place, moved up to the nearest surviving comment.
 """
 
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import policy, reasons, workflow
 from .cookies import pending_ids
+from .deletion import delete_comments
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings, Status
 from .statuses import LIVE
@@ -106,8 +111,12 @@ def edit_comment(comment, data, user=None) -> Edit:
                 changed.append(name)
         if not changed:
             return Edit(302, form, comment)
-        workflow.record_edit(comment, changed, user)
         discussion = DiscussionSettings.load()
+        if comment.status == Status.APPROVED and (why := _why_it_waits(comment, discussion)):
+            # Readers keep seeing the approved text while an editor looks at the change.
+            workflow.propose_edit(comment, why, user)
+            return Edit(302, form, comment)
+        workflow.record_edit(comment, changed, user)
         if word := policy.disallowed_word(comment, discussion):
             workflow.hold_edited(comment, Status.TRASH, reasons.disallowed(word))
         elif held := policy.hold_reasons(comment, discussion):
@@ -118,3 +127,31 @@ def edit_comment(comment, data, user=None) -> Edit:
         else:
             workflow.reconsider_edited(comment)
     return Edit(302, form, comment)
+
+
+def delete_own(comment) -> bool:
+    """Delete a reader's own comment at their request; return whether it went."""
+    # Only while it is still live: an editor may have moved it to spam or the trash meanwhile.
+    deleted = delete_comments(
+        [comment.pk],
+        statuses=EDITABLE_STATUSES,
+        actor_label="author",
+        describe=lambda ids: f"Deleted by its author (comment {ids[0]}).",
+    )
+    return deleted == 1
+
+
+def _why_it_waits(comment, discussion) -> str:
+    """Return why the rules would not let an approved comment's edit through at once, or ""."""
+    if word := policy.disallowed_word(comment, discussion):
+        return reasons.disallowed(word)
+    if held := policy.hold_reasons(comment, discussion):
+        return "; ".join(held)
+    to_status, why = policy.status_for_ham(discussion)
+    row = (
+        Comment.objects.filter(pk=comment.pk)
+        .annotate(to_status=to_status, why=why)
+        .values("to_status", "why")
+        .get()
+    )
+    return "" if row["to_status"] == Status.APPROVED else reasons.plain(row["why"])

@@ -147,11 +147,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        # Whole words: the admin's history and delete pages title a comment with this.
-        return _("Comment by %(name)s: “%(words)s”") % {
-            "name": clip(self.author_name, 40),
-            "words": clip(self.content, 50),
-        }
+        # Names no one: the admin's log keeps this (as `object_repr`) after erasure.
+        return _("Comment #%(id)s") % {"id": self.pk}
 
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""
@@ -175,6 +172,13 @@ class Comment(models.Model):
         page = earlier_threads // discussion.per_page + 1
         query = f"?cpage={page}" if page > 1 else ""
         return post_url + query + anchor
+
+    def summary(self) -> str:
+        """Say who wrote what in whole words, for the editors' pages (never stored)."""
+        return _("Comment by %(name)s: “%(words)s”") % {
+            "name": clip(self.author_name, 40),
+            "words": clip(self.content, 50),
+        }
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
@@ -289,6 +293,36 @@ class ModeratorNotice(Message):
 
     def __str__(self):
         return f"Editors' email about comment {self.comment_id} ({self.get_state_display()})"
+
+
+class ProposedEdit(models.Model):
+    """A reader's edit of their approved comment that waits for an editor.
+
+    The approved text stays public meanwhile; an editor approves the change (it replaces the
+    text) or refuses it (the text stays as it was), through `comments.workflow`.
+    """
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="proposed_edit",
+        verbose_name=_("comment"),
+    )
+    author_name = models.CharField(_("name"), max_length=245)
+    author_email = models.EmailField(_("email"), max_length=100)
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    content = models.TextField(_("comment"), max_length=65525)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    hold_reason = models.CharField(_("held because"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("edit awaiting review")
+        verbose_name_plural = _("edits awaiting review")
+
+    def __str__(self):
+        # Names no one, like the comment's own title.
+        return _("Edit of comment #%(id)s") % {"id": self.comment_id}
 
 
 class DailyCount(models.Model):

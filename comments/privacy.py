@@ -95,7 +95,12 @@ def comments_by_email(email: str):
 
 def export_comments(email: str) -> list[dict]:
     """Return everything stored about the comments written with `email`."""
-    comments = comments_by_email(email).with_post().prefetch_related("events")
+    comments = (
+        comments_by_email(email)
+        .with_post()
+        .select_related("proposed_edit")
+        .prefetch_related("events")
+    )
     return [
         {
             "id": comment.pk,
@@ -113,6 +118,7 @@ def export_comments(email: str) -> list[dict]:
             "referrer": comment.referrer,
             "sent_to_akismet": comment.akismet_payload,
             "akismet_verdict": comment.spam_verdict,
+            "edit_awaiting_review": _proposed_edit(comment),
             "history": [
                 {
                     "when": event.created_at.isoformat(),
@@ -127,6 +133,19 @@ def export_comments(email: str) -> list[dict]:
         }
         for comment in comments.order_by("submitted_at", "pk")
     ]
+
+
+def _proposed_edit(comment) -> dict | None:
+    proposal = getattr(comment, "proposed_edit", None)
+    if proposal is None:
+        return None
+    return {
+        "author_name": proposal.author_name,
+        "author_email": proposal.author_email,
+        "author_url": proposal.author_url,
+        "content": proposal.content,
+        "proposed_at": proposal.proposed_at.isoformat(),
+    }
 
 
 def count_for_email(email: str) -> int:
@@ -170,6 +189,10 @@ def record_request(kind: str, held: dict[str, int], actor) -> None:
 @transaction.atomic
 def erase_comments(email: str) -> int:
     """Delete the comments written with `email`, keeping others' replies; return how many."""
+    # Their admin log goes with them: entries written before comments named no one in it.
+    personal_data.forget_admin_history(
+        Comment, comments_by_email(email).values_list("pk", flat=True)
+    )
     return delete_comments(
         comments_by_email(email),
         actor_label=ERASURE_ACTOR,

@@ -24,7 +24,7 @@ from . import discussion as discussion_settings
 from . import signals
 from .cookies import pending_ids
 from .editing import editable_ids
-from .models import Comment, Status
+from .models import Comment, ProposedEdit, Status
 from .statuses import QUEUE
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
@@ -156,7 +156,14 @@ def _approved_rows(post):
 
 
 def render_thread(
-    post, *, page: int, is_open: bool, own_pending=(), editable=frozenset(), unconfirmed=frozenset()
+    post,
+    *,
+    page: int,
+    is_open: bool,
+    own_pending=(),
+    editable=frozenset(),
+    unconfirmed=frozenset(),
+    waiting_edits=frozenset(),
 ) -> str:
     rows = _approved_rows(post)
     if own_pending:
@@ -165,6 +172,7 @@ def render_thread(
     for item in items:
         item["can_edit"] = item["pk"] in editable
         item["awaits_confirmation"] = item["pk"] in unconfirmed
+        item["edit_waiting"] = item["pk"] in waiting_edits
     return render_to_string(
         "comments/thread.html",
         {
@@ -218,7 +226,8 @@ def thread_for(request, post, *, page: int, is_open: bool) -> str:
     pending = own_pending(request, post)
     editable = editable_ids(request, post)
     unconfirmed = awaiting_confirmation(pending_ids(request)) if request else set()
-    if pending or editable or unconfirmed:
+    edits = edits_waiting(pending_ids(request)) if request else set()
+    if pending or editable or unconfirmed or edits:
         html = render_thread(
             post,
             page=page,
@@ -226,9 +235,40 @@ def thread_for(request, post, *, page: int, is_open: bool) -> str:
             own_pending=pending,
             editable=editable,
             unconfirmed=unconfirmed,
+            waiting_edits=edits,
         )
         return mark_safe(html)  # noqa: S308
     return cached_thread(post, page=page, is_open=is_open)
+
+
+def edits_waiting(ids) -> set[int]:
+    """Return which of the reader's own approved comments have an edit waiting for an editor."""
+    if not ids:
+        return set()
+    return set(ProposedEdit.objects.filter(comment_id__in=ids).values_list("comment_id", flat=True))
+
+
+def own_comments_version(request, post) -> str:
+    """Say how the visitor's own comments on the post look now: part of their page's ETag.
+
+    An edit of a comment still waiting changes no count on the post, and its author must see
+    the new text at once, not a 304 of the page they had.
+    """
+    ids = pending_ids(request)
+    if not ids:
+        return ""
+    rows = (
+        Comment.objects.filter(pk__in=ids, post_id=post.pk)
+        .order_by("pk")
+        .values_list("pk", "status", "author_name", "author_url", "content")
+    )
+    # The Edit link goes when the window closes; the email reminder when the link is followed.
+    shown = [
+        sorted(editable_ids(request, post)),
+        sorted(awaiting_confirmation(ids)),
+        sorted(edits_waiting(ids)),
+    ]
+    return repr([*rows, *shown])
 
 
 def own_pending(request, post):

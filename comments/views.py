@@ -99,3 +99,21 @@ def report_comment(request, comment_id):
     reported = flagging.report(comment, why, request.META)
     context["too_many"] = reported.status_code == 429
     return render(request, "comments/reported.html", context, status=reported.status_code)
+
+
+@never_cache
+@cross_origin_protect
+@require_http_methods(["GET", "POST"])
+def delete_comment(request, comment_id):
+    """Let a reader take back their own comment in the edit window: ask, then delete it."""
+    comment = Comment.objects.with_post().filter(pk=comment_id).first()
+    if refusal := editing.refusal(request, comment):
+        post = comment.post if editing.is_theirs(request, comment) else None
+        context = {"post": post, "message": refusal}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    if request.method == "GET":
+        return render(request, "comments/delete.html", {"comment": comment})
+    if not editing.delete_own(comment):
+        context = {"post": comment.post, "message": editing.NOT_EDITABLE}
+        return render(request, "comments/edit_refused.html", context, status=403)
+    return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")

@@ -4,7 +4,9 @@ Every change of status goes through `write`: an editor's moves (`apply_move`, fo
 or a hundred thousand) and their Undo (`undo_move`), the spam check's answers
 (`comments.verdicts`). New comments come in through
 `record_new` (from `submit_comment`), or `record_imported` when they move in from another
-site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules),
+site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules, or
+`propose_edit` when an approved comment's edit waits for an editor: `accept_edit`,
+`refuse_edit`),
 and deletions through `comments.deletion`.
 
 For each batch of at most `BATCH_SIZE` comments, `write`:
@@ -47,6 +49,7 @@ from .models import (
     Comment,
     CommentEvent,
     DiscussionSettings,
+    ProposedEdit,
     Status,
     tell_posts_comments_changed,
 )
@@ -276,6 +279,8 @@ def record_edit(comment, changed_fields, actor) -> None:
         to_status=comment.status,
         reason=f"Changed {names}.",
     )
+    # An edit that is now the comment's text supersedes one still waiting for an editor.
+    ProposedEdit.objects.filter(comment_id=comment.pk).delete()
     if comment.status == Status.APPROVED:
         tell_posts_comments_changed([comment.post_id])
     if (
@@ -334,6 +339,55 @@ def reconsider_edited(comment) -> None:
     fields = {"hold_reason": reason}
     write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
     comment.status, comment.hold_reason = row["to_status"], reason
+
+
+def propose_edit(comment, reason: str, actor=None) -> ProposedEdit:
+    """Keep a reader's edit of their approved comment for an editor; its approved text stays.
+
+    `comment` carries the edited values in memory and is not saved: readers go on seeing what
+    was approved until an editor accepts the change (`accept_edit`) or refuses it.
+    """
+    values = {name: getattr(comment, name) for name in EDITABLE}
+    proposal, _created = ProposedEdit.objects.update_or_create(
+        comment_id=comment.pk,
+        defaults={**values, "proposed_at": timezone.now(), "hold_reason": reason[:200]},
+    )
+    CommentEvent.objects.create(
+        comment_id=comment.pk,
+        action=Action.EDITED,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "reader",
+        from_status=Status.APPROVED,
+        to_status=Status.APPROVED,
+        reason=f"Edit waits for an editor: {reason}",
+    )
+    return proposal
+
+
+@transaction.atomic
+def accept_edit(proposal, actor) -> None:
+    """Make a waiting edit the comment's text, as the editor's decision."""
+    comment = Comment.objects.select_for_update(of=("self",)).get(pk=proposal.comment_id)
+    changed = [name for name in EDITABLE if getattr(comment, name) != getattr(proposal, name)]
+    for name in changed:
+        setattr(comment, name, getattr(proposal, name))
+    record_edit(comment, changed, actor)
+    ProposedEdit.objects.filter(pk=proposal.pk).delete()
+
+
+@transaction.atomic
+def refuse_edit(proposal, actor) -> None:
+    """Drop a waiting edit: the approved text stays as it was."""
+    if ProposedEdit.objects.filter(pk=proposal.pk).delete()[0]:
+        CommentEvent.objects.create(
+            comment_id=proposal.comment_id,
+            action=Action.EDITED,
+            actor=actor,
+            actor_label=actor.get_username(),
+            from_status=Status.APPROVED,
+            to_status=Status.APPROVED,
+            reason="Edit refused: the approved text stays.",
+        )
 
 
 def record_reply(parent, reply, actor) -> None:

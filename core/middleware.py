@@ -3,6 +3,7 @@ import ipaddress
 
 from django.conf import settings
 
+from . import dates
 from .errors import bad_request, database_unavailable, is_database_unavailable, method_not_allowed
 
 
@@ -33,13 +34,11 @@ class ClientAddressMiddleware:
 class AdminQueryMiddleware:
     """Answer 400 to admin queries Django's admin would turn into a 500.
 
-    PostgreSQL refuses NUL in text (a filter like `?status__exact=%00`), a date filter's year
-    must fit a date (`?submitted_at__year=99999999999`), and an empty `_to_field` makes the
-    change and delete pages look up a field named "". The search box (`q`) is left to the
-    admin, which answers a NUL with the page and a message.
+    PostgreSQL refuses NUL in text (a filter like `?status__exact=%00`), a date filter must
+    ask for a possible date (`?submitted_at__year=0`, `__year__lt=-5`: `core.dates`), and an
+    empty `_to_field` makes the change and delete pages look up a field named "". The search
+    box (`q`) is left to the admin, which answers a NUL with the page and a message.
     """
-
-    DATE_PARTS = ("__year", "__month", "__day")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,7 +53,7 @@ class AdminQueryMiddleware:
             for value in values:
                 if ("\x00" in value and name != "q") or (name == "_to_field" and not value):
                     return True
-                if name.endswith(self.DATE_PARTS) and not (value.isdigit() and len(value) <= 4):
+                if not dates.is_possible_lookup(name, value):
                     return True
         return False
 

@@ -9,6 +9,8 @@ count, export and erase it for an email address (`register`). Data requests (the
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 
@@ -53,3 +55,12 @@ def erase(email: str) -> dict[str, int]:
     # at comments), never the other way.
     erased = {holder.name: holder.erase(email) for holder in reversed(_HOLDERS.values())}
     return {name: erased[name] for name in _HOLDERS}
+
+
+def forget_admin_history(model, pks) -> int:
+    """Delete the admin's log of these objects (an erased reader's); return how many entries."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id__in=[str(pk) for pk in pks],
+    )
+    return entries.delete()[0]

@@ -45,6 +45,14 @@ def comments_approved(comment_ids) -> list[Delivery]:
     return queued
 
 
+def tell_approved(comment_ids) -> list[Delivery]:
+    """Queue the approval notices these comments' authors confirmed after the approval."""
+    approved = Comment.objects.filter(pk__in=list(comment_ids), status=Status.APPROVED)
+    queued = _approval_notices(list(approved.values_list("pk", flat=True)))
+    outbox.queue(*queued)
+    return queued
+
+
 def on_comments_approved(sender, ids, **kwargs) -> None:
     """Receive a "these comments became approved" signal (sent after commit)."""
     try:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +24,16 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.follow_ups().filter(confirmed_at__isnull=False)
 
     def awaiting_confirmation(self, now=None):
-        """Requests of either kind whose confirmation link has not been followed yet."""
+        """Requests of either kind whose confirmation link has not been followed since asked.
+
+        A confirmed request asked for again (follow-ups of a post, from another comment) waits
+        on the address's link once more; what the address confirmed before goes on meanwhile.
+        """
         now = now or timezone.now()
-        return self.filter(confirmed_at__isnull=True, requested_at__gt=now - CONFIRM_WITHIN)
+        return self.filter(
+            Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=F("requested_at")),
+            requested_at__gt=now - CONFIRM_WITHIN,
+        )
 
     def expired(self, now=None):
         now = now or timezone.now()
@@ -87,7 +94,8 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.email} on post {self.post_id}"
+        # Names no one: the admin's log keeps this (as `object_repr`) after erasure.
+        return f"{self.get_kind_display()} #{self.pk} on post {self.post_id}"
 
 
 class Delivery(Message):
@@ -127,4 +135,4 @@ class Delivery(Message):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.email} ({self.get_state_display()})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"

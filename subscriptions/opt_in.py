@@ -3,10 +3,14 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
+from comments.models import Comment
 from core import outbox
 
+from . import deliveries
 from .links import normalise, open_requests
 from .models import Delivery, Subscription
 
@@ -42,28 +46,28 @@ def unconfirmed_comment_ids(comment_ids) -> set[int]:
     if not comment_ids:
         return set()
     requests = Subscription.objects.awaiting_confirmation().in_good_standing()
-    return set(requests.filter(comment_id__in=comment_ids).values_list("comment_id", flat=True))
-
-
-def is_confirmed(email: str) -> bool:
-    """Return whether the address said yes, by a confirmation link, to email from this site."""
-    confirmed = Subscription.objects.for_email(email).filter(confirmed_at__isnull=False)
-    return confirmed.in_good_standing().exists()
+    waiting = set(requests.filter(comment_id__in=comment_ids).values_list("comment_id", flat=True))
+    # Follow-ups the address had confirmed stay tied to the comment that first asked; a later
+    # comment that asked again is found by its post and address.
+    asked_again = requests.follow_ups().filter(
+        confirmed_at__isnull=False,
+        post_id=OuterRef("post_id"),
+        email=Lower(Trim(OuterRef("author_email"))),
+        requested_at__gte=OuterRef("submitted_at"),
+    )
+    comments = Comment.objects.filter(pk__in=comment_ids).filter(Exists(asked_again))
+    return waiting | set(comments.values_list("pk", flat=True))
 
 
 def _request_approval_notice(comment, email: str) -> Subscription:
-    # An address typed into the form is mailed only once its owner has confirmed it: before
-    # (then the request stands at once), or by the link this sends.
-    confirmed_at = timezone.now() if is_confirmed(email) else None
+    # Anyone can type anyone's address into the form: every request waits on the link this
+    # sends, even from an address that confirmed something before, so a stranger is told the
+    # same "check your email" as the owner and the owner is asked, not told of a stranger's
+    # comment.
     subscription = Subscription.objects.create(
-        kind=Subscription.Kind.APPROVAL,
-        email=email,
-        post=comment.post,
-        comment=comment,
-        confirmed_at=confirmed_at,
+        kind=Subscription.Kind.APPROVAL, email=email, post=comment.post, comment=comment
     )
-    if confirmed_at is None:
-        _queue_confirmation(subscription)
+    _queue_confirmation(subscription)
     return subscription
 
 
@@ -76,11 +80,13 @@ def _request_follow_ups(comment, email: str) -> Subscription:
         email=email,
         defaults={"comment": comment},
     )
-    if subscription.confirmed_at is not None:
-        return subscription  # already confirmed: nothing to ask
     if not created:
-        # Asking again starts a fresh week to confirm, tied to the newest comment.
-        subscription.comment, subscription.requested_at = comment, timezone.now()
+        # Asking again waits on the address's link again, for a fresh week. A request not yet
+        # confirmed is tied to the newest comment; a confirmed one keeps its comment (and its
+        # email goes on), so a stranger's comment can neither cancel nor take it over.
+        subscription.requested_at = timezone.now()
+        if subscription.confirmed_at is None:
+            subscription.comment = comment
         subscription.save(update_fields=["comment", "requested_at"])
     _queue_confirmation(subscription)
     return subscription
@@ -104,9 +110,17 @@ def _queue_confirmation(subscription) -> None:
 # What the links do ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def confirm(email: str) -> int:
     """Confirm every open request of the address; return how many."""
-    return open_requests(email).update(confirmed_at=timezone.now())
+    requests = open_requests(email)
+    approvals = list(
+        requests.filter(kind=Subscription.Kind.APPROVAL).values_list("comment_id", flat=True)
+    )
+    confirmed = requests.update(confirmed_at=timezone.now())
+    # A comment approved before its author confirmed is told about now.
+    deliveries.tell_approved(approvals)
+    return confirmed
 
 
 @transaction.atomic

@@ -6,7 +6,9 @@ SubscriptionsConfig.ready() registers these with `core.personal_data`.
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from .models import Subscription
+from core import personal_data
+
+from .models import Delivery, Subscription
 
 
 def for_email(email: str):
@@ -55,7 +57,11 @@ def export_for_email(email: str) -> list[dict]:
 
 def erase_for_email(email: str) -> int:
     """Delete every subscription of the address and its email records; return how many."""
-    return for_email(email).delete()[1].get(Subscription._meta.label, 0)
+    subscriptions = for_email(email)
+    personal_data.forget_admin_history(Subscription, subscriptions.values_list("pk", flat=True))
+    deliveries = Delivery.objects.filter(subscription__in=subscriptions)
+    personal_data.forget_admin_history(Delivery, deliveries.values_list("pk", flat=True))
+    return subscriptions.delete()[1].get(Subscription._meta.label, 0)
 
 
 def _iso(value) -> str | None:

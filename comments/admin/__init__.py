@@ -1,3 +1,3 @@
 """The editors' moderation desk: the comment changelist is the queue."""
 
-from . import comment, records  # noqa: F401  (each registers its ModelAdmins)
+from . import comment, edits, records  # noqa: F401  (each registers its ModelAdmins)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from core.text import clip
 
 from .. import moves, purge, queue, tasks, workflow
-from ..models import Comment, Status
+from ..models import Comment, ProposedEdit, Status
 from ..statuses import DELETABLE
 from . import display, moderation
 from .desk import EditorsDesk
@@ -124,7 +124,7 @@ class CommentAdmin(
         """List only the comments: their replies are kept (moved up a level), not deleted."""
         objs = list(objs)
         count = {self.opts.verbose_name_plural: len(objs)}
-        return [str(obj) for obj in objs], count, set(), []
+        return [obj.summary() for obj in objs], count, set(), []
 
     def delete_model(self, request, obj):
         purge.delete_permanently([obj.pk], request.user)
@@ -138,6 +138,13 @@ class CommentAdmin(
             }
             context["subtitle"] = None
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        comment = self.get_object(request, object_id)
+        if comment is not None:
+            title = _t("Change history: %s") % comment.summary()
+            extra_context = {**(extra_context or {}), "title": title}
+        return super().history_view(request, object_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         # An id that cannot be a comment's is not found, rather than a database error.
@@ -183,6 +190,9 @@ class CommentAdmin(
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
         extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        if status in (None, REVIEW):
+            # Readers' edits of approved comments wait beside the queue, each as a change.
+            extra_context["edits_waiting"] = ProposedEdit.objects.count()
         # The comments get the width: at 1,280 px the app list beside them left them ~180 px.
         extra_context["is_nav_sidebar_enabled"] = False
         moderator = self.has_moderate_permission(request)

@@ -148,6 +148,7 @@ if not MEDIA_URL.endswith("/"):
     MEDIA_URL += "/"
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+IMAGE_MAX_FRAMES = env.int("IMAGE_MAX_FRAMES", default=1000)
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
 # Django serves MEDIA_ROOT itself where no nginx stands in front (`make run`).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)

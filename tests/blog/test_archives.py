@@ -163,3 +163,19 @@ def test_an_archive_changes_when_what_readers_see_in_it_changes(client, posts_of
     again = client.get("/2007/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+def test_archives_of_the_first_and_last_years_a_date_holds_answer_in_any_time_zone(
+    client, settings, zone
+):
+    settings.TIME_ZONE = zone
+    PostFactory(published_at=datetime.datetime(1, 1, 2, tzinfo=datetime.UTC))
+    PostFactory(published_at=datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC))
+
+    statuses = {
+        address: client.get(address).status_code
+        for address in ["/0001/", "/0001/01/", "/9998/12/", "/9999/", "/9999/12/", "/0000/"]
+    }
+
+    assert all(status in (200, 404) for status in statuses.values()), statuses

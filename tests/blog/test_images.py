@@ -283,6 +283,33 @@ def test_a_real_bomb_under_pillows_limit_is_refused_by_our_pixel_cap(
     assert stored_files(media_root) == []
 
 
+def test_an_animation_of_300000_tiny_frames_is_refused_before_it_is_decoded(
+    editor_client, media_root
+):
+    animation = samples.gif_of_tiny_frames(300_000)
+    # Within the size cap and the pixel budget (1 x 1 x 300,000 pixels): only frames tell.
+    assert len(animation) < 7_000_000
+
+    answer = upload(editor_client, animation, name="frames.gif")
+
+    assert answer.status_code == 200
+    assert "The animation has more than 1000 frames: shorten it." in form_errors(answer)
+    assert not Image.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_an_animation_at_the_frame_cap_is_stored_with_every_frame(
+    editor_client, media_root, settings
+):
+    settings.IMAGE_MAX_FRAMES = 50
+
+    upload(editor_client, samples.gif_of_tiny_frames(50), name="frames.gif")
+    refused = upload(editor_client, samples.gif_of_tiny_frames(51), name="more.gif")
+
+    assert stored_picture(Image.objects.get()).n_frames == 50
+    assert "more than 50 frames" in form_errors(refused)
+
+
 def test_a_file_over_the_size_cap_is_refused(editor_client, media_root, settings):
     settings.IMAGE_MAX_BYTES = 50_000
 

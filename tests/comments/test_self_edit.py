@@ -153,7 +153,7 @@ def test_a_cookie_signed_with_another_key_is_refused(mine):
     assert "only edit a comment you posted from this browser" in response.content.decode()
 
 
-def test_an_edit_with_a_disallowed_word_goes_to_the_trash(
+def test_an_edit_with_a_disallowed_word_waits_and_the_approved_text_stays(
     client, post, mine, django_capture_on_commit_callbacks
 ):
     discussion = DiscussionSettings.load()
@@ -166,30 +166,85 @@ def test_an_edit_with_a_disallowed_word_goes_to_the_trash(
 
     comment = Comment.objects.get()
     assert response.status_code == 302
+    assert comment.status == Status.APPROVED
+    assert comment.proposed_edit.hold_reason == "disallowed word 'viagra'"
+    page = Client().get(post.get_absolute_url()).text
+    assert "Cheap viagra" not in page
+    assert "convresation" in page
+
+
+def test_a_pending_comment_edited_with_a_disallowed_word_goes_to_the_trash(
+    send, client, post, akismet_answers, django_capture_on_commit_callbacks
+):
+    send(post, comment="Marketing is a convresation, not a broadcast.")
+    pending = Comment.objects.get()
+    discussion = DiscussionSettings.load()
+    discussion.disallowed_words = "viagra"
+    discussion.save()
+
+    save_edit(client, pending, django_capture_on_commit_callbacks, comment="Cheap viagra here.")
+
+    comment = Comment.objects.get()
     assert comment.status == Status.TRASH
     assert comment.hold_reason == "disallowed word 'viagra'"
-    assert "Cheap viagra" not in Client().get(post.get_absolute_url()).content.decode()
 
 
-def test_an_approved_comment_edited_to_two_links_goes_back_to_the_queue_and_off_the_page(
+LINKS = "See https://a.example/ and https://b.example/ please."
+
+
+def test_an_approved_comment_edited_to_two_links_keeps_its_approved_text_while_the_edit_waits(
     client, post, mine, django_capture_on_commit_callbacks, a_second_passes
 ):
     assert "convresation" in Client().get(post.get_absolute_url()).content.decode()
-    links = "See https://a.example/ and https://b.example/ please."
 
-    save_edit(client, mine, django_capture_on_commit_callbacks, comment=links)
+    save_edit(client, mine, django_capture_on_commit_callbacks, comment=LINKS)
     a_second_passes()
 
     comment = Comment.objects.get()
     post.refresh_from_db()
-    assert comment.status == Status.PENDING
-    assert comment.hold_reason == "2 links"
-    assert post.comment_count == 0
+    assert comment.status == Status.APPROVED
+    assert comment.proposed_edit.hold_reason == "2 links"
+    assert post.comment_count == 1
     page = Client().get(post.get_absolute_url()).content.decode()
     assert "a.example" not in page
-    assert "convresation" not in page
-    held = comment.events.get(action=CommentEvent.Action.HELD)
-    assert (held.from_status, held.to_status) == (Status.APPROVED, Status.PENDING)
+    assert "convresation" in page
+    # Its author sees the approved text too, and that the edit waits.
+    assert "Your edit is awaiting moderation" in client.get(post.get_absolute_url()).text
+
+
+def edits_page(editor):
+    return editor.get(reverse("admin:comments_proposededit_changelist")).text
+
+
+@pytest.mark.parametrize(
+    ("action", "shown", "gone"),
+    [("accept", "a.example", "convresation"), ("refuse", "convresation", "a.example")],
+)
+def test_the_queue_shows_the_waiting_edit_as_a_change_to_accept_or_refuse(
+    client, post, mine, django_capture_on_commit_callbacks, a_second_passes, action, shown, gone
+):
+    save_edit(client, mine, django_capture_on_commit_callbacks, comment=LINKS)
+    editor = Client()
+    editor.force_login(make_editor())
+    queue = editor.get(reverse("admin:comments_comment_changelist")).text
+    assert "1 edit of an approved comment to review" in queue
+    before_and_after = edits_page(editor)
+    assert "Marketing is a convresation, not a broadcast." in before_and_after
+    assert LINKS in before_and_after
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(
+            reverse("admin:comments_proposededit_changelist"),
+            {"action": action, "_selected_action": [mine.proposed_edit.pk]},
+        )
+    a_second_passes()
+
+    page = Client().get(post.get_absolute_url()).text
+    assert shown in page
+    assert gone not in page
+    comment = Comment.objects.get()
+    assert comment.status == Status.APPROVED
+    assert not hasattr(comment, "proposed_edit")
 
 
 def test_an_edit_of_a_checked_comment_is_checked_again_with_reason_edit(
@@ -216,18 +271,16 @@ def test_an_invalid_edit_is_refused_with_the_reason_and_changes_nothing(
 def test_the_history_and_the_queue_say_the_author_edited_it(
     client, mine, django_capture_on_commit_callbacks
 ):
-    links = "See https://a.example/ and https://b.example/ please."
-    save_edit(client, mine, django_capture_on_commit_callbacks, comment=links)
+    save_edit(client, mine, django_capture_on_commit_callbacks, comment=LINKS)
     editor = Client()
     editor.force_login(make_editor())
 
-    queue = editor.get(reverse("admin:comments_comment_changelist")).content.decode()
     history = editor.get(reverse("admin:comments_comment_change", args=[mine.pk]))
 
-    assert "Held: 2 links; edited by its author" in queue
     event = mine.events.get(action=CommentEvent.Action.EDITED)
-    assert (event.actor, event.actor_label, event.reason) == (None, "reader", "Changed comment.")
-    assert "Changed comment." in history.content.decode()
+    reason = "Edit waits for an editor: 2 links"
+    assert (event.actor, event.actor_label, event.reason) == (None, "reader", reason)
+    assert reason in history.content.decode()
 
 
 def test_an_editors_own_edit_does_not_read_as_the_authors(client, mine):
@@ -340,7 +393,7 @@ SPAM_EDIT = {"comment": "Best prices on watches, click now.", "url": "https://ch
         ({"require_prior_approval": True}, "first comment by this author"),
     ],
 )
-def test_under_manual_or_prior_approval_an_approved_comment_edited_waits_for_an_editor_again(
+def test_under_manual_or_prior_approval_an_approved_comments_edit_waits_for_an_editor(
     client, post, mine, django_capture_on_commit_callbacks, a_second_passes, rule, why
 ):
     # The editor approved it; now the author changes it.
@@ -352,16 +405,14 @@ def test_under_manual_or_prior_approval_an_approved_comment_edited_waits_for_an_
 
     comment = Comment.objects.get()
     post.refresh_from_db()
-    assert comment.status == Status.PENDING
-    assert comment.hold_reason == why
-    assert post.comment_count == 0
+    assert comment.status == Status.APPROVED
+    assert comment.proposed_edit.hold_reason == why
+    assert post.comment_count == 1
     page = Client().get(post.get_absolute_url()).content.decode()
     assert "Best prices" not in page
     assert "cheap.example" not in page
-    held = comment.events.get(action=CommentEvent.Action.HELD)
-    assert (held.from_status, held.to_status) == (Status.APPROVED, Status.PENDING)
-    # Its author still sees it, as waiting.
-    assert "Your comment is awaiting moderation." in client.get(post.get_absolute_url()).text
+    assert "convresation" in page
+    assert "Your edit is awaiting moderation" in client.get(post.get_absolute_url()).text
 
 
 def test_under_prior_approval_an_author_approved_before_keeps_the_edit_live(
@@ -396,4 +447,61 @@ def test_the_website_does_not_count_as_a_link_when_an_edit_is_checked(
     )
 
     comment = Comment.objects.get()
+    # One link in the text is under the limit: the edit is live, nothing waits.
+    assert comment.status == Status.APPROVED
     assert "links" not in comment.hold_reason
+    assert "Details at" in comment.content
+
+
+def test_an_edited_pending_comment_shows_its_new_text_to_a_browser_holding_the_old_page(
+    send, client, post, akismet_answers, django_capture_on_commit_callbacks
+):
+    # Manual approval (the default): the reader's comment waits, shown to them alone.
+    send(post, comment="Marketing is a convresation, not a broadcast.")
+    pending = Comment.objects.get()
+    assert pending.status == Status.PENDING
+    before = client.get(post.get_absolute_url())
+    assert "convresation" in before.text
+
+    save_edit(client, pending, django_capture_on_commit_callbacks)
+    again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert again.status_code == 200
+    assert "(Fixed.)" in again.text
+    assert again["ETag"] != before["ETag"]
+
+
+def delete_url(comment) -> str:
+    return reverse("comments:delete", args=[comment.pk])
+
+
+def test_the_author_deletes_their_comment_within_the_window_and_a_reply_keeps_its_place(
+    client, post, mine, django_capture_on_commit_callbacks
+):
+    reply = CommentFactory(post=post, parent=mine, author_name="Ada", content="Well said.")
+    page = client.get(post.get_absolute_url()).text
+    assert f'href="{delete_url(mine)}"' in page
+    assert "Delete your comment?" in client.get(delete_url(mine)).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(delete_url(mine))
+
+    assert done.status_code == 302
+    assert not Comment.objects.filter(pk=mine.pk).exists()
+    reply.refresh_from_db()
+    assert reply.parent_id is None
+    after = Client().get(post.get_absolute_url()).text
+    assert "convresation" not in after
+    assert "Well said." in after
+    event = CommentEvent.objects.get(action=CommentEvent.Action.PURGED)
+    assert event.reason == f"Deleted by its author (comment {mine.pk})."
+
+
+def test_after_the_window_or_from_another_browser_a_comment_cannot_be_deleted(client, mine):
+    assert Client().post(delete_url(mine)).status_code == 403
+    posted_ago(mine, timedelta(minutes=10, seconds=1))
+
+    refused = client.post(delete_url(mine))
+
+    assert refused.status_code == 403
+    assert Comment.objects.filter(pk=mine.pk).exists()

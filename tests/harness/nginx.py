@@ -79,6 +79,8 @@ def render_templates(values: dict, into: Path) -> Path:
 # The site's default WORDPRESS_IMPORT_MAX_BYTES and IMAGE_MAX_BYTES (config/settings/base.py).
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
 IMAGE_MAX_BYTES = 20 * 1024 * 1024
+# TEST-NET-1: no connection here comes from it, so no client may set its address or scheme.
+UNUSED_ADDRESS = "192.0.2.1"
 
 
 def local_values(
@@ -90,6 +92,7 @@ def local_values(
     import_max_bytes: int = IMPORT_MAX_BYTES,
     media_root: Path | None = None,
     image_max_bytes: int = IMAGE_MAX_BYTES,
+    trusted_lb: str = UNUSED_ADDRESS,
 ) -> dict:
     """Return the placeholders' values for a local run: plain HTTP on 127.0.0.1:`port`."""
     return {
@@ -101,8 +104,7 @@ def local_values(
         "NGINX_CONF_DIR": str(folder / "conf.d"),
         "PROXY_MODE": "http",
         "HTTP_PORT": f"127.0.0.1:{port}",
-        # TEST-NET-1: no connection here comes from it, so no client may set its address.
-        "PROXY_TRUSTED_LB": "192.0.2.1",
+        "PROXY_TRUSTED_LB": trusted_lb,
         "HTTPS_PORT": "",
         "TLS_CERT_DIR": "",
         "ACME_ROOT": "",
@@ -157,6 +159,7 @@ def start_nginx(
     import_max_bytes: int = IMPORT_MAX_BYTES,
     media_root: Path | None = None,
     image_max_bytes: int = IMAGE_MAX_BYTES,
+    trusted_lb: str = UNUSED_ADDRESS,
 ) -> Nginx:
     """Render the repository's config in front of `upstream`, start nginx, wait for it."""
     binary = nginx_binary()
@@ -178,7 +181,11 @@ def start_nginx(
             static_root,
             workers,
             access_log,
-            {"import_max_bytes": import_max_bytes, "image_max_bytes": image_max_bytes},
+            {
+                "import_max_bytes": import_max_bytes,
+                "image_max_bytes": image_max_bytes,
+                "trusted_lb": trusted_lb,
+            },
             media_root,
         )
         attempts_left -= 1
@@ -197,7 +204,7 @@ def start_nginx(
 
 
 def _start_on_a_free_port(
-    binary, folder, upstream, static_root, workers, access_log, limits, media_root
+    binary, folder, upstream, static_root, workers, access_log, choices, media_root
 ) -> Nginx:
     port = free_port()
     render_templates(
@@ -207,7 +214,7 @@ def _start_on_a_free_port(
             static_root=static_root,
             port=port,
             media_root=media_root,
-            **limits,
+            **choices,
         ),
         folder / "conf.d",
     )

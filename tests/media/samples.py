@@ -69,6 +69,24 @@ def real_png_bomb(side: int = 6000) -> bytes:
     return out.getvalue()
 
 
+def gif_of_tiny_frames(frames: int = 300_000) -> bytes:
+    """An animated GIF of `frames` frames of 1 x 1 (issue 29: 300,000 of them, 6.9 MB).
+
+    Written byte by byte, as such a file is made: a header with a two-colour table, then per
+    frame a Graphic Control Extension and the smallest image there is (one pixel, LZW-coded),
+    black and white in turn, so that no two frames in a row are alike.
+    """
+    header = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    loop = b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    black, white = (
+        b"!\xf9\x04\x00\x01\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+        + pixel
+        + b"\x01\x00"
+        for pixel in (b"\x44", b"\x4c")
+    )
+    return header + loop + (black + white) * (frames // 2) + black * (frames % 2) + b";"
+
+
 def svg_with_script() -> bytes:
     return (
         b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" '

@@ -64,6 +64,12 @@ def confirmed_before(email=READER) -> None:
     )
 
 
+def follows_the_link(*comments) -> None:
+    """The reader follows the link in the confirmation email these comments' boxes brought."""
+    Subscription.objects.filter(comment__in=comments).update(confirmed_at=timezone.now())
+    mail.outbox[:] = [m for m in mail.outbox if "Please confirm" not in m.subject]
+
+
 APPROVED_SUBJECT = "[John Bradley Jackson] Your comment on “{}” is approved"
 
 
@@ -202,21 +208,25 @@ def test_an_address_nobody_confirmed_gets_a_confirmation_request_and_no_approval
     assert Subscription.objects.get(kind=Subscription.Kind.APPROVAL).notified_at is None
 
 
-def test_an_address_confirmed_before_gets_the_approval_notice_without_asking_again(
-    send, post, approve
+def test_an_address_confirmed_before_is_asked_again_and_told_once_it_confirms(
+    client, send, post, approve, django_capture_on_commit_callbacks
 ):
     confirmed_before()
     comment = ask(send, post, notify_approval=True)
-    assert mails_to() == []
+    [request] = mails_to()
+    assert "Please confirm" in request.subject
 
     approve(comment)
+    assert len(mails_to()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, request)
 
-    [notice] = mails_to()
+    [_, notice] = mails_to()
     assert notice.subject == APPROVED_SUBJECT.format(post.title)
 
 
-def test_the_approval_notice_follows_an_approval_by_the_spam_check(
-    send, post, akismet_answers, settings
+def test_the_approval_notice_follows_an_approval_by_the_spam_check_once_confirmed(
+    client, send, post, akismet_answers, settings, django_capture_on_commit_callbacks
 ):
     DiscussionSettings.objects.update_or_create(
         pk=1, defaults={"manual_approval": False, "require_prior_approval": False}
@@ -226,19 +236,73 @@ def test_the_approval_notice_follows_an_approval_by_the_spam_check(
     comment = ask(send, post, notify_approval=True)
 
     assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
-    [notice] = mails_to()
+    [request] = mails_to()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, request)
+    [_, notice] = mails_to()
     assert notice.subject == APPROVED_SUBJECT.format(post.title)
+
+
+def a_strangers_page(send, post, **boxes):
+    """Post as a stranger who types the reader's address; return their page and comment."""
+    stranger = Client()
+    send(post, email=READER, author="Not Grace", http_client=stranger, **boxes)
+    comment = Comment.objects.filter(author_name="Not Grace").latest("pk")
+    page = BeautifulSoup(stranger.get(post.get_absolute_url()).text, "html.parser")
+    return page, comment
+
+
+def test_a_stranger_using_a_confirmed_address_is_told_to_check_email_and_confirms_nothing(
+    send, post, approve
+):
+    confirmed_before()
+
+    page, comment = a_strangers_page(send, post, notify_approval="yes")
+
+    note = page.select_one(f"#comment-{comment.pk} .comment-confirm-subscription")
+    assert note is not None
+    assert CHECK_YOUR_EMAIL in note.text
+    [request] = mails_to()
+    assert "Please confirm" in request.subject
+    approve(comment)
+    assert not [m for m in mails_to() if "Your comment on" in m.subject]
+
+
+def test_a_stranger_asking_for_follow_ups_the_address_has_is_told_the_same_and_changes_nothing(
+    send, post, approve, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    Subscription.objects.create(
+        kind=Subscription.Kind.FOLLOW_UPS,
+        email=READER,
+        post=post,
+        comment=CommentFactory(post=post, author_email=READER, status=Status.APPROVED),
+        confirmed_at=timezone.now() - timedelta(days=3),
+    )
+
+    page, comment = a_strangers_page(send, post, subscribe_comments="yes")
+
+    note = page.select_one(f"#comment-{comment.pk} .comment-confirm-subscription")
+    assert note is not None
+    assert CHECK_YOUR_EMAIL in note.text
+    [request] = mails_to()
+    assert "Please confirm" in request.subject
+    # The owner's own follow-ups go on as they asked.
+    approve(other_comment(post, author_name="Ada", content="Selling follows marketing."))
+    assert [m.subject for m in mails_to()][1:] == [
+        f"[John Bradley Jackson] New comment on “{post.title}”"
+    ]
 
 
 def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
     send, post, approve, akismet_answers, editor, settings
 ):
     settings.COMMENTS_FLOOD_SECONDS = 0
-    confirmed_before()
     akismet_answers(akismet.CheckResponse.SPAM)
     spam = ask(send, post, notify_approval=True, comment="Cheap pills.")
     akismet_answers(akismet.CheckResponse.HAM)
     trashed = ask(send, post, notify_approval=True, comment="Second thoughts.")
+    follows_the_link(spam, trashed)
     approve(trashed, move=moves.TRASH)
     approve(spam, trashed)
     assert Comment.objects.get(pk=spam.pk).status == Status.SPAM
@@ -246,6 +310,7 @@ def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
 
     # Approved, then trashed (or deleted) before the worker sends: nothing goes.
     late = ask(send, post, notify_approval=True, comment="Third thoughts.")
+    follows_the_link(late)
     Comment.objects.filter(pk=late.pk).update(status=Status.APPROVED)
     [delivery] = deliveries.comments_approved([late.pk])
     approve(late, move=moves.TRASH)
@@ -378,8 +443,9 @@ def test_a_failed_email_is_retried_and_shown_in_the_admin(
     send, post, approve, settings, admin_client
 ):
     settings.EMAIL_BACKEND = "tests.subscriptions.test_notification_rules.RefusingBackend"
-    confirmed_before()
     comment = ask(send, post, notify_approval=True)
+    follows_the_link(comment)
+    Delivery.objects.all().delete()
     approve(comment)
 
     delivery = Delivery.objects.get()
@@ -486,8 +552,8 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
     # subscriptions app listens to it from its AppConfig.ready().
     from comments.signals import comments_approved
 
-    confirmed_before()
     comment = ask(send, post, notify_approval=True)
+    follows_the_link(comment)
     Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
 
     with django_capture_on_commit_callbacks(execute=True):
