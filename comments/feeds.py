@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 from blog.models import Post
 from blog.public_cache import public_conditional_response
 
+from .markup import comment_html
 from .models import Comment
-from .threads import comment_html
 
 FEED_LENGTH = 20
 

@@ -12,6 +12,7 @@ from core.text import clip
 # Defined in its own module; importing it here registers it with the app.
 from .discussion import DiscussionSettings  # noqa: F401
 from .discussion import current as current_discussion
+from .markup import comment_plain_text
 
 # Status and its groups are read from here too (`from .models import Status`).
 from .statuses import DELETABLE, QUEUE, Status
@@ -148,7 +149,7 @@ class Comment(models.Model):
         # Whole words: the admin's history and delete pages title a comment with this.
         return _("Comment by %(name)s: “%(words)s”") % {
             "name": clip(self.author_name, 40),
-            "words": clip(self.content, 50),
+            "words": clip(self.plain_text, 50),
         }
 
     def get_absolute_url(self):
@@ -173,6 +174,11 @@ class Comment(models.Model):
         page = earlier_threads // discussion.per_page + 1
         query = f"?cpage={page}" if page > 1 else ""
         return post_url + query + anchor
+
+    @property
+    def plain_text(self) -> str:
+        """Return the comment for plain-text mail and titles: formatting tags left out."""
+        return comment_plain_text(self.content)
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

@@ -1,9 +1,11 @@
-"""WordPress content as our readers see it: paragraphs, figures, plain titles, safe comments.
+"""WordPress content as our readers see it: paragraphs, code, figures, galleries, titles.
 
 Post bodies in an export are HTML without paragraphs: WordPress adds them at display time
-from blank lines (`wpautop`). Here they get their paragraphs once, lose the block editor's
-`<!-- wp:… -->` comments, turn `[caption]` into a figure, and then meet the same nh3
-allow-list as Markdown posts (`blog.markup.sanitize_html`).
+from blank lines (`wpautop`, ported in `core.autop`). Here they get their paragraphs once,
+lose the block editor's `<!-- wp:… -->` comments, have their shortcodes drawn
+(`wordpress.shortcodes`), and then meet the same nh3 allow-list as Markdown posts
+(`blog.markup.sanitize_html`). Comments keep their markup as WordPress stored it
+(`comments.markup` shows it).
 """
 
 import html
@@ -14,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from blog.markup import sanitize_html
+from core.autop import wpautop
 
 from . import shortcodes
-from .autop import wpautop
 
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 SETTLE_PASSES = 6
@@ -69,31 +71,6 @@ def _shown(paragraphed: str) -> str:
 def plain_text(value: str) -> str:
     """Return the text of a piece of HTML (titles, names): no tags, entities decoded."""
     return html.unescape(nh3.clean(value, tags=set())).strip()
-
-
-_LINK = re.compile(r"<a\b[^>]*?href=(['\"])(.*?)\1[^>]*>(.*?)</a>", re.DOTALL | re.IGNORECASE)
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
-
-
-def _link_as_text(match) -> str:
-    href, label = html.unescape(match.group(2)).strip(), plain_text(match.group(3))
-    if not href.lower().startswith(("http://", "https://")):
-        return label
-    return href if label in ("", href) else f"{label} ({href})"
-
-
-def comment_text(value: str) -> str:
-    """Return a WordPress comment as our plain comment text, keeping links and paragraphs.
-
-    Our comments are text that the page escapes and whose addresses it links, so markup in
-    an imported comment can never run; its links survive as their addresses.
-    """
-    text = _LINK.sub(lambda m: html.escape(_link_as_text(m)), value.replace("\r\n", "\n"))
-    text = _BREAK.sub("\n", text)
-    text = _PARAGRAPH_END.sub("\n\n", text)
-    text = plain_text(text)
-    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 _HREF = re.compile(r'href="(https?://([^/"]+)([^"]*))"', re.IGNORECASE)

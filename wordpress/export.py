@@ -206,7 +206,7 @@ class Exporter:
             f"\t\t\t<wp:comment_date>{cdata(_local(comment.submitted_at))}</wp:comment_date>\n"
             f"\t\t\t<wp:comment_date_gmt>{cdata(_gmt(comment.submitted_at))}"
             f"</wp:comment_date_gmt>\n"
-            f"\t\t\t<wp:comment_content>{cdata(_text(comment.content))}</wp:comment_content>\n"
+            f"\t\t\t<wp:comment_content>{cdata(comment.content)}</wp:comment_content>\n"
             f"\t\t\t<wp:comment_approved>{cdata(COMMENT_APPROVED[comment.status])}"
             f"</wp:comment_approved>\n"
             f"\t\t\t<wp:comment_type>{cdata(comment.kind)}"

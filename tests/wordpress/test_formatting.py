@@ -9,11 +9,12 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 
 from blog.models import Post
+from comments.models import tell_posts_comments_changed
+from core.autop import wpautop
 from wordpress import content
-from wordpress.autop import wpautop
 from wordpress.importer import import_wxr
 
-from .wxr_builder import I, export
+from .wxr_builder import C, I, export
 
 # A command-line import writes its progress through a second connection ("progress").
 pytestmark = pytest.mark.django_db(databases=["default", "progress"])
@@ -256,3 +257,28 @@ def test_paragraphing_an_imported_post_again_changes_nothing():
     for body in bodies:
         once = content.post_html(body, Counter())
         assert content.post_html(once, Counter()) == once
+
+
+# --- Comments keep their markup ----------------------------------------------------------
+
+MARKED_UP = (
+    'I <strong>really</strong> like the <a href="https://shop.example/pricing">pricing</a>.\n\n'
+    "<blockquote>Quoted <em>words</em></blockquote>"
+)
+
+
+def test_an_imported_comment_keeps_its_markup_on_the_page_and_in_the_export(client):
+    import_text([I(wp_id="10", slug="talk", comments=[C(wp_id="5", content=MARKED_UP)])])
+    post = Post.objects.get(slug="talk")
+    tell_posts_comments_changed([post.pk])
+
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    text = page.select_one(".comment-content")
+    assert text.select_one("strong").get_text() == "really"
+    assert text.select_one("a")["href"] == "https://shop.example/pricing"
+    assert text.select_one("blockquote em").get_text() == "words"
+    assert "(https://shop.example/pricing)" not in text.get_text()
+
+    out = StringIO()
+    call_command("export_wordpress", stdout=out)
+    assert f"<wp:comment_content><![CDATA[{MARKED_UP}]]></wp:comment_content>" in out.getvalue()

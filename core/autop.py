@@ -1,9 +1,10 @@
 """WordPress's paragraphing (`wpautop` in `wp-includes/formatting.php`), ported step by step.
 
-A post in an export has no paragraphs: WordPress adds them when it shows the post, from blank
-lines, and leaves block elements (lists, tables, quotes, figures, `<pre>`) whole. Each step
-below is one of `wpautop`'s, in its order, so an imported post reads as it did there. No
-maintained Python package does this (checked on PyPI, 2026-12-06).
+WordPress stores posts and comments without paragraphs and adds them when it shows them,
+from blank lines, leaving block elements (lists, tables, quotes, figures, `<pre>`) whole.
+Imported posts (`wordpress.content`) and every comment (`comments.markup`) are paragraphed
+here, so they read as they did there. Each step below is one of `wpautop`'s, in its order.
+No maintained Python package does this (PyPI had none, 2026-12-06).
 """
 
 import re
