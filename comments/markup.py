@@ -32,13 +32,14 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _SHOWN_TAGS = TAGS - {"strike"} | {"p", "br"}
 
 _NAMES = "|".join(sorted(TAGS, key=len, reverse=True))
-# An allowed tag as it looks once the whole text is escaped: `&lt;a href=&quot;…&quot;&gt;`.
-_ESCAPED_TAG = re.compile(rf"&lt;(/?)({_NAMES})\b((?:(?!&lt;|&gt;).)*)&gt;", re.IGNORECASE)
+# An allowed tag, kept whole; the text around it is escaped.
+_ALLOWED_TAG = re.compile(rf"(</?(?:{_NAMES})\b[^<>]*>)", re.IGNORECASE)
 _BARE_AMPERSAND = re.compile(r"&(?!(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);)", re.IGNORECASE)
 _STRIKE = re.compile(r"<(/?)strike\b", re.IGNORECASE)
 _LINK = re.compile(
     r"<a\b[^>]*?\bhref=([\"'])(?P<href>.*?)\1[^>]*>(?P<label>.*?)</a>", re.IGNORECASE | re.DOTALL
 )
+_LINK_WITHOUT_ADDRESS = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
 _TAG_OR_LINK = re.compile(r"(<a\b.*?</a>|<[^>]*>)", re.IGNORECASE | re.DOTALL)
 
 
@@ -52,7 +53,8 @@ _urlize = _UgcUrlizer()
 
 def comment_html(text: str) -> str:
     """Render a comment: its allowed tags as formatting, the rest as text, with paragraphs."""
-    escaped = _ESCAPED_TAG.sub(_unescape_tag, _escape(text))
+    parts = _ALLOWED_TAG.split(text)
+    escaped = "".join(part if i % 2 else _escape(part) for i, part in enumerate(parts))
     # `<strike>` is allowed as WordPress allows it, and shown as HTML5's `<s>`.
     paragraphed = wpautop(_STRIKE.sub(r"<\1s", escaped))
     linked = "".join(
@@ -67,6 +69,8 @@ def comment_html(text: str) -> str:
         link_rel="nofollow ugc",
         strip_comments=True,
     )
+    # A link whose address was refused (`javascript:`, `hhttps:`) is its text, not a link.
+    clean = _LINK_WITHOUT_ADDRESS.sub(r"\1", clean)
     return mark_safe(clean)  # noqa: S308  (nh3's allow-list made it safe)
 
 
@@ -86,7 +90,3 @@ def _escape(text: str) -> str:
     # WordPress stores `&` as `&amp;` and keeps the entities readers type: those stay.
     text = _BARE_AMPERSAND.sub("&amp;", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _unescape_tag(match) -> str:
-    return html.unescape(match.group(0))

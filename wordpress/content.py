@@ -23,6 +23,8 @@ from . import shortcodes
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 SETTLE_PASSES = 6
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+_EMPTY_TERM = re.compile(r"<(dt|dd)>\s*</\1>")
+_EMPTY_DEFINITION_LIST = re.compile(r"<dl>\s*</dl>\n?")
 _EMPTY_INLINE = re.compile(r"<(a|abbr|b|cite|code|del|em|i|ins|q|s|small|strong|sub|sup)></\1>")
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
 
@@ -63,8 +65,10 @@ def post_html(
 
 def _shown(paragraphed: str) -> str:
     # Misnested markup (`<code><pre>…</pre></code>`) leaves empty copies of inline elements
-    # behind, and a paragraph may have held only markup the sanitiser drops: both go.
+    # behind, and a paragraph or a caption's `<dl>` may have held only markup the sanitiser
+    # drops: all go, as nothing a reader could see.
     shown = _EMPTY_INLINE.sub("", sanitize_html(paragraphed))
+    shown = _EMPTY_DEFINITION_LIST.sub("", _EMPTY_TERM.sub("", shown))
     return _EMPTY_PARAGRAPH.sub("", shown)
 
 

@@ -83,7 +83,8 @@ def test_other_markup_and_attributes_show_as_text_or_go(client, post):
 
     assert not text.select("img, ul, li, [onclick], [onerror]")
     assert text.select_one("b").get_text() == "bold"
-    assert not text.select_one("a").get("href")
+    assert not text.select("a")
+    assert "bad" in text.get_text()
     assert '<img src=x onerror="alert(1)">' in text.get_text()
     assert "<ul><li>item</li></ul>" in text.get_text()
     assert "Tom & Jerry <3" in text.get_text()
@@ -126,3 +127,16 @@ def test_plain_text_mail_shows_the_words_and_the_link_not_the_tags(post):
         {"comments": [(comment, "https://blog.example/x")], "title": post.title},
     )
     assert "I really like the pricing (https://shop.example/pricing)" in sent
+
+
+def test_a_tag_written_as_entities_stays_text_and_a_refused_link_is_its_words(client, post):
+    comment = approved(
+        post,
+        'Use <code>&lt;s&gt;</code> instead,\n\nsee <a href="hhttps://typo.example/">this</a>.',
+    )
+
+    text = shown(client, post, comment)
+
+    assert text.select_one("code").get_text() == "<s>"
+    assert not text.select("s, a")
+    assert [p.get_text() for p in text.select("p")] == ["Use <s> instead,", "see this."]
