@@ -9,6 +9,7 @@ and every link is marked `nofollow ugc`. nh3's allow-list is the last step, and 
 
 import html
 import re
+from collections.abc import Iterator
 
 import nh3
 from django.utils.html import Urlizer
@@ -39,6 +40,9 @@ _STRIKE = re.compile(r"<(/?)strike\b", re.IGNORECASE)
 _LINK = re.compile(
     r"<a\b[^>]*?\bhref=([\"'])(?P<href>.*?)\1[^>]*>(?P<label>.*?)</a>", re.IGNORECASE | re.DOTALL
 )
+_OPENS_LINK = re.compile(r"<a\b", re.IGNORECASE)
+_CLOSES_LINK = re.compile(r"</a\b", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"(?P<href>[^"]*)"|'(?P<single>[^']*)')""", re.IGNORECASE)
 _LINK_WITHOUT_ADDRESS = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
 _TAG_OR_LINK = re.compile(r"(<a\b.*?</a>|<[^>]*>)", re.IGNORECASE | re.DOTALL)
 
@@ -53,8 +57,7 @@ _urlize = _UgcUrlizer()
 
 def comment_html(text: str) -> str:
     """Render a comment: its allowed tags as formatting, the rest as text, with paragraphs."""
-    parts = _ALLOWED_TAG.split(text)
-    escaped = "".join(part if i % 2 else _escape(part) for i, part in enumerate(parts))
+    escaped = "".join(_tags_kept(_ALLOWED_TAG.split(text)))
     # `<strike>` is allowed as WordPress allows it, and shown as HTML5's `<s>`.
     paragraphed = wpautop(_STRIKE.sub(r"<\1s", escaped))
     linked = "".join(
@@ -69,7 +72,7 @@ def comment_html(text: str) -> str:
         link_rel="nofollow ugc",
         strip_comments=True,
     )
-    # A link whose address was refused (`javascript:`, `hhttps:`) is its text, not a link.
+    # Never left without its address: a link nh3 took it from shows as its words.
     clean = _LINK_WITHOUT_ADDRESS.sub(r"\1", clean)
     return mark_safe(clean)  # noqa: S308  (nh3's allow-list made it safe)
 
@@ -84,6 +87,34 @@ def comment_plain_text(text: str) -> str:
 def _link_as_text(match) -> str:
     href, label = html.unescape(match["href"]).strip(), match["label"]
     return label if href in ("", label) else f"{label} ({href})"
+
+
+def _tags_kept(parts: list[str]) -> Iterator[str]:
+    """Yield the text escaped and the allowed tags whole, but a link without a safe address
+    (`javascript:`, a typo) as the text it is, its `</a>` too."""
+    link_shown_as_text = False
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            yield _escape(part)
+        elif _OPENS_LINK.match(part):
+            link_shown_as_text = not _safe_address(part)
+            yield _escape(part) if link_shown_as_text else part
+        elif _CLOSES_LINK.match(part) and link_shown_as_text:
+            link_shown_as_text = False
+            yield _escape(part)
+        else:
+            yield part
+
+
+def _safe_address(tag: str) -> bool:
+    match = _HREF.search(tag)
+    if not match:
+        return False
+    # Browsers ignore control characters and spaces in a scheme (`jav&#x09;ascript:`).
+    quoted = match["href"] if match["href"] is not None else match["single"]
+    address = re.sub(r"[\x00-\x20]", "", html.unescape(quoted))
+    scheme, colon, _rest = address.partition(":")
+    return not colon or "/" in scheme or scheme.lower() in LINK_SCHEMES
 
 
 def _escape(text: str) -> str:

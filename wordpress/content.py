@@ -46,11 +46,11 @@ def post_html(
     Applying it to its own result changes nothing, so an export of an imported site
     imports again as it was.
     """
-    # The allow-list keeps images over https only; old sites linked theirs over http.
-    text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
-    text, code = shortcodes.code_blocks(text)
+    text, code = shortcodes.code_blocks(_BLOCK_COMMENT.sub("", raw))
     text = shortcodes.captions(text)
     text = shortcodes.galleries(text, post_wp_id, gallery_images)
+    # The allow-list keeps images over https only; old sites linked theirs over http.
+    text = _HTTP_IMAGE.sub(r"\1https://", text)
     left_as_text.update(shortcodes.left_as_text(text))
     shown = _shown(shortcodes.restore(wpautop(text), code))
     # Paragraphing its own result again moves only the line breaks between blocks; settling

@@ -129,7 +129,7 @@ def test_plain_text_mail_shows_the_words_and_the_link_not_the_tags(post):
     assert "I really like the pricing (https://shop.example/pricing)" in sent
 
 
-def test_a_tag_written_as_entities_stays_text_and_a_refused_link_is_its_words(client, post):
+def test_a_tag_written_as_entities_and_a_link_without_a_safe_address_stay_text(client, post):
     comment = approved(
         post,
         'Use <code>&lt;s&gt;</code> instead,\n\nsee <a href="hhttps://typo.example/">this</a>.',
@@ -139,4 +139,7 @@ def test_a_tag_written_as_entities_stays_text_and_a_refused_link_is_its_words(cl
 
     assert text.select_one("code").get_text() == "<s>"
     assert not text.select("s, a")
-    assert [p.get_text() for p in text.select("p")] == ["Use <s> instead,", "see this."]
+    assert [p.get_text() for p in text.select("p")] == [
+        "Use <s> instead,",
+        'see <a href="hhttps://typo.example/">this</a>.',
+    ]

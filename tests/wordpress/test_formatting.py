@@ -11,7 +11,7 @@ from django.core.management import call_command
 from blog.models import Post
 from comments.models import tell_posts_comments_changed
 from core.autop import wpautop
-from wordpress import content
+from wordpress import content, shortcodes
 from wordpress.importer import import_wxr
 
 from .wxr_builder import C, I, export
@@ -211,6 +211,15 @@ def test_a_gallery_by_ids_shows_those_images_in_that_order(client):
 
     images = article.select("div.gallery.gallery-columns-2 figure.gallery-item > img")
     assert [image["alt"] for image in images] == ["Image 31", "Image 30"]
+
+
+def test_a_gallery_of_images_the_old_site_served_over_http_shows_them_over_https():
+    def images(post_wp_id):
+        return [shortcodes.GalleryImage(30, 10, "http://old.example.com/a.jpg", "A", "")]
+
+    html = content.post_html("[gallery]", Counter(), post_wp_id=10, gallery_images=images)
+
+    assert '<img src="https://old.example.com/a.jpg" alt="A">' in html
 
 
 # --- Shortcodes left as text -----------------------------------------------------------
