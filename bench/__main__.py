@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare-workers")
     parser.add_argument(
         "--parts",
-        default="floor,proxy,article,comments,admin,import",
+        default="floor,proxy,article,comments,wave,admin,import",
         help="which measurements to run",
     )
     parser.add_argument(
@@ -170,7 +170,7 @@ def run_stack(args, parts: list[str]) -> None:
             run_compare_workers(bench, seed)
             return
         for n in range(args.task_workers):
-            stack.start(f"db_worker-{n}", [sys.executable, "manage.py", "db_worker"])
+            stack.start(f"db_worker-{n}", [sys.executable, "manage.py", "run_worker"])
         wait_until_idle(stack.pids("db_worker"))
         g = gunicorn_settings()
         at_200 = []
@@ -192,6 +192,10 @@ def run_stack(args, parts: list[str]) -> None:
             run_article(bench, seed, at_200=at_200)
         if "comments" in parts:
             run_comments(bench, seed)
+        if "wave" in parts:
+            from bench.wave import run_wave
+
+            run_wave(bench, seed)
         if "admin" in parts:
             run_admin(bench)
         info = {

@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from .image_admin import ImageAdmin  # noqa: F401 (registers the image library)
 from .models import AuthorProfile, Category, Post
+from .site_admin import SiteSettingsAdmin  # noqa: F401 (registers the site settings page)
 
 
 @admin.register(Post)
@@ -57,7 +58,10 @@ class PostAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "author", "comments_open", "password"]},
+        ),
         (
             _("Filing"),
             {"fields": ["kind", "parent", "sticky", "categories", "tags", "body_format"]},

@@ -1,5 +1,14 @@
 from django.conf import settings
 
+from . import site as site_settings
+
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    shown = site_settings.current()
+    return {
+        "site_name": shown.site_name,
+        "site_tagline": shown.tagline,
+        # Part of the icons' addresses, so a browser fetches a new icon when it changes.
+        "site_icon_version": shown.version if shown.has_icon else "",
+        "site_url": settings.SITE_URL,
+    }

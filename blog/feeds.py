@@ -1,12 +1,13 @@
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Post
+from .site import site_name
 
 
 class LatestPostsFeed(Feed):
-    title = settings.SITE_NAME
+    # The site settings' name, read at each request (blog.site).
+    title = site_name
     link = "/"
     description = "New posts."
 
@@ -14,6 +15,7 @@ class LatestPostsFeed(Feed):
         return (
             Post.objects.published()
             .posts()
+            .unprotected()
             .select_related("author__author_profile", "featured_image")[:20]
         )
 

@@ -6,6 +6,7 @@ from django.utils.cache import quote_etag
 
 from core.http_caching import answer
 
+from . import site
 from .release import RELEASE
 from .release import STARTED as RELEASE_STARTED
 
@@ -17,9 +18,13 @@ def public_conditional_response(request, *, last_modified: datetime | None, etag
     same `Cache-Control` as every shared page (`core.http_caching`). The validators also carry
     this release, so a deploy that changes the markup is never answered with 304.
     """
+    # The site's name and time zone shape every page too (blog.site).
+    shown = site.current()
     release = datetime.fromtimestamp(RELEASE_STARTED, tz=UTC)
-    last_modified = max(last_modified or release, release)
-    digest = hashlib.blake2b("|".join(map(str, [RELEASE, *etag_parts])).encode(), digest_size=12)
+    changed = shown.updated_at or release
+    last_modified = max(last_modified or release, release, changed)
+    parts = [RELEASE, shown.version, *etag_parts]
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12)
     validators = HttpResponse()
     not_modified = answer(
         request,

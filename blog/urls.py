@@ -2,23 +2,34 @@ from django.urls import path, re_path
 
 from core.http_caching import cache_for_readers
 
-from . import archives, authors, feeds, pages, taxonomy_feeds, taxonomy_views, views
+from . import archives, authors, feeds, pages, site_icons, taxonomy_feeds, taxonomy_views, views
 
 app_name = "blog"
 
 urlpatterns = [
     path("", cache_for_readers(views.PostListView.as_view()), name="post_list"),
+    # WordPress's address of the home page's later pages: /page/2/.
+    path("page/<int:page>/", views.later_page, name="later_page"),
     path("search/", cache_for_readers(views.SearchView.as_view()), name="search"),
     path("feed/", cache_for_readers(feeds.LatestPostsFeed()), name="feed_rss"),
     path("feed/atom/", cache_for_readers(feeds.LatestPostsAtomFeed()), name="feed_atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    # The site icon (blog.site): where browsers and phones look for it without being told.
+    path("favicon.ico", site_icons.favicon, name="favicon"),
+    path("apple-touch-icon.png", site_icons.touch_icon, name="touch_icon"),
     # Date archives at WordPress's addresses: /2007/ and /2007/05/.
     re_path(r"^(?P<year>[0-9]{4})/$", archives.PostYearArchiveView.as_view(), name="archive_year"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
         archives.PostMonthArchiveView.as_view(),
         name="archive_month",
+    ),
+    # Before the article: a slug of two digits would be a day (as it is in WordPress).
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        archives.day_archive_or_post,
+        name="archive_day",
     ),
     path(
         "<int:year>/<str:month>/<uslug:slug>/",

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from core import http_caching
 from core.slugs import same_path
 
+from . import protection, site
 from .forms import SearchForm
 from .models import Post
 from .release import RELEASE
@@ -63,8 +65,11 @@ def author_fingerprint(post) -> str:
 
 def rendered_article(post) -> str:
     """Return the post's article HTML, rendered once per version of the post and its author."""
+    # The byline's date is shown in the site's time zone (blog.site).
+    zone = timezone.get_current_timezone_name()
     key = (
         f"blog:article:{RELEASE}:{post.pk}:{post.updated_at.timestamp()}:{author_fingerprint(post)}"
+        f":{zone}"
     )
     html = cache.get(key)
     if html is None:
@@ -134,7 +139,8 @@ def shared_page_key(request) -> str | None:
     comment_page = request.GET.get("cpage", "1")
     if not (comment_page.isdigit() and len(comment_page) <= 6):
         return None
-    address = _digest(request.path, int(comment_page))
+    # The site settings shape the page too: a save shows on the very next request.
+    address = _digest(request.path, int(comment_page), site.current().version)
     return f"blog:page:{RELEASE}:{address}:{current_second()}"
 
 
@@ -166,8 +172,15 @@ class PostDetailView(DetailView):
         if not same_path(request.path, canonical):
             query = request.META.get("QUERY_STRING", "")
             return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-        if not post.is_published or request.user.is_staff:
-            # Previews and staff pages (drafts, moderation links) are never cached anywhere.
+        if (
+            post.password
+            and not request.user.is_staff
+            and not protection.is_unlocked(request, post)
+        ):
+            return self.locked_page(post)
+        if not post.is_published or request.user.is_staff or post.password:
+            # Previews, staff pages (drafts, moderation links) and a post its password
+            # unlocked are never cached anywhere.
             response = self.render_page(post, cached_article=False)
             add_never_cache_headers(response)
             return response
@@ -192,6 +205,28 @@ class PostDetailView(DetailView):
             cache.set(key, shared, SHARED_PAGE_SECONDS)
         return shared.answer(request)
 
+    def post(self, request, *args, **kwargs):
+        """Unlock a password-protected post for this reader, as WordPress's form does."""
+        post = self.get_object()
+        if not post.password:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if protection.unlock(request, post, request.POST.get("post_password", "")):
+            return redirect(post.get_absolute_url())
+        return self.locked_page(post, wrong_password=True)
+
+    def locked_page(self, post, *, wrong_password=False) -> HttpResponse:
+        """Answer with the post's title and its password form, for this reader alone."""
+        self.object = post
+        form = render_to_string(
+            "blog/_protected.html",
+            {"post": post, "wrong_password": wrong_password},
+            request=self.request,
+        )
+        context = self.get_context_data(object=post, article_html=form, locked=True)
+        response = self.render_to_response(context).render()
+        add_never_cache_headers(response)
+        return response
+
     def render_page(self, post, *, cached_article=True) -> HttpResponse:
         if cached_article:
             article_html = rendered_article(post)
@@ -215,12 +250,19 @@ class SearchView(ListView):
             return Post.objects.none()
         return (
             Post.objects.published()
+            .unprotected()
             .select_related("author__author_profile", "featured_image")
             .search(self.query)
         )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, form=self.form, **kwargs)
+
+
+@require_GET
+def later_page(request, page):
+    """Send WordPress's /page/2/ to the home page's own address of that page."""
+    return redirect(f"{reverse('blog:post_list')}?page={page}", permanent=True)
 
 
 @require_GET

@@ -11,11 +11,12 @@ class CommentsConfig(AppConfig):
         from core.recurring import add_recurring
 
         # Register the Akismet key check, and the tasks that answer the workflow's signals.
-        from . import checks, notifications, privacy, reports, tasks  # noqa: F401
+        from . import checks, notifications, privacy, reports, tasks, webhooks  # noqa: F401
 
         # What the comments owe outside a request: Akismet's reports and the editors' email.
         outbox.register(reports.REPORTS)
         outbox.register(notifications.NOTICES)
+        outbox.register(webhooks.WEBHOOK_NOTICES)
 
         for recurring, every in tasks.MAINTENANCE.items():
             add_recurring(recurring, every)

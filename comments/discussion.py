@@ -128,6 +128,21 @@ class DiscussionSettings(SingletonModel):
             "processed.” Shown only while an Akismet key is set."
         ),
     )
+    report_threshold = models.PositiveSmallIntegerField(
+        _("Send a published comment back to the queue after this many readers report it"),
+        default=3,
+        help_text=_("Each address counts once. The editors are emailed. 0 hides the Report link."),
+    )
+    moderation_webhook_url = models.URLField(
+        _("Also tell the editors' chat (incoming webhook URL)"),
+        blank=True,
+        max_length=500,
+        help_text=_(
+            "A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat, Discord's "
+            "/slack address): each comment held for review is posted there, retried like the "
+            "editors' email. Empty: email only."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -178,6 +193,7 @@ class DiscussionSettings(SingletonModel):
                     int(self.show_avatars),
                     self.avatar_default,
                     self.avatar_rating,
+                    self.report_threshold,
                 ],
             )
         )

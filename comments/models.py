@@ -137,6 +137,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "status_changed_at"], name="comment_status_age_idx"),
             models.Index(fields=["status", "id"], name="comment_status_id_idx"),
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # The duplicate rule's other half (comments/policy.py): the same name on the post.
+            models.Index(fields=["post", "author_name"], name="comment_post_author_idx"),
             models.Index(fields=["spam_verdict", "status"], name="comment_verdict_idx"),
             models.Index(
                 fields=["author_email"],
@@ -330,3 +332,56 @@ class AkismetKeyCheck(models.Model):
 
     def __str__(self):
         return f"{self.checked_at}: {self.valid}"
+
+
+class ReaderReport(models.Model):
+    """A reader's word that a published comment does not belong there: one per address."""
+
+    class Why(models.TextChoices):
+        SPAM = "spam", _("It is spam or advertising")
+        ABUSE = "abuse", _("It is abusive or hateful")
+        PERSONAL = "personal", _("It gives out private information")
+        OFF_TOPIC = "off_topic", _("It is off topic")
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reader_reports", verbose_name=_("comment")
+    )
+    # A keyed hash of the reader's address (comments.flagging): enough to count each address
+    # once and to slow one down, and nothing personal to export or erase.
+    reporter = models.CharField(max_length=32)
+    why = models.CharField(_("why"), max_length=10, choices=Why.choices)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reader's report")
+        verbose_name_plural = _("readers' reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="one_report_per_address_per_comment"
+            )
+        ]
+        indexes = [models.Index(fields=["reporter", "created_at"], name="reports_by_address_idx")]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}: {self.get_why_display()}"
+
+
+class WebhookNotice(Message):
+    """The message to the editors' chat (a Slack-compatible webhook) about a held comment."""
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="webhook_notice",
+        verbose_name=_("comment"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to the editors' chat")
+        verbose_name_plural = _("messages to the editors' chat")
+        indexes = [models.Index(fields=["state", "send_after"], name="webhook_due_idx")]
+
+    def __str__(self):
+        return f"Chat message about comment {self.comment_id} ({self.get_state_display()})"

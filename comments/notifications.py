@@ -12,10 +12,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from blog import site
 from core import outbox
 from core.outbox import CANCELLED, SENT, Outbox, Retry
 
-from .models import Comment, ModeratorNotice, Status
+from . import webhooks
+from .models import Comment, ModeratorNotice, Status, WebhookNotice
 from .moderators import moderators
 from .statuses import QUEUE
 
@@ -23,6 +25,9 @@ from .statuses import QUEUE
 def notify_moderators(comment_id: int) -> bool:
     """Queue the editors' email about a comment in the queue, once; say if it was queued."""
     waiting = Comment.objects.in_queue().filter(pk=comment_id, notified_at__isnull=True)
+    if waiting.exists():
+        # The editors' chat too, when a webhook is set: once per comment, as the email.
+        webhooks.announce(comment_id)
     # Nobody to tell (no editor has an address): no record, and no task for the worker.
     if not (waiting.exists() and _recipients().exists()):
         return False
@@ -31,6 +36,14 @@ def notify_moderators(comment_id: int) -> bool:
     if created:
         outbox.queue(notice)
     return created
+
+
+def notify_moderators_again(comment_id: int) -> None:
+    """Queue the editors' email about a comment back in the queue, even if they heard of it."""
+    Comment.objects.filter(pk=comment_id).update(notified_at=None)
+    ModeratorNotice.objects.filter(comment_id=comment_id).delete()
+    WebhookNotice.objects.filter(comment_id=comment_id).delete()
+    notify_moderators(comment_id)
 
 
 def send(notice) -> object:
@@ -72,7 +85,7 @@ def _message(comment) -> tuple[str, str]:
     post = comment.post
     # The subject is a mail header: the post title is the editors' text, but keep it one line.
     title = " ".join(post.title.split())
-    subject = f"[{settings.SITE_NAME}] Please moderate: “{title}”"
+    subject = f"[{site.current().site_name}] Please moderate: “{title}”"
     why = (
         "Akismet could not check it yet; it will retry."
         if comment.status == Status.AWAITING_CHECK

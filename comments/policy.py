@@ -16,8 +16,9 @@
 5. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked
    (after the duplicate and flood rules, so a bot cannot store the same row twice either).
 6. `disallowed_word`: straight to the trash, Akismet not asked.
-7. `hold_reasons`: too many links (the website counts as one), or a moderation word. Held
-   for moderation.
+7. `hold_reasons`: too many links in the text (as WordPress's `check_comment()` counts for
+   comment_max_links: the website is not one of them), or a moderation word. Held for
+   moderation.
 8. After Akismet says ham, `status_for_ham` decides between pending and approved
    ("Comment must be manually approved", "Comment author must have a previously approved
    comment").
@@ -181,14 +182,20 @@ def lock_author(comment) -> None:
 
 def is_duplicate(comment) -> bool:
     """Return whether the same author already said the same thing in the same place."""
+    return earlier_copies(comment).exists()
+
+
+def earlier_copies(comment):
+    """The stored comments `comment` would duplicate (indexed: its cost ignores the thread)."""
+    # Each side of the OR has its index (comment_email_upper_idx, comment_post_author_idx).
     same_author = Comment.objects.filter(author_email__iexact=comment.author_email)
-    same_author |= Comment.objects.filter(author_name=comment.author_name)
+    same_author |= Comment.objects.filter(post_id=comment.post_id, author_name=comment.author_name)
     return (
         same_author.filter(
             post_id=comment.post_id, parent_id=comment.parent_id, content=comment.content
         )
         .exclude(status=Status.TRASH)
-        .exists()
+        .order_by()
     )
 
 
@@ -254,8 +261,9 @@ def count_links(text: str) -> int:
 def hold_reasons(comment, discussion) -> list[str]:
     """Return why the rules hold this comment for moderation, if they do."""
     found = []
-    # The website is a link too, the one a spammer comes for.
-    links = count_links(comment.content) + bool(comment.author_url)
+    # As WordPress: the links in the text; the website is the commenter's byline, not a link
+    # they wrote (its `comment_max_links_url` filter lets a plugin add it; core does not).
+    links = count_links(comment.content)
     if discussion.hold_link_count and links >= discussion.hold_link_count:
         found.append(f"{links} links")
     if word := _matching_word(discussion.moderation_words, comment):

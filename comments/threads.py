@@ -14,7 +14,6 @@ import hashlib
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
@@ -113,7 +112,8 @@ def thread(rows, *, page: int, can_reply: bool):
             {
                 **row,
                 "iso_date": local.isoformat(),
-                "date": dateformat.format(local, r"F j, Y \a\t g:i a"),
+                # With its zone: readers are anywhere.
+                "date": dateformat.format(local, r"F j, Y \a\t g:i a T"),
                 "depth": depth,
                 "pending": pending,
                 "avatar": avatar_url(row["author_email"], discussion=discussion)
@@ -127,6 +127,8 @@ def thread(rows, *, page: int, can_reply: bool):
                 and not pending
                 and depth < max_depth
                 and row["kind"] == Comment.Kind.COMMENT,
+                # The same link for every reader: the shared page stays shared.
+                "can_report": not pending and discussion.report_threshold > 0,
             }
         )
     return items, page, pages
@@ -174,8 +176,10 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     page = min(page, last_possible_page(post))
     changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
     shape = discussion_settings.current().thread_shape()
+    # Dates are shown in the site's time zone (blog.site), which the owner can change.
+    zone = timezone.get_current_timezone_name()
     shown = hashlib.blake2b(
-        f"{post.get_absolute_url()}|{settings.TIME_ZONE}|{shape}".encode(), digest_size=8
+        f"{post.get_absolute_url()}|{zone}|{shape}".encode(), digest_size=8
     ).hexdigest()
     key = (
         f"comments:thread:{THREAD_VERSION}:{post.pk}:{changed}:{post.comment_count}:{page}:"

@@ -1,15 +1,17 @@
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from blog import protection
 from blog.models import Post
 from core.csrf import cross_origin_protect
 
-from . import editing
+from . import editing, flagging
 from .cookies import remember_author, remember_pending
 from .forms import CommentForm
-from .models import Comment
+from .models import Comment, ReaderReport
 from .statuses import DELETABLE
 from .submission import submit_comment
 
@@ -21,6 +23,12 @@ def post_comment(request, post_id):
     # Only what the rules and the redirect read: the body alone is tens of kilobytes.
     post = get_object_or_404(Post.objects.published().defer("body", "search_vector"), pk=post_id)
     user = request.user if request.user.is_authenticated else None
+    if post.password and not request.user.is_staff and not protection.is_unlocked(request, post):
+        # Who cannot read a protected post cannot answer it, as in WordPress.
+        message = _("Enter this post's password before commenting on it.")
+        return render(
+            request, "comments/refused.html", {"post": post, "message": message}, status=403
+        )
     result = submit_comment(post, request.POST, request.META, user=user)
 
     if result.stored:
@@ -72,3 +80,22 @@ def edit_comment(request, comment_id):
         return render(request, "comments/edit_refused.html", context, status=403)
     context = {"comment": comment, "form": result.form}
     return render(request, "comments/edit.html", context, status=result.status_code)
+
+
+@cross_origin_protect
+@require_http_methods(["GET", "POST"])
+def report_comment(request, comment_id):
+    """Let any reader report a published comment: a short form, then thanks."""
+    comment = Comment.objects.with_post().filter(pk=comment_id).first()
+    if comment is None or not flagging.can_be_reported(comment):
+        raise Http404("No published comment has this number.")
+    context = {"comment": comment, "post": comment.post, "whys": ReaderReport.Why.choices}
+    if request.method == "GET":
+        return render(request, "comments/report.html", context)
+    why = request.POST.get("why", "")
+    if why not in ReaderReport.Why.values:
+        context["error"] = _("Choose why this comment should not be here.")
+        return render(request, "comments/report.html", context, status=400)
+    reported = flagging.report(comment, why, request.META)
+    context["too_many"] = reported.status_code == 429
+    return render(request, "comments/reported.html", context, status=reported.status_code)

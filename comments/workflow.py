@@ -305,6 +305,15 @@ def hold_edited(comment, to_status, reason: str) -> None:
     comment.status, comment.hold_reason = to_status, fields["hold_reason"]
 
 
+def hold_reported(comment_id: int, reason: str) -> bool:
+    """Send a published comment its readers reported back to the queue; say if it moved."""
+    approved = Comment.objects.filter(pk=comment_id, status=Status.APPROVED)
+    rows = rows_for(approved, text(Status.PENDING), text(""))
+    fields = {"hold_reason": reason[:200]}
+    outcome = write(rows, action=Action.HELD, actor_label="readers", reason=reason, fields=fields)
+    return outcome.changed > 0
+
+
 def reconsider_edited(comment) -> None:
     """Hold an approved comment its author changed if the approval rules would hold it now.
 

@@ -4,12 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from blog.site import site_name
 from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
 from core.media import serve_media
 
-# The admin is the blog's own: its name on every page, not "Django administration".
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+# The admin is the blog's own: its name (blog.site) on every page, not "Django administration".
+admin.site.site_header = site_name
+admin.site.site_title = site_name
 
 SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
@@ -18,7 +19,10 @@ urlpatterns = [
     # Where readers sign in when the discussion settings let only signed-in users comment.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        # Django's login view names the site after the host; ours has a name.
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, extra_context={"site_name": site_name}
+        ),
         name="login",
     ),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

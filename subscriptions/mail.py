@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from blog import site
 from comments.models import Comment, Status
 
 from . import links
@@ -43,12 +44,13 @@ def message_for(delivery) -> EmailMessage | None:
         return None
     subject, template, context, post_id = built
     unsubscribe = unsubscribe_url(delivery.email, post_id)
+    name = site.current().site_name
     body = render_to_string(
         template,
-        {**context, "site_name": settings.SITE_NAME, "unsubscribe_url": unsubscribe},
+        {**context, "site_name": name, "unsubscribe_url": unsubscribe},
     )
     return EmailMessage(
-        f"[{settings.SITE_NAME}] {subject}",
+        f"[{name}] {subject}",
         body,
         to=[delivery.email],
         headers={

@@ -1,3 +1,4 @@
+import os
 import time
 import uuid
 from types import SimpleNamespace
@@ -12,16 +13,18 @@ from django.urls import reverse
 # The URLs as the test settings make them, before any test overrides MEDIA_URL (an S3 test's
 # absolute MEDIA_URL would leave out the local /media/ route for the whole run).
 import config.urls  # noqa: F401
-from blog import views
+from blog import site, views
 from blog.models import Post
 from comments import spam
 from config.settings import base
 from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
 from tests.comments.commenting import form_data, next_address
 from tests.factories import PostFactory
+from tests.harness.redis import redis_binary, redis_server
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
+from wordpress import runs
 
 pytest_plugins = ["tests.support.people"]
 
@@ -38,6 +41,14 @@ def django_db_setup(django_db_setup):
     """
     yield
     connections["progress"].close()
+
+
+@pytest.fixture(autouse=True)
+def _import_progress_written_every_time(monkeypatch):
+    # An import writes its progress through the "progress" database at most once a second,
+    # so a test that imports without declaring that database used to fail only when the
+    # machine was slow enough for a second to pass. Written every time, it fails every time.
+    monkeypatch.setattr(runs, "PROGRESS_EVERY_SECONDS", 0)
 
 
 @pytest.fixture
@@ -61,6 +72,35 @@ def _cache_starts_empty():
     # Pages are cached under their address, and the seed post's address is the same in
     # every test: one test's page must not be another's.
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_cache(tmp_path_factory):
+    """A real redis-server for the run: the cache production's processes share (compose's)."""
+    if redis_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's redis-server is required in CI (make test installs it as root).")
+        pytest.skip("redis-server is missing: `make test` installs it as root")
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def shared_cache(redis_cache):
+    """The Redis cache, empty: what one test's servers kept must not answer the next."""
+    redis_cache.flush()
+    return redis_cache
+
+
+@pytest.fixture
+def site_settings_kept(db, monkeypatch):
+    """Keep the site settings row in the cache for the whole test, as a shared cache would.
+
+    In a per-process cache they are kept a second (blog.site); a test counting queries must
+    not depend on how fast the machine runs it.
+    """
+    monkeypatch.setattr(site, "PER_PROCESS_SECONDS", 60 * 60)
+    return site.current()
 
 
 @pytest.fixture

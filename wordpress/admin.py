@@ -106,7 +106,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             form = ImportForm(request.POST, request.FILES, size_limit=limit)
             if form.is_valid():
                 try:
-                    run = self.start(request, form.cleaned_data["file"])
+                    run = self.start(
+                        request, form.cleaned_data["file"], form.cleaned_data["authors"]
+                    )
                 except runs.Busy as busy:
                     form.add_error("file", busy_message(busy.run))
                 else:
@@ -128,8 +130,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/wordpress/importrun/import.html", context)
 
     @transaction.atomic
-    def start(self, request, upload) -> ImportRun:
-        run = runs.begin(request.user, upload)
+    def start(self, request, upload, author_map) -> ImportRun:
+        run = runs.begin(request.user, upload, author_map)
         self.log_addition(request, run, [{"added": {}}])
         transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
         return run

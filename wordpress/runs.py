@@ -141,7 +141,7 @@ def retryable(run: ImportRun) -> bool:
 
 
 @transaction.atomic
-def begin(user, upload) -> ImportRun:
+def begin(user, upload, author_map=None) -> ImportRun:
     """Record an uploaded export as a waiting run, or raise Busy if another is under way."""
     exclusive()
     fail_stale()
@@ -152,6 +152,7 @@ def begin(user, upload) -> ImportRun:
         file_name=upload.name[:255],
         file_size=upload.size,
         upload=b"".join(upload.chunks()),
+        author_map=author_map or {},
     )
 
 
@@ -270,11 +271,13 @@ def run(run_id: int) -> str:
     attempt = claim(run_id)
     if isinstance(attempt, str):
         return attempt
-    data = ImportRun.objects.filter(pk=run_id).values_list("upload", flat=True).get()
+    data, author_map = ImportRun.objects.filter(pk=run_id).values_list("upload", "author_map").get()
     source = io.BytesIO(data)
     del data
     try:
-        import_recorded(run_id, attempt, source)
+        # Only a run the editor mapped authors for passes a map.
+        options = {"author_map": author_map} if author_map else {}
+        import_recorded(run_id, attempt, source, **options)
     except WXRError:
         return State.FAILED
     except Exception:

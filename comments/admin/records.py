@@ -9,7 +9,13 @@ from solo.admin import SingletonModelAdmin
 
 from core.admin import OutboxAdmin, ReadOnlyAdmin
 
-from ..models import AkismetReport, CommentEvent, DiscussionSettings, ModeratorNotice
+from ..models import (
+    AkismetReport,
+    CommentEvent,
+    DiscussionSettings,
+    ModeratorNotice,
+    WebhookNotice,
+)
 from .permissions import ModeratesComments
 
 
@@ -72,6 +78,20 @@ class ModeratorNoticeAdmin(ModeratesComments, OutboxAdmin):
     comment_link = AkismetReportAdmin.comment_link
 
 
+@admin.register(WebhookNotice)
+class WebhookNoticeAdmin(ModeratesComments, OutboxAdmin):
+    """The messages to the editors' chat about held comments: whether each went out."""
+
+    list_display = ["created_at", "state", "attempts", "sent_at", "comment_link", "last_error"]
+    list_filter = ["state"]
+    ordering = ["-created_at", "-pk"]
+    sent_again = (
+        "%(n)d chat message queued to be sent again.",
+        "%(n)d chat messages queued to be sent again.",
+    )
+    comment_link = AkismetReportAdmin.comment_link
+
+
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(SingletonModelAdmin):
     """One settings record, like WordPress's Settings → Discussion (django-solo's admin)."""
@@ -83,7 +103,15 @@ class DiscussionSettingsAdmin(SingletonModelAdmin):
         ),
         (
             _("Comment moderation"),
-            {"fields": ["hold_link_count", "moderation_words", "disallowed_words"]},
+            {
+                "fields": [
+                    "hold_link_count",
+                    "moderation_words",
+                    "disallowed_words",
+                    "report_threshold",
+                    "moderation_webhook_url",
+                ]
+            },
         ),
         (
             _("Other comment settings"),

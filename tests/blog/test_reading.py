@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post
@@ -151,3 +152,14 @@ def test_search_ranks_title_matches_first(client, seed_post):
 
 def test_search_does_not_show_drafts(client, draft):
     assert list(client.get("/search/", {"q": "marketing"}).context["posts"]) == []
+
+
+def test_a_signed_in_editor_sees_an_edit_post_link_and_readers_do_not(editor_client, post):
+    reader_page = Client().get(post.get_absolute_url())
+    editor_page = editor_client.get(post.get_absolute_url())
+
+    edit = f'<a href="/admin/blog/post/{post.pk}/change/">Edit post</a>'
+    assert edit in editor_page.text
+    assert "no-store" in editor_page["Cache-Control"]
+    assert edit not in reader_page.text
+    assert reader_page["Cache-Control"].startswith("public")

@@ -59,6 +59,8 @@ def test_editors_group_has_exactly_the_writing_and_moderating_permissions():
         "blog.view_image",
         # Whether their email about a waiting comment went out (issue 21).
         "comments.view_moderatornotice",
+        # And whether their chat's message about it went out (issue 29).
+        "comments.view_webhooknotice",
     }
 
 

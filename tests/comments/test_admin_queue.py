@@ -293,7 +293,7 @@ def _many_comments(n_per_status: int, posts: int = 4) -> None:
 
 @pytest.mark.parametrize("url", [queue_url(), queue_url(status="spam"), "/admin/"])
 def test_queue_spam_folder_and_dashboard_cost_the_same_queries_at_any_size(
-    editor_client, url, django_assert_max_num_queries
+    editor_client, url, django_assert_max_num_queries, site_settings_kept
 ):
     _many_comments(10)
     with CaptureQueriesContext(connection) as small:

@@ -241,7 +241,7 @@ def test_posting_to_a_feed_is_refused(client, discussion):
     assert client.post("/comments/feed/").status_code == 405
 
 
-def test_a_short_threads_items_link_without_a_query_each(client, post):
+def test_a_short_threads_items_link_without_a_query_each(client, post, site_settings_kept):
     DiscussionSettings.load()  # the settings row exists on any site that has been visited
 
     def queries_for_feed():

@@ -384,7 +384,7 @@ def test_without_approval_rules_an_edit_stays_live(
     assert "(Fixed.)" in Client().get(post.get_absolute_url()).content.decode()
 
 
-def test_the_website_counts_as_a_link_when_an_edit_is_checked(
+def test_the_website_does_not_count_as_a_link_when_an_edit_is_checked(
     client, post, mine, django_capture_on_commit_callbacks
 ):
     save_edit(
@@ -396,5 +396,4 @@ def test_the_website_counts_as_a_link_when_an_edit_is_checked(
     )
 
     comment = Comment.objects.get()
-    assert comment.status == Status.PENDING
-    assert comment.hold_reason == "2 links"
+    assert "links" not in comment.hold_reason

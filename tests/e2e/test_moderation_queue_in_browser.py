@@ -223,3 +223,42 @@ def test_keyboard_shortcuts_move_the_selection_and_act_on_it(live_server, seed_p
     assert still_here()
     assert admin.console_errors == []
     assert violations(admin) == []
+
+
+def test_every_count_on_the_queue_follows_each_move_without_a_reload(
+    live_server, seed_post, new_page
+):
+    make_editor(username="eddie")
+    for name in ["Ann One", "Ben Two", "Cy Three"]:
+        CommentFactory(post=seed_post, status=Status.PENDING, author_name=name)
+    admin = sign_in(new_page, live_server)
+    still_here = stays_on_the_page(admin)
+    filters = admin.locator("#changelist-filter")
+    expect(filters).to_contain_text("Needs review (3)")
+    expect(filters).to_contain_text("Spam (0)")
+    expect(row_of(admin, "Cy Three").locator(".post-pending")).to_have_text("3 pending")
+
+    row_of(admin, "Ann One").get_by_role("button", name="Spam", exact=True).click()
+
+    expect(filters).to_contain_text("Needs review (2)")
+    expect(filters).to_contain_text("Pending (2)")
+    expect(filters).to_contain_text("Spam (1)")
+    expect(row_of(admin, "Cy Three").locator(".post-pending")).to_have_text("2 pending")
+    expect(row_of(admin, "Ben Two").locator(".post-pending")).to_have_text("2 pending")
+
+    row_of(admin, "Ben Two").get_by_role("button", name="Trash", exact=True).click()
+
+    expect(filters).to_contain_text("Needs review (1)")
+    expect(filters).to_contain_text("Trash (1)")
+    expect(row_of(admin, "Cy Three").locator(".post-pending")).to_have_text("1 pending")
+
+    admin.locator("#result_list tr.row-moved-row", has_text="spam").get_by_role(
+        "button", name="Undo"
+    ).click()
+
+    expect(filters).to_contain_text("Needs review (2)")
+    expect(filters).to_contain_text("Spam (0)")
+    expect(row_of(admin, "Cy Three").locator(".post-pending")).to_have_text("2 pending")
+    expect(row_of(admin, "Ann One").locator(".post-pending")).to_have_text("2 pending")
+    assert still_here()
+    assert admin.console_errors == []

@@ -27,6 +27,7 @@ EDITORS_MIGRATIONS = [
     ("wordpress.migrations.0004_import_runs_from_the_admin", "wordpress"),
     ("wordpress.migrations.0006_import_runs_end_one_at_a_time", "wordpress"),
     ("comments.migrations.0014_one_outbox", "comments"),
+    ("comments.migrations.0017_moderation_webhook", "comments"),
 ]
 
 

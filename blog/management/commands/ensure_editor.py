@@ -15,9 +15,11 @@ OWNER_PERMISSIONS = [("comments", "handle_data_requests")]
 
 class Command(BaseCommand):
     help = "Make sure the editor account exists; print its password the first time only."
+    # What the account is called in what this command prints (ensure_owner: "owner").
+    role = "editor"
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default="editor")
+        parser.add_argument("--username", default=self.role)
         parser.add_argument(
             "--password-from-env",
             metavar="NAME",
@@ -36,9 +38,10 @@ class Command(BaseCommand):
     def handle(self, *args, username, password_from_env=None, name=None, email=None, **options):
         password = os.environ.get(password_from_env, "") if password_from_env else ""
         if password_from_env and not password:
-            raise CommandError(f"Set {password_from_env} to the editor's first password.")
+            raise CommandError(f"Set {password_from_env} to the {self.role}'s first password.")
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        self.give_role(user)
         group = Group.objects.filter(name=EDITORS_GROUP).first()
         if group:
             user.groups.add(group)
@@ -58,17 +61,22 @@ class Command(BaseCommand):
         if password_from_env:
             user.set_password(password)
             user.save()
-            self.stdout.write(f"Created the editor account '{username}' with ${password_from_env}.")
+            self.stdout.write(
+                f"Created the {self.role} account '{username}' with ${password_from_env}."
+            )
             return
         password = secrets.token_urlsafe(12)
         user.set_password(password)
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the editor account. Log in at /admin/ as '{username}' with password "
+                f"Created the {self.role} account. Log in at /admin/ as '{username}' with password "
                 f"{password}\nThis password is shown only once."
             )
         )
+
+    def give_role(self, user) -> None:
+        """Give the account what its role may do beyond the Editors group (nothing here)."""
 
     def give_a_name(self, user, name: str, email: str) -> None:
         """Give the editor the name bylines and replies show, and an address, where unset."""

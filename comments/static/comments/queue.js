@@ -3,7 +3,10 @@
  * which redirects back with a message and an Undo form. With it, the button posts with
  * fetch (the form's own CSRF token), asking for JSON; the row then says what happened and
  * offers Undo, which puts the row back as it was. Markup comes from the page's
- * <template id="row-moved">; no inline script or style: the strict CSP allows only our files. */
+ * <template id="row-moved">; no inline script or style: the strict CSP allows only our files.
+ * After each move and Undo, every count on the page (the filters' "Needs review (5)", the
+ * Empty spam/trash buttons, the paginator, each row's "3 pending" and "2 approved") is read
+ * again from the page as the server now renders it, without a reload. */
 "use strict";
 
 (function () {
@@ -48,6 +51,64 @@
     return notice;
   }
 
+  // Regions that hold counts and nothing a reader has changed: taken whole from the fresh page.
+  const WHOLE = [".object-tools", "#changelist .paginator"];
+  // In each row still shown, the parts that carry counts.
+  const IN_ROWS = [".comment-post", ".comment-author"];
+
+  function swap(here, there) {
+    if (here && there) {
+      here.replaceWith(document.importNode(there, true));
+    }
+  }
+
+  async function refreshCounts() {
+    let fresh;
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok) {
+        return;
+      }
+      fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    } catch (error) {
+      return; // the counts stay as they were; a reload shows them
+    }
+    WHOLE.forEach(function (selector) {
+      swap(document.querySelector(selector), fresh.querySelector(selector));
+    });
+    // The filters keep their open or closed state: only each link's words change. The same
+    // address has the same filters, link for link ("All" links share one href: go by place).
+    const freshLinks = fresh.querySelectorAll("#changelist-filter a[href]");
+    const links = document.querySelectorAll("#changelist-filter a[href]");
+    if (freshLinks.length === links.length) {
+      links.forEach(function (link, index) {
+        if (link.textContent !== freshLinks[index].textContent) {
+          link.textContent = freshLinks[index].textContent;
+        }
+      });
+    }
+    document.querySelectorAll("#result_list tbody tr").forEach(function (row) {
+      const box = row.querySelector("input.action-select");
+      if (!box) {
+        return; // a moved row: it says what happened
+      }
+      const freshBox = fresh.querySelector(
+        '#result_list input.action-select[value="' + CSS.escape(box.value) + '"]'
+      );
+      if (!freshBox) {
+        return;
+      }
+      const freshRow = freshBox.closest("tr");
+      IN_ROWS.forEach(function (selector) {
+        swap(row.querySelector(selector), freshRow.querySelector(selector));
+      });
+    });
+    document.dispatchEvent(new CustomEvent("queue:counts-refreshed"));
+  }
+
   async function move(button) {
     const row = button.closest("tr");
     button.disabled = true;
@@ -75,6 +136,9 @@
     if (undoButton) {
       undoButton.focus({ preventScroll: true });
     }
+    if (result.ok) {
+      await refreshCounts();
+    }
   }
 
   async function undo(button) {
@@ -96,6 +160,7 @@
       if (first) {
         first.focus({ preventScroll: true });
       }
+      await refreshCounts();
       return;
     }
     // Changed since, or refused: say so where the Undo was.
