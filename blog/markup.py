@@ -31,15 +31,31 @@ ALLOWED_TAGS = {
     "ol",
     "li",
     "img",
-    # Imported WordPress captions (issue 15).
+    # Imported WordPress captions (issue 15) and galleries (issue 27).
     "figure",
     "figcaption",
+    "div",
+    # What WordPress's editors write and `wpautop` leaves whole (issue 27).
+    *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"),
+    *("dl", "dt", "dd", "address"),
+    *("abbr", "b", "cite", "del", "dfn", "i", "ins", "kbd", "mark", "q", "s", "samp"),
+    *("small", "sub", "sup", "var"),
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    "abbr": {"title"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    # Only the classes in `_KEPT_CLASSES`: code languages, captions and galleries.
+    "code": {"class"},
+    "figure": {"class"},
+    "figcaption": {"class"},
+    "div": {"class"},
 }
+# WordPress's own classes that the site's stylesheet gives a meaning; others are dropped.
+_KEPT_CLASSES = re.compile(r"language-[a-z0-9+-]+|wp-caption(?:-text)?|gallery(?:-[a-z0-9-]+)?")
 LINK_SCHEMES = {"http", "https", "mailto"}
 
 # CommonMark with raw HTML off (it is shown as text) and single newlines kept as line breaks,
@@ -49,6 +65,9 @@ _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Keep an image only from this site (a relative address), its media, or over https."""
+    if attribute == "class":
+        kept = [name for name in value.split() if _KEPT_CLASSES.fullmatch(name)]
+        return " ".join(kept) or None
     if tag == "img" and attribute == "src":
         if value.strip().startswith(settings.MEDIA_URL):
             return value

@@ -21,8 +21,8 @@ from blog import site
 from blog.models import Post
 from blog.public_cache import public_conditional_response
 
+from .markup import comment_html
 from .models import Comment
-from .threads import comment_html
 
 FEED_LENGTH = 20
 

@@ -12,6 +12,7 @@ from core.text import clip
 # Defined in its own module; importing it here registers it with the app.
 from .discussion import DiscussionSettings  # noqa: F401
 from .discussion import current as current_discussion
+from .markup import comment_plain_text
 
 # Status and its groups are read from here too (`from .models import Status`).
 from .statuses import DELETABLE, QUEUE, Status
@@ -177,8 +178,13 @@ class Comment(models.Model):
         """Say who wrote what in whole words, for the editors' pages (never stored)."""
         return _("Comment by %(name)s: “%(words)s”") % {
             "name": clip(self.author_name, 40),
-            "words": clip(self.content, 50),
+            "words": clip(self.plain_text, 50),
         }
+
+    @property
+    def plain_text(self) -> str:
+        """Return the comment for plain-text mail and titles: formatting tags left out."""
+        return comment_plain_text(self.content)
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

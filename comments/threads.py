@@ -17,19 +17,19 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
 from . import discussion as discussion_settings
 from . import signals
 from .cookies import pending_ids
 from .editing import editable_ids
+from .markup import comment_html
 from .models import Comment, ProposedEdit, Status
 from .statuses import QUEUE
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
-THREAD_VERSION = 5
+THREAD_VERSION = 6
 _COLUMNS = (
     "pk",
     "parent_id",
@@ -40,19 +40,6 @@ _COLUMNS = (
     "content",
     "old_number",
 )
-
-
-class _UgcUrlizer(Urlizer):
-    # Links in readers' text are theirs, not ours: search engines are told so.
-    url_template = '<a href="{href}" rel="nofollow ugc">{url}</a>'
-
-
-_urlize = _UgcUrlizer()
-
-
-def comment_html(text: str) -> str:
-    """Render a comment's text: escaped, links made clickable, paragraphs and breaks kept."""
-    return mark_safe(linebreaks(_urlize(text, trim_url_limit=60, autoescape=True)))  # noqa: S308
 
 
 def avatar_url(email: str, size: int = 56, discussion=None) -> str:

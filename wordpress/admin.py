@@ -2,15 +2,17 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import runs, tasks
+from . import export, runs, tasks
 from .forms import ImportForm, SizeLimit, too_large_message
 from .models import ImportedItem, ImportRun, OldLink
 
@@ -60,8 +62,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     def get_urls(self):
         upload = self.admin_site.admin_view(self.import_view)
         retry = self.admin_site.admin_view(self.retry_view)
+        download = self.admin_site.admin_view(self.export_view)
         return [
             path("import/", upload, name="wordpress_importrun_import"),
+            path("export/", download, name="wordpress_importrun_export"),
             path("<path:object_id>/retry/", retry, name="wordpress_importrun_retry"),
             *super().get_urls(),
         ]
@@ -150,6 +154,20 @@ class ImportRunAdmin(admin.ModelAdmin):
             "can_delete": self.has_delete_permission(request, run),
         }
         return TemplateResponse(request, "admin/wordpress/importrun/run.html", context)
+
+    def export_view(self, request):
+        """Send the whole site as a WordPress export, written as it goes out."""
+        # It holds every commenter's email and IP address: the site's owners only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        personal_data = request.GET.get("personal_data") != "no"
+        response = StreamingHttpResponse(
+            export.stream(personal_data=personal_data),
+            content_type="application/rss+xml; charset=utf-8",
+        )
+        name = f"{slugify(settings.SITE_NAME) or 'site'}.wordpress.{timezone.localdate()}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     @method_decorator(csrf_protect)
     def retry_view(self, request, object_id):

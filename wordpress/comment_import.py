@@ -181,7 +181,8 @@ class CommentWriter:
             author_name=content.plain_text(record.author)[:245] or "Anonymous",
             author_email=record.email[:100],
             author_url=url if url.startswith(("http://", "https://")) else "",
-            content=content.comment_text(record.content),
+            # As WordPress stored it: its allowed tags show as formatting (comments.markup).
+            content=record.content,
             ip_address=stored_ip(record.ip),
             user_agent=record.user_agent[:1000],
             submitted_at=submitted_at,

@@ -1,9 +1,11 @@
-"""WordPress content as our readers see it: paragraphs, figures, plain titles, safe comments.
+"""WordPress content as our readers see it: paragraphs, code, figures, galleries, titles.
 
 Post bodies in an export are HTML without paragraphs: WordPress adds them at display time
-from blank lines (`wpautop`). Here they get their paragraphs once, lose the block editor's
-`<!-- wp:… -->` comments, turn `[caption]` into a figure, and then meet the same nh3
-allow-list as Markdown posts (`blog.markup.sanitize_html`).
+from blank lines (`wpautop`, ported in `core.autop`). Here they get their paragraphs once,
+lose the block editor's `<!-- wp:… -->` comments, have their shortcodes drawn
+(`wordpress.shortcodes`), and then meet the same nh3 allow-list as Markdown posts
+(`blog.markup.sanitize_html`). Comments keep their markup as WordPress stored it
+(`comments.markup` shows it).
 """
 
 import html
@@ -14,94 +16,65 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from blog.markup import sanitize_html
+from core.autop import wpautop
+
+from . import shortcodes
 
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
-_CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
-_CAPTION_ATTRIBUTE = re.compile(r'caption="([^"]*)"', re.IGNORECASE)
-_IMAGE = re.compile(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", re.DOTALL | re.IGNORECASE)
-_SHORTCODE = re.compile(r"\[([a-zA-Z][\w-]*)(?:\s[^\]]*)?\]")
-_BLOCK_TAGS = (
-    "address|article|aside|blockquote|dd|div|dl|dt|figure|figcaption|h[1-6]|hr|li|ol|p|pre|"
-    "section|table|tbody|td|tfoot|th|thead|tr|ul"
-)
-_STARTS_BLOCK = re.compile(rf"^\s*</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
-_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
-_BLANK_LINES = re.compile(r"\n\s*\n")
-
-
-def _figure(match) -> str:
-    attributes, inner = match.group(1), match.group(2)
-    image = _IMAGE.search(inner)
-    caption = _IMAGE.sub("", inner, count=1).strip() if image else inner.strip()
-    if not caption and (attribute := _CAPTION_ATTRIBUTE.search(attributes)):
-        caption = attribute.group(1)
-    figure = image.group(0) if image else ""
-    return f"\n\n<figure>{figure}<figcaption>{caption}</figcaption></figure>\n\n"
-
-
-def autop(text: str) -> str:
-    """Wrap blank-line separated text in paragraphs, as WordPress's `wpautop` does."""
-    # Line breaks inside <pre> are content, not paragraph breaks.
-    kept = []
-
-    def keep(match):
-        kept.append(match.group(0))
-        return f"\x00{len(kept) - 1}\x00"
-
-    text = _PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
-    blocks = []
-    for chunk in _BLANK_LINES.split(text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _STARTS_BLOCK.match(chunk) or chunk.startswith("\x00"):
-            blocks.append(chunk)
-        else:
-            blocks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    joined = "\n".join(blocks)
-    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], joined)
-
-
+SETTLE_PASSES = 6
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+_EMPTY_TERM = re.compile(r"<(dt|dd)>\s*</\1>")
+_EMPTY_DEFINITION_LIST = re.compile(r"<dl>\s*</dl>\n?")
+_EMPTY_INLINE = re.compile(r"<(a|abbr|b|cite|code|del|em|i|ins|q|s|small|strong|sub|sup)></\1>")
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
 
 
-def post_html(raw: str, shortcodes: Counter) -> str:
-    """Return a WordPress post body as sanitised HTML with paragraphs; count its shortcodes."""
+def no_gallery_images(post_wp_id: int) -> list[shortcodes.GalleryImage]:
+    """Know no images: a gallery met before its images shows none until the import ends."""
+    return []
+
+
+def post_html(
+    raw: str,
+    left_as_text: Counter,
+    *,
+    post_wp_id: int = 0,
+    gallery_images=no_gallery_images,
+) -> str:
+    """Return a WordPress post body as WordPress shows it, sanitised; count its shortcodes.
+
+    Applying it to its own result changes nothing, so an export of an imported site
+    imports again as it was.
+    """
+    text, code = shortcodes.code_blocks(_BLOCK_COMMENT.sub("", raw))
+    text = shortcodes.captions(text)
+    text = shortcodes.galleries(text, post_wp_id, gallery_images)
     # The allow-list keeps images over https only; old sites linked theirs over http.
-    text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
-    text = _CAPTION.sub(_figure, text)
-    shortcodes.update(name.lower() for name in _SHORTCODE.findall(text))
-    return sanitize_html(autop(text))
+    text = _HTTP_IMAGE.sub(r"\1https://", text)
+    left_as_text.update(shortcodes.left_as_text(text))
+    shown = _shown(shortcodes.restore(wpautop(text), code))
+    # Paragraphing its own result again moves only the line breaks between blocks; settling
+    # them here is what makes export, import and export again give the same file.
+    for _ in range(SETTLE_PASSES):
+        again = _shown(wpautop(shown))
+        if again == shown:
+            break
+        shown = again
+    return shown
+
+
+def _shown(paragraphed: str) -> str:
+    # Misnested markup (`<code><pre>…</pre></code>`) leaves empty copies of inline elements
+    # behind, and a paragraph or a caption's `<dl>` may have held only markup the sanitiser
+    # drops: all go, as nothing a reader could see.
+    shown = _EMPTY_INLINE.sub("", sanitize_html(paragraphed))
+    shown = _EMPTY_DEFINITION_LIST.sub("", _EMPTY_TERM.sub("", shown))
+    return _EMPTY_PARAGRAPH.sub("", shown)
 
 
 def plain_text(value: str) -> str:
     """Return the text of a piece of HTML (titles, names): no tags, entities decoded."""
     return html.unescape(nh3.clean(value, tags=set())).strip()
-
-
-_LINK = re.compile(r"<a\b[^>]*?href=(['\"])(.*?)\1[^>]*>(.*?)</a>", re.DOTALL | re.IGNORECASE)
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
-
-
-def _link_as_text(match) -> str:
-    href, label = html.unescape(match.group(2)).strip(), plain_text(match.group(3))
-    if not href.lower().startswith(("http://", "https://")):
-        return label
-    return href if label in ("", href) else f"{label} ({href})"
-
-
-def comment_text(value: str) -> str:
-    """Return a WordPress comment as our plain comment text, keeping links and paragraphs.
-
-    Our comments are text that the page escapes and whose addresses it links, so markup in
-    an imported comment can never run; its links survive as their addresses.
-    """
-    text = _LINK.sub(lambda m: html.escape(_link_as_text(m)), value.replace("\r\n", "\n"))
-    text = _BREAK.sub("\n", text)
-    text = _PARAGRAPH_END.sub("\n\n", text)
-    text = plain_text(text)
-    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 _HREF = re.compile(r'href="(https?://([^/"]+)([^"]*))"', re.IGNORECASE)

@@ -2,11 +2,15 @@
 
 Elements follow WordPress's own `export_wp()` in order and form. Ids are the WordPress ids
 of imported objects and our own otherwise, so export → import → export gives the same file
-(apart from the generation date).
+(apart from the generation date). Every address in it is absolute, on `SITE_URL`, so the
+file works wherever it goes; each image is an `attachment` item its importer can fetch.
+`stream()` gives the file piece by piece, for the admin's download.
 """
 
 import html
+import re
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC
 
 from django.conf import settings
@@ -16,7 +20,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import rfc2822_date
 from taggit.models import Tag, TaggedItem
 
-from blog.models import Category, Post
+from blog.models import Category, Image, Post
 from comments.models import Comment, Status
 
 from .models import ImportedItem
@@ -62,6 +66,28 @@ def _gmt(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+_SITE_RELATIVE = re.compile(r"""(\b(?:src|href)=["'])/(?!/)""")
+
+
+def absolute(url: str) -> str:
+    """Return an address of this site as an absolute one, on `SITE_URL`."""
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") and not url.startswith("//") else url
+
+
+def _absolute_addresses(body: str) -> str:
+    # A body links this site's posts and media by path (`/media/…`); another site could not.
+    return _SITE_RELATIVE.sub(rf"\1{settings.SITE_URL}/", body)
+
+
+def stream(*, personal_data: bool = True) -> Iterator[str]:
+    """Yield the export piece by piece: the channel, then one item at a time."""
+    pieces: list[str] = []
+    exporter = Exporter(pieces.append, personal_data=personal_data)
+    for _step in exporter.steps():
+        yield "".join(pieces)
+        pieces.clear()
+
+
 class Exporter:
     def __init__(self, write, *, personal_data: bool = True):
         self.write = write
@@ -71,11 +97,25 @@ class Exporter:
             "kind", "wp_id", "object_id"
         ):
             self.ids[kind][object_id] = wp_id
+        self._first_free_id: int | None = None
 
     def id_of(self, kind: str, pk: int | None) -> int:
         return self.ids[kind].get(pk, pk) if pk else 0
 
     def run(self) -> None:
+        for _step in self.steps():
+            pass
+
+    def steps(self) -> Iterator[None]:
+        """Write the export, pausing after the channel's header and after each item."""
+        self.header()
+        yield
+        yield from self.items()
+        yield from self.attachments()
+        self.write("</channel>\n</rss>\n")
+        yield
+
+    def header(self) -> None:
         site = settings.SITE_URL
         self.write(HEADER.format(site=settings.SITE_NAME))
         self.write(
@@ -89,8 +129,6 @@ class Exporter:
         self.authors()
         self.terms()
         self.write("\n\t<generator>https://wordpress.org/?v=6.1</generator>\n\n")
-        self.items()
-        self.write("</channel>\n</rss>\n")
 
     def authors(self) -> None:
         users = get_user_model().objects.filter(posts__isnull=False).distinct()
@@ -136,7 +174,7 @@ class Exporter:
                 f"<wp:tag_name>{cdata(_text(tag.name))}</wp:tag_name></wp:tag>\n"
             )
 
-    def items(self) -> None:
+    def items(self) -> Iterator[None]:
         post_type = ContentType.objects.get_for_model(Post)
         posts = Post.objects.select_related("author").prefetch_related("categories")
         for post in sorted(posts, key=lambda p: self.id_of("post", p.pk)):
@@ -146,6 +184,60 @@ class Exporter:
                 )
             ).order_by("slug")
             self.item(post, tags)
+            yield
+
+    def image_id(self, pk: int) -> int:
+        """Return an image's WordPress id: posts and attachments share one series there."""
+        if pk in self.ids["image"]:
+            return self.ids["image"][pk]
+        if self._first_free_id is None:
+            taken = [self.id_of("post", pk) for pk in Post.objects.values_list("pk", flat=True)]
+            taken += self.ids["image"].values()
+            self._first_free_id = max(taken, default=0) + 1
+        return self._first_free_id + pk
+
+    def attachments(self) -> Iterator[None]:
+        featured_in = dict(
+            Post.objects.filter(featured_image__isnull=False)
+            .order_by("pk")
+            .values_list("featured_image_id", "pk")
+        )
+        images = sorted(Image.objects.all(), key=lambda image: self.image_id(image.pk))
+        for image in images:
+            self.attachment(image, featured_in.get(image.pk))
+            yield
+
+    def attachment(self, image, parent_pk: int | None) -> None:
+        wp_id = self.image_id(image.pk)
+        url = absolute(image.url)
+        self.write(
+            f"\t<item>\n\t\t<title>{cdata(_text(image.alt))}</title>\n"
+            f"\t\t<link>{html.escape(url)}</link>\n"
+            f"\t\t<pubDate>{rfc2822_date(image.uploaded_at)}</pubDate>\n"
+            f"\t\t<dc:creator>{cdata('')}</dc:creator>\n"
+            f'\t\t<guid isPermaLink="false">{html.escape(url)}</guid>\n'
+            f"\t\t<description></description>\n"
+            f"\t\t<content:encoded>{cdata('')}</content:encoded>\n"
+            f"\t\t<excerpt:encoded>{cdata('')}</excerpt:encoded>\n"
+            f"\t\t<wp:post_id>{wp_id}</wp:post_id>\n"
+            f"\t\t<wp:post_date>{cdata(_local(image.uploaded_at))}</wp:post_date>\n"
+            f"\t\t<wp:post_date_gmt>{cdata(_gmt(image.uploaded_at))}</wp:post_date_gmt>\n"
+            f"\t\t<wp:comment_status>{cdata('closed')}</wp:comment_status>\n"
+            f"\t\t<wp:ping_status>{cdata('closed')}</wp:ping_status>\n"
+            f"\t\t<wp:post_name>{cdata(f'image-{wp_id}')}</wp:post_name>\n"
+            f"\t\t<wp:status>{cdata('inherit')}</wp:status>\n"
+            f"\t\t<wp:post_parent>{self.id_of('post', parent_pk)}</wp:post_parent>\n"
+            f"\t\t<wp:menu_order>0</wp:menu_order>\n"
+            f"\t\t<wp:post_type>{cdata('attachment')}</wp:post_type>\n"
+            f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n"
+            f"\t\t<wp:is_sticky>0</wp:is_sticky>\n"
+            f"\t\t<wp:attachment_url>{cdata(url)}</wp:attachment_url>\n"
+            f"\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>{cdata('_wp_attached_file')}</wp:meta_key>\n"
+            f"\t\t\t<wp:meta_value>{cdata(image.file.name)}</wp:meta_value>\n\t\t</wp:postmeta>\n"
+            f"\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>{cdata('_wp_attachment_image_alt')}"
+            f"</wp:meta_key>\n\t\t\t<wp:meta_value>{cdata(image.alt)}</wp:meta_value>\n"
+            f"\t\t</wp:postmeta>\n\t</item>\n"
+        )
 
     def item(self, post, tags) -> None:
         wp_id = self.id_of("post", post.pk)
@@ -161,7 +253,8 @@ class Exporter:
             f"\t\t<dc:creator>{cdata(post.author.get_username())}</dc:creator>\n"
             f'\t\t<guid isPermaLink="false">{settings.SITE_URL}/?p={wp_id}</guid>\n'
             f"\t\t<description></description>\n"
-            f"\t\t<content:encoded>{cdata(post.body_html.strip())}</content:encoded>\n"
+            f"\t\t<content:encoded>{cdata(_absolute_addresses(post.body_html.strip()))}"
+            f"</content:encoded>\n"
             f"\t\t<excerpt:encoded>{cdata(_text(post.custom_excerpt))}</excerpt:encoded>\n"
             f"\t\t<wp:post_id>{wp_id}</wp:post_id>\n"
             f"\t\t<wp:post_date>{cdata(_local(post.published_at))}</wp:post_date>\n"
@@ -177,6 +270,12 @@ class Exporter:
             f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n"
             f"\t\t<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>\n"
         )
+        if post.featured_image_id:
+            self.write(
+                f"\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>{cdata('_thumbnail_id')}</wp:meta_key>\n"
+                f"\t\t\t<wp:meta_value>{cdata(self.image_id(post.featured_image_id))}"
+                f"</wp:meta_value>\n\t\t</wp:postmeta>\n"
+            )
         for category in sorted(post.categories.all(), key=lambda c: c.slug):
             self.write(
                 f'\t\t<category domain="category" nicename="{html.escape(category.slug)}">'
@@ -206,7 +305,7 @@ class Exporter:
             f"\t\t\t<wp:comment_date>{cdata(_local(comment.submitted_at))}</wp:comment_date>\n"
             f"\t\t\t<wp:comment_date_gmt>{cdata(_gmt(comment.submitted_at))}"
             f"</wp:comment_date_gmt>\n"
-            f"\t\t\t<wp:comment_content>{cdata(_text(comment.content))}</wp:comment_content>\n"
+            f"\t\t\t<wp:comment_content>{cdata(comment.content)}</wp:comment_content>\n"
             f"\t\t\t<wp:comment_approved>{cdata(COMMENT_APPROVED[comment.status])}"
             f"</wp:comment_approved>\n"
             f"\t\t\t<wp:comment_type>{cdata(comment.kind)}"

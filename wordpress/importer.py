@@ -12,6 +12,7 @@ summary; only a file that is not a WordPress export is refused.
 """
 
 import itertools
+from collections import Counter, defaultdict
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +27,7 @@ from blog.authors import author_url
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
-from . import attachments, content, wxr
+from . import attachments, content, shortcodes, wxr
 from .comment_import import CommentWriter, known_comment_ids
 from .links import LinkRewriter, old_paths, store_archive_links
 from .models import ImportedItem, OldLink
@@ -98,6 +99,9 @@ class Importer:
         self.count = 0
         self.attachments: list[attachments.Attachment] = []
         self.featured: dict[int, int] = {}  # our post id -> its featured attachment's id
+        # `[gallery]` shows images the file may list after the post: drawn at the end.
+        self.gallery_images: dict[int, list[shortcodes.GalleryImage]] = defaultdict(list)
+        self.galleries: list[tuple[Post, wxr.Item]] = []
 
     # --- The stream ---------------------------------------------------------------------
 
@@ -247,6 +251,15 @@ class Importer:
         if item.type == "attachment":
             if attachment := attachments.from_item(item):
                 self.attachments.append(attachment)
+                self.gallery_images[item.parent].append(
+                    shortcodes.GalleryImage(
+                        attachment.wp_id,
+                        item.parent,
+                        attachment.url,
+                        attachment.alt,
+                        content.plain_text(item.excerpt),
+                    )
+                )
             return
         if item.type in NOT_CONTENT:
             self.summary.skipped[(NOT_CONTENT[item.type], "not imported")] += 1
@@ -302,6 +315,8 @@ class Importer:
             password=item.password[:255],
         )
         post.filing = self.terms.filing(item)
+        if shortcodes.has_gallery(item.content):
+            self.galleries.append((post, item))
         self.summary.created[kind] += 1
         return post
 
@@ -374,6 +389,22 @@ class Importer:
 
     # --- The end -----------------------------------------------------------------------
 
+    def draw_galleries(self) -> None:
+        """Draw each `[gallery]` now that every image in the file is known."""
+
+        def images(post_wp_id: int) -> list[shortcodes.GalleryImage]:
+            if post_wp_id:
+                return self.gallery_images.get(post_wp_id, [])
+            return [image for listed in self.gallery_images.values() for image in listed]
+
+        for post, item in self.galleries:
+            body = content.post_html(
+                item.content, Counter(), post_wp_id=item.wp_id, gallery_images=images
+            )
+            Post.objects.filter(pk=post.pk).update(body=body, body_html=body)
+            # Its links to the old site are pointed at the new addresses with the others'.
+            self.links.after_insert([post])
+
     def finish(self) -> None:
         for post_pk, wp_id, parent_wp_id in self.page_parents:
             parent = self.posts.get(parent_wp_id)
@@ -381,6 +412,7 @@ class Importer:
                 self.summary.warn("page", wp_id, "its parent page is missing; kept at the top")
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
+        self.draw_galleries()
         self.links.finish(self.channel)
         if self.channel:
             # A blog installed in a folder (`/blog/`): its home, and its feeds after it.

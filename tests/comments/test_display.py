@@ -95,7 +95,7 @@ def test_comment_text_is_escaped_with_paragraphs_and_line_breaks(client, post):
     assert "&lt;script&gt;" in response.content.decode()
     paragraphs = item.select(".comment-content p")
     assert [p.get_text() for p in paragraphs] == [
-        '<script>alert("x")</script> first linesecond line',
+        '<script>alert("x")</script> first line\nsecond line',
         "new paragraph",
     ]
     assert paragraphs[0].select("br")
