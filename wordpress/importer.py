@@ -53,11 +53,20 @@ def site_of(channel: wxr.Channel | None) -> str:
 
 
 def import_wxr(
-    source, *, author_map=None, progress=None, uploads=None, fetch_uploads=False
+    source,
+    *,
+    author_map=None,
+    progress=None,
+    uploads=None,
+    uploads_archive=None,
+    fetch_uploads=False,
+    fetch_hosts=(),
+    image_progress=None,
 ) -> Summary:
     """Import a WXR file object in one transaction and return what was done.
 
-    Then its images, from the `uploads` folder or, with `fetch_uploads`, the old site
+    Then its images, from the `uploads` folder or zip (`uploads_archive`) or, with
+    `fetch_uploads`, the old site and the `fetch_hosts` confirmed as its CDN
     (`wordpress.attachments`), each on its own: one that cannot be had is a warning.
     """
     importer = Importer(author_map or {}, progress)
@@ -67,9 +76,13 @@ def import_wxr(
         importer.attachments,
         importer.featured,
         site=importer.source or "",
-        uploads=uploads,
-        fetch=fetch_uploads,
         summary=importer.summary,
+        uploads=uploads,
+        archive=uploads_archive,
+        fetch=fetch_uploads,
+        sites=attachments.own_sites(importer.channel),
+        fetch_hosts=list(fetch_hosts),
+        progress=image_progress,
     )
     return importer.summary
 

@@ -273,6 +273,10 @@ COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 WORDPRESS_IMPORT_MAX_BYTES = env.int("WORDPRESS_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
 # Minutes without a sign of life from its worker after which a running import is failed.
 WORDPRESS_IMPORT_STALE_MINUTES = env.int("WORDPRESS_IMPORT_STALE_MINUTES", default=10)
+# Fetching an import's images from the old site (wordpress/fetching.py).
+WORDPRESS_FETCH_MAX_FILES = env.int("WORDPRESS_FETCH_MAX_FILES", default=5000)
+WORDPRESS_FETCH_TIMEOUT_SECONDS = env.float("WORDPRESS_FETCH_TIMEOUT_SECONDS", default=20.0)
+WORDPRESS_FETCH_ALLOW_ADDRESSES = env.list("WORDPRESS_FETCH_ALLOW_ADDRESSES", default=[])
 
 # Background work (spam checks, Akismet reports, purges) goes through Django's Tasks API.
 TASKS = {

@@ -63,8 +63,12 @@ def uploads(tmp_path):
 
 
 @pytest.fixture
-def old_site(uploads):
-    """The old site's web server, serving wp-content/uploads from the folder."""
+def old_site(uploads, settings):
+    """The old site's web server, serving wp-content/uploads from the folder.
+
+    It runs on 127.0.0.1, which the fetcher refuses unless told (as only tests tell it).
+    """
+    settings.WORDPRESS_FETCH_ALLOW_ADDRESSES = ["127.0.0.1"]
     root = uploads.parent / "www"
     (root / "wp-content").mkdir(parents=True)
     (root / "wp-content" / "uploads").symlink_to(uploads)
