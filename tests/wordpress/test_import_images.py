@@ -17,6 +17,7 @@ from tests.media import samples
 from wordpress.importer import import_wxr
 from wordpress.models import ImportedItem
 
+from . import stand_in_uploads
 from .wxr_builder import I, export
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,33 @@ def test_importing_again_brings_no_second_copy(uploads, media_root):
     assert Image.objects.count() == 1
     assert ImportedItem.objects.filter(kind=ImportedItem.Kind.IMAGE).count() == 1
     assert "Already present: 1 author, 1 post, 1 image" in printed
+
+
+def test_attachments_named_like_resized_copies_keep_their_own_files(tmp_path, client, media_root):
+    # The theme unit test's image-alignment post shows four attachments whose own names end
+    # in -WxH (580x300, 150x150, 300x200, 1200x4002): each is its own file, not a copy.
+    uploads_folder = stand_in_uploads.write_folder(tmp_path / "uploads")
+
+    run(stand_in_uploads.THEME_UNIT_TEST.read_bytes(), uploads=uploads_folder)
+
+    post = Post.objects.get(slug="markup-image-alignment")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    shown = {img["alt"]: img["src"] for img in page.select("article img[alt^='Image Align']")}
+    by_url = {image.url: image for image in Image.objects.all()}
+    sizes = {alt: (by_url[src].width, by_url[src].height) for alt, src in shown.items()}
+    assert sizes == {
+        "Image Alignment 580x300": (580, 300),
+        "Image Alignment 150x150": (150, 150),
+        "Image Alignment 300x200": (300, 200),
+        "Image Alignment 1200x400": (1200, 4002),
+    }
+
+
+def test_a_resized_copy_with_no_attachment_of_its_own_shows_its_original(uploads, media_root):
+    # The body shows hopper-300x200.jpg, a copy WordPress made; only hopper.jpg is listed.
+    site = "http://old.example.com"
+
+    run(site_export(site, attachment(site)), uploads=uploads)
+
+    body = Post.objects.get(slug="with-photo").body
+    assert f'src="{Image.objects.get().url}"' in body
