@@ -37,9 +37,16 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "width", "height", "class"},
     "ol": {"start"},
+    "figure": {"class"},
+    "figcaption": {"class"},
 }
+# The classes WordPress gives images and captions, which make text wrap around them
+# (site.css); any other class is dropped.
+_WORDPRESS_CLASS = re.compile(
+    r"align(?:left|right|center|none)|size-[a-z0-9_-]+|wp-caption(?:-text)?|wp-image-\d+"
+)
 LINK_SCHEMES = {"http", "https", "mailto"}
 
 # CommonMark with raw HTML off (it is shown as text) and single newlines kept as line breaks,
@@ -48,7 +55,14 @@ _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
 def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Keep an image only from this site (a relative address), its media, or over https."""
+    """Keep an image only from this site (a relative address), its media, or over https.
+
+    Keep only WordPress's own classes, and only numbers as an image's width and height.
+    """
+    if attribute == "class":
+        return " ".join(c for c in value.split() if _WORDPRESS_CLASS.fullmatch(c)) or None
+    if attribute in ("width", "height"):
+        return value if value.strip().isdigit() else None
     if tag == "img" and attribute == "src":
         if value.strip().startswith(settings.MEDIA_URL):
             return value

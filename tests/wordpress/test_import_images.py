@@ -191,3 +191,23 @@ def test_a_resized_copy_with_no_attachment_of_its_own_shows_its_original(uploads
 
     body = Post.objects.get(slug="with-photo").body
     assert f'src="{Image.objects.get().url}"' in body
+
+
+def test_alignment_and_caption_classes_survive_and_nothing_else(client):
+    body = (
+        '<img class="size-full wp-image-906 alignleft evil" src="https://old.example.com/a.jpg"'
+        ' alt="A" width="150" height="150" onclick="x()"> Text that wraps.\n\n'
+        '<figure class="wp-caption aligncenter"><img class="size-medium wp-image-7" '
+        'src="https://old.example.com/b.jpg" alt="B" width="javascript:1">'
+        '<figcaption class="wp-caption-text">A caption</figcaption></figure>'
+    )
+    run(export([I(wp_id="10", slug="aligned", content=body)]))
+
+    page = BeautifulSoup(client.get(Post.objects.get().get_absolute_url()).content, "html.parser")
+    left, centred = page.select(".post-body img")
+    assert left["class"] == ["size-full", "wp-image-906", "alignleft"]
+    assert (left["width"], left["height"]) == ("150", "150")
+    assert "onclick" not in left.attrs
+    assert page.select_one(".post-body figure")["class"] == ["wp-caption", "aligncenter"]
+    assert page.select_one(".post-body figcaption")["class"] == ["wp-caption-text"]
+    assert "width" not in centred.attrs
