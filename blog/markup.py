@@ -2,8 +2,9 @@
 
 `render_markdown()` turns a post's Markdown into HTML with markdown-it-py, then passes it
 through `sanitize_html()`, nh3's allow-list: headings, paragraphs, links, emphasis, lists,
-quotes, code, rules and images from this site or https. Nothing active survives: no script,
-event handlers, style, SVG, iframes, forms, or javascript:/data: addresses. Raw HTML typed
+quotes, code, rules and images from this site or the origins in IMAGE_REMOTE_ORIGINS (which
+the CSP allows alike). Nothing active survives: no script, event handlers, style, SVG,
+iframes, forms, or javascript:/data: addresses. Raw HTML typed
 into the Markdown is shown as text. Imported HTML (issue 15) goes through `sanitize_html()`
 directly, so both meet the same list.
 """
@@ -54,34 +55,49 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
-def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Keep an image only from this site (a relative address), its media, or over https.
+def image_source_allowed(value: str) -> bool:
+    """Tell whether a post may show an image from `value`: the CSP's img-src allows it too.
 
-    Keep only WordPress's own classes, and only numbers as an image's width and height.
+    This site's own addresses and media, and the origins in IMAGE_REMOTE_ORIGINS.
     """
-    if attribute == "class":
-        return " ".join(c for c in value.split() if _WORDPRESS_CLASS.fullmatch(c)) or None
-    if attribute in ("width", "height"):
-        return value if value.strip().isdigit() else None
-    if tag == "img" and attribute == "src":
-        if value.strip().startswith(settings.MEDIA_URL):
-            return value
-        parts = urlsplit(value.strip())
-        if parts.scheme == "https" and parts.netloc:
-            return value
-        if not parts.scheme and not parts.netloc:
-            return value
-        return None
-    return value
+    value = value.strip()
+    if value.startswith(settings.MEDIA_URL):
+        return True
+    parts = urlsplit(value)
+    if not parts.scheme and not parts.netloc:
+        return True
+    return f"{parts.scheme}://{parts.netloc}".lower() in settings.IMAGE_REMOTE_ORIGINS
 
 
-def sanitize_html(html: str) -> str:
-    """Return `html` with everything outside the allow-list removed."""
+def _keep_attribute(keep_remote_images: bool):
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        """Keep only WordPress's own classes, and only numbers as an image's size."""
+        if attribute == "class":
+            return " ".join(c for c in value.split() if _WORDPRESS_CLASS.fullmatch(c)) or None
+        if attribute in ("width", "height"):
+            return value if value.strip().isdigit() else None
+        if tag == "img" and attribute == "src":
+            if image_source_allowed(value):
+                return value
+            parts = urlsplit(value.strip())
+            return value if keep_remote_images and parts.scheme == "https" else None
+        return value
+
+    return keep
+
+
+def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
+    """Return `html` with everything outside the allow-list removed.
+
+    An image from another site stays only if its origin is allowed (`image_source_allowed`),
+    or, with `keep_remote_images`, over https: an importer keeps them so that it can
+    bring them here, and shows only what is allowed.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_allowed_attribute,
+        attribute_filter=_keep_attribute(keep_remote_images),
         url_schemes=LINK_SCHEMES,
         link_rel=None,
         strip_comments=True,

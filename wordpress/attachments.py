@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ValidationError
 
 from blog.images import store_image
+from blog.markup import image_source_allowed, sanitize_html
 from blog.models import Post
 
 from . import content, wxr
@@ -31,6 +32,7 @@ from .summary import Summary
 
 _RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 _ADDRESS = re.compile(r'(?P<attr>\b(?:src|href)=")(?P<url>https?://[^"]+)"', re.IGNORECASE)
+_REMOTE_IMAGE = re.compile(r'<img\b[^>]*?\bsrc="(https?://[^"]+)"', re.IGNORECASE)
 _SRCSET = re.compile(r'(?P<attr>\bsrcset=")(?P<urls>[^"]+)"', re.IGNORECASE)
 _PHOTON = re.compile(r"^i[0-3]\.wp\.com/")
 
@@ -134,12 +136,11 @@ def bring(
     files are fetched from the export's own `sites` and the `fetch_hosts` an editor
     confirmed, through the guarded fetcher; `progress(done, total)` is told as they come.
     """
-    if not attachments:
-        return
-    if uploads is None and archive is None and not fetch:
-        summary.skipped[("image", "use --uploads DIR or --fetch-uploads to bring them")] += len(
-            attachments
-        )
+    if not attachments or (uploads is None and archive is None and not fetch):
+        if attachments:
+            summary.skipped[("image", "use --uploads DIR or --fetch-uploads to bring them")] += len(
+                attachments
+            )
         _point_posts_at({}, site, summary)
         return
     done = dict(
@@ -222,16 +223,16 @@ def _new_address(addresses: dict[str, str], url: str) -> str | None:
 def _point_posts_at(addresses: dict[str, str], site: str, summary: Summary) -> None:
     """Rewrite the imported posts' images and links that name a brought image.
 
-    The images left at another site's address are counted for the editor, by host.
+    What readers see keeps the other sites' images only where IMAGE_REMOTE_ORIGINS allows
+    (`blog.markup`); the body keeps them all, so that a later import can still bring them.
+    The images not brought here are counted for the editor, by host.
     """
-    left = Counter()
+    shown, left_out = Counter(), Counter()
 
     def replace(match):
         new = _new_address(addresses, match["url"])
         if new:
             return f'{match["attr"]}{new}"'
-        if match["attr"].lower().startswith("src"):
-            left[urlsplit(match["url"]).hostname] += 1
         return match.group(0)
 
     def replace_srcset(match):
@@ -247,12 +248,22 @@ def _point_posts_at(addresses: dict[str, str], site: str, summary: Summary) -> N
     for start in range(0, len(ids), 500):
         posts = Post.objects.filter(pk__in=ids[start : start + 500], body_format="html")
         changed = []
-        for post in posts.only("body"):
-            body = _ADDRESS.sub(replace, post.body)
-            body = _SRCSET.sub(replace_srcset, body)
-            if body != post.body:
-                post.body = post.body_html = body
+        for post in posts.only("body", "body_html"):
+            body = _SRCSET.sub(replace_srcset, _ADDRESS.sub(replace, post.body))
+            for url in _REMOTE_IMAGE.findall(body):
+                host = urlsplit(html.unescape(url)).hostname or ""
+                (shown if image_source_allowed(html.unescape(url)) else left_out)[host] += 1
+            shown_html = sanitize_html(body)
+            if (body, shown_html) != (post.body, post.body_html):
+                post.body, post.body_html = body, shown_html
                 changed.append(post)
         Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=100)
-    for host, count in left.most_common():
+    for host, count in shown.most_common():
         summary.warn("image host", host, f"{_images(count)} in posts still shown from there")
+    for host, count in left_out.most_common():
+        summary.warn(
+            "image host",
+            host,
+            f"{_images(count)} in posts not shown: not brought here (--uploads, "
+            f"--fetch-uploads), and not from a site in IMAGE_REMOTE_ORIGINS",
+        )

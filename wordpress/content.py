@@ -66,12 +66,16 @@ _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
 
 
 def post_html(raw: str, shortcodes: Counter) -> str:
-    """Return a WordPress post body as sanitised HTML with paragraphs; count its shortcodes."""
+    """Return a WordPress post body as sanitised HTML with paragraphs; count its shortcodes.
+
+    Its images on other sites stay, to be brought here (`wordpress.attachments`); what
+    readers see (`Post.body_html`) keeps only those this site may show.
+    """
     # The allow-list keeps images over https only; old sites linked theirs over http.
     text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
     text = _CAPTION.sub(_figure, text)
     shortcodes.update(name.lower() for name in _SHORTCODE.findall(text))
-    return sanitize_html(autop(text))
+    return sanitize_html(autop(text), keep_remote_images=True)
 
 
 def plain_text(value: str) -> str:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from blog.markup import sanitize_html
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
@@ -251,7 +252,7 @@ class Importer:
             slug=self.unique_slug(item),
             author=self.author(wxr.Author(login=item.creator or "wordpress")),
             body=body,
-            body_html=body,
+            body_html=sanitize_html(body),
             body_format=Post.BodyFormat.HTML,
             custom_excerpt=content.plain_text(item.excerpt),
             status=status,

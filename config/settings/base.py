@@ -143,6 +143,11 @@ if not MEDIA_URL.endswith("/"):
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+# Other sites whose images posts may show (origins: https://images.example.com): the
+# sanitiser keeps them and the CSP allows them; every other site's image is left out.
+IMAGE_REMOTE_ORIGINS = [
+    origin.rstrip("/").lower() for origin in env.list("IMAGE_REMOTE_ORIGINS", default=[])
+]
 # Django serves MEDIA_ROOT itself where no nginx stands in front (`make run`).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
@@ -224,8 +229,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # nonce where a template must inline one), avatars from Gravatar, no framing, no plugins.
 # Images in posts come from this site or the media origin only: a post's image on another
 # site is blocked (an importer copies such images here first).
-def content_security_policy(media_url: str) -> dict:
-    """Return the policy for a site whose uploaded images are served from `media_url`."""
+def content_security_policy(media_url: str, image_origins=()) -> dict:
+    """Return the policy for a site whose uploaded images are served from `media_url`.
+
+    `image_origins` are the other sites posts may show images from (IMAGE_REMOTE_ORIGINS).
+    """
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
@@ -235,6 +243,7 @@ def content_security_policy(media_url: str) -> dict:
             "img-src": [
                 SELF,
                 *filter(None, [media_origin(media_url)]),
+                *image_origins,
                 "https://www.gravatar.com",
                 "https://secure.gravatar.com",
                 "data:",
@@ -249,7 +258,7 @@ def content_security_policy(media_url: str) -> dict:
     }
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
+CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL, IMAGE_REMOTE_ORIGINS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -211,3 +211,48 @@ def test_alignment_and_caption_classes_survive_and_nothing_else(client):
     assert page.select_one(".post-body figure")["class"] == ["wp-caption", "aligncenter"]
     assert page.select_one(".post-body figcaption")["class"] == ["wp-caption-text"]
     assert "width" not in centred.attrs
+
+
+def test_an_image_not_brought_here_is_listed_for_the_editor_and_left_out(client):
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)))
+
+    assert (
+        "image host old.example.com: 1 image in posts not shown: not brought here (--uploads, "
+        "--fetch-uploads), and not from a site in IMAGE_REMOTE_ORIGINS"
+    ) in printed
+    post = Post.objects.get(slug="with-photo")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    assert [img.get("src") for img in page.select(".post-body img")] == [None]
+
+
+def test_an_image_not_brought_here_shows_from_its_old_address_where_its_site_is_allowed(
+    client, image_origins
+):
+    image_origins("https://old.example.com")
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)))
+
+    assert "image host old.example.com: 1 image in posts still shown from there" in printed
+    post = Post.objects.get(slug="with-photo")
+    response = client.get(post.get_absolute_url())
+    page = BeautifulSoup(response.content, "html.parser")
+    old_address = "https://old.example.com/wp-content/uploads/2012/01/hopper-300x200.jpg"
+    assert [img["src"] for img in page.select(".post-body img")] == [old_address]
+    assert "https://old.example.com" in response["Content-Security-Policy"]
+
+
+def test_a_later_import_with_the_uploads_folder_brings_the_images_it_left_out(
+    client, uploads, media_root
+):
+    site = "http://old.example.com"
+    data = site_export(site, attachment(site))
+    run(data)
+
+    run(data, uploads=uploads)
+
+    post = Post.objects.get(slug="with-photo")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    assert [img["src"] for img in page.select(".post-body img")] == [Image.objects.get().url]
