@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from .importer import import_wxr
 from .models import ImportRun
+from .uploads import BadArchive, UploadsArchive
 from .wxr import WXRError
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,27 @@ class Progress:
         self.written_at = now
         ImportRun.objects.using(PROGRESS_DB).filter(pk=self.run_id).update(
             items_read=count, bytes_read=self.source.tell()
+        )
+
+
+class ImageProgress:
+    """The images' `progress(done, total)` hook: written at most once a second, and at the end."""
+
+    def __init__(self, run_id: int, clock=time.monotonic):
+        self.run_id = run_id
+        self.clock = clock
+        self.written_at = None
+        self.done = self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        now = self.clock()
+        recent = self.written_at is not None and now - self.written_at < PROGRESS_EVERY_SECONDS
+        if recent and done < total:
+            return
+        self.written_at = now
+        ImportRun.objects.using(PROGRESS_DB).filter(pk=self.run_id).update(
+            images_done=done, images_total=total
         )
 
 
@@ -131,7 +153,7 @@ def fail_stale() -> int:
 def active() -> ImportRun | None:
     """Return the import waiting or running now, if any."""
     waiting_or_running = ImportRun.objects.filter(state__in=[State.WAITING, State.RUNNING])
-    return waiting_or_running.defer("upload").order_by("pk").first()
+    return waiting_or_running.defer("upload", "uploads_zip").order_by("pk").first()
 
 
 def retryable(run: ImportRun) -> bool:
@@ -141,17 +163,25 @@ def retryable(run: ImportRun) -> bool:
 
 
 @transaction.atomic
-def begin(user, upload) -> ImportRun:
-    """Record an uploaded export as a waiting run, or raise Busy if another is under way."""
+def begin(user, upload, *, uploads_zip=None, fetch_images=False, fetch_hosts="") -> ImportRun:
+    """Record an uploaded export as a waiting run, or raise Busy if another is under way.
+
+    With it, how its images come: an uploads zip, and whether to fetch them (from where).
+    """
     exclusive()
     fail_stale()
     if (other := active()) is not None:
         raise Busy(other)
+    if uploads_zip is not None:
+        uploads_zip.seek(0)
     return ImportRun.objects.create(
         started_by=user,
         file_name=upload.name[:255],
         file_size=upload.size,
         upload=b"".join(upload.chunks()),
+        uploads_zip=b"".join(uploads_zip.chunks()) if uploads_zip else b"",
+        fetch_images=fetch_images,
+        fetch_hosts=fetch_hosts,
     )
 
 
@@ -171,6 +201,8 @@ def retry(run: ImportRun) -> bool:
             result="",
             items_read=0,
             bytes_read=0,
+            images_total=0,
+            images_done=0,
             started_at=None,
             finished_at=None,
             heartbeat_at=None,
@@ -232,11 +264,12 @@ def import_recorded(
     again once the run says so.
     """
     progress = Progress(run_id, source, show=show)
+    image_progress = ImageProgress(run_id)
     heartbeat = Heartbeat(run_id, attempt)
     heartbeat.start()
     state, result, keep_upload = State.FAILED, "", False
     try:
-        summary = import_wxr(source, progress=progress, **options)
+        summary = import_wxr(source, progress=progress, image_progress=image_progress, **options)
         state, result = State.DONE, "\n".join(summary.lines())
         return summary
     except WXRError as error:
@@ -253,13 +286,15 @@ def import_recorded(
         raise
     finally:
         heartbeat.stop()
-        ended = {"upload": b""} if not keep_upload else {}
+        ended = {"upload": b"", "uploads_zip": b""} if not keep_upload else {}
         # A late worker whose run was failed meanwhile still tells the truth, unless retried.
         ImportRun.objects.filter(pk=run_id, attempt=attempt).update(
             state=state,
             result=result,
             items_read=progress.count,
             bytes_read=source.tell(),
+            images_done=image_progress.done,
+            images_total=image_progress.total,
             finished_at=timezone.now(),
             **ended,
         )
@@ -274,13 +309,30 @@ def run(run_id: int) -> str:
     source = io.BytesIO(data)
     del data
     try:
-        import_recorded(run_id, attempt, source)
+        import_recorded(run_id, attempt, source, **image_options(run_id))
     except WXRError:
         return State.FAILED
     except Exception:
         logger.exception("The import of run %s failed", run_id)
         return State.FAILED
     return State.DONE
+
+
+def image_options(run_id: int) -> dict:
+    """Return how the run's images come: its uploads zip, and whether and whence to fetch."""
+    run = ImportRun.objects.only("uploads_zip", "fetch_images", "fetch_hosts").get(pk=run_id)
+    archive = None
+    if run.uploads_zip:
+        # The form checked it; a zip refused now brings no image, and the import goes on.
+        try:
+            archive = UploadsArchive(bytes(run.uploads_zip))
+        except BadArchive:
+            logger.warning("The uploads zip of import run %s was refused", run_id)
+    return {
+        "uploads_archive": archive,
+        "fetch_uploads": run.fetch_images,
+        "fetch_hosts": run.fetch_hosts.split(),
+    }
 
 
 def overdue_waiting() -> list[int]:

@@ -282,6 +282,10 @@ COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 WORDPRESS_IMPORT_MAX_BYTES = env.int("WORDPRESS_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
 # Minutes without a sign of life from its worker after which a running import is failed.
 WORDPRESS_IMPORT_STALE_MINUTES = env.int("WORDPRESS_IMPORT_STALE_MINUTES", default=10)
+# The largest uploads folder (zip) an editor may send beside an export, and the most files
+# it may hold; unpacked, it may be four times as large (wordpress/uploads.py).
+WORDPRESS_UPLOADS_MAX_BYTES = env.int("WORDPRESS_UPLOADS_MAX_BYTES", default=256 * 1024 * 1024)
+WORDPRESS_UPLOADS_MAX_FILES = env.int("WORDPRESS_UPLOADS_MAX_FILES", default=20_000)
 # Fetching an import's images from the old site (wordpress/fetching.py).
 WORDPRESS_FETCH_MAX_FILES = env.int("WORDPRESS_FETCH_MAX_FILES", default=5000)
 WORDPRESS_FETCH_TIMEOUT_SECONDS = env.float("WORDPRESS_FETCH_TIMEOUT_SECONDS", default=20.0)
