@@ -62,13 +62,14 @@ def import_wxr(
     uploads_archive=None,
     fetch_uploads=False,
     fetch_hosts=(),
-    image_progress=None,
 ) -> Summary:
     """Import a WXR file object in one transaction and return what was done.
 
     Then its images, from the `uploads` folder or zip (`uploads_archive`) or, with
     `fetch_uploads`, the old site and the `fetch_hosts` confirmed as its CDN
     (`wordpress.attachments`), each on its own: one that cannot be had is a warning.
+    `progress(count)` is told how far the reading is, and `progress.images(done, total)`,
+    if it has one, how far the images are.
     """
     importer = Importer(author_map or {}, progress)
     with transaction.atomic():
@@ -83,7 +84,7 @@ def import_wxr(
         fetch=fetch_uploads,
         sites=attachments.own_sites(importer.channel),
         fetch_hosts=list(fetch_hosts),
-        progress=image_progress,
+        progress=getattr(progress, "images", None),
     )
     return importer.summary
 

@@ -62,6 +62,7 @@ class Progress:
         # The command line's progress bar, told of every count.
         self.show = show
         self.count = 0
+        self.images_done = self.images_total = 0
         self.written_at = clock()
 
     def __call__(self, count: int) -> None:
@@ -76,21 +77,11 @@ class Progress:
             items_read=count, bytes_read=self.source.tell()
         )
 
-
-class ImageProgress:
-    """The images' `progress(done, total)` hook: written at most once a second, and at the end."""
-
-    def __init__(self, run_id: int, clock=time.monotonic):
-        self.run_id = run_id
-        self.clock = clock
-        self.written_at = None
-        self.done = self.total = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
+    def images(self, done: int, total: int) -> None:
+        """Note how many of the export's images have been brought in or tried."""
+        self.images_done, self.images_total = done, total
         now = self.clock()
-        recent = self.written_at is not None and now - self.written_at < PROGRESS_EVERY_SECONDS
-        if recent and done < total:
+        if now - self.written_at < PROGRESS_EVERY_SECONDS:
             return
         self.written_at = now
         ImportRun.objects.using(PROGRESS_DB).filter(pk=self.run_id).update(
@@ -264,12 +255,11 @@ def import_recorded(
     again once the run says so.
     """
     progress = Progress(run_id, source, show=show)
-    image_progress = ImageProgress(run_id)
     heartbeat = Heartbeat(run_id, attempt)
     heartbeat.start()
     state, result, keep_upload = State.FAILED, "", False
     try:
-        summary = import_wxr(source, progress=progress, image_progress=image_progress, **options)
+        summary = import_wxr(source, progress=progress, **options)
         state, result = State.DONE, "\n".join(summary.lines())
         return summary
     except WXRError as error:
@@ -293,8 +283,8 @@ def import_recorded(
             result=result,
             items_read=progress.count,
             bytes_read=source.tell(),
-            images_done=image_progress.done,
-            images_total=image_progress.total,
+            images_done=progress.images_done,
+            images_total=progress.images_total,
             finished_at=timezone.now(),
             **ended,
         )
@@ -328,11 +318,13 @@ def image_options(run_id: int) -> dict:
             archive = UploadsArchive(bytes(run.uploads_zip))
         except BadArchive:
             logger.warning("The uploads zip of import run %s was refused", run_id)
-    return {
+    options = {
         "uploads_archive": archive,
         "fetch_uploads": run.fetch_images,
         "fetch_hosts": run.fetch_hosts.split(),
     }
+    # Only what was asked for: an import without images is called as it always was.
+    return {name: value for name, value in options.items() if value}
 
 
 def overdue_waiting() -> list[int]:
