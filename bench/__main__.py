@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare-workers")
     parser.add_argument(
         "--parts",
-        default="floor,proxy,article,comments,admin,import",
+        default="floor,proxy,article,comments,wave,admin,import",
         help="which measurements to run",
     )
     parser.add_argument(
@@ -192,6 +192,10 @@ def run_stack(args, parts: list[str]) -> None:
             run_article(bench, seed, at_200=at_200)
         if "comments" in parts:
             run_comments(bench, seed)
+        if "wave" in parts:
+            from bench.wave import run_wave
+
+            run_wave(bench, seed)
         if "admin" in parts:
             run_admin(bench)
         info = {

@@ -4,6 +4,7 @@ import json
 
 from bench.measure import HEALTHZ, Bench
 from bench.runs import AKISMET_DELAY, CHECK_DEADLINE, STAGES, TRICKLE_RATE
+from bench.wave import COST_FEW, COST_MANY, FEW, MANY, READERS
 from tests.harness.stack import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -11,6 +12,7 @@ NGINX_STATIC = "nginx: static file, the article's bytes"
 NGINX_ARTICLE = "nginx: article, 200 comments (micro-cache)"
 POST = "comment POST → 302, spam check included"
 FRESHNESS_LIMIT = 1.0
+WAVE_CHECKED_WITHIN = 5.0
 
 
 class NotMeasured(Exception):
@@ -106,6 +108,30 @@ def targets(bench: Bench) -> list[dict]:
             f"{q['stored']}/{q['posted']} stored, {q['task_workers']} task workers"
         )
 
+    def wave():
+        w, alone = bench.extra["wave"], measured(READERS, 8)
+        ratio = w["reads"]["rps"] / alone["rps"]
+        passed = (
+            ratio >= 0.8
+            and not w["reads"]["errors"]
+            and not w["stored_twice"]
+            and not w["unchecked"]
+            and (w["last_check_after_end_s"] if w["last_check_after_end_s"] is not None else 99)
+            <= WAVE_CHECKED_WITHIN
+        )
+        return passed, (
+            f"readers {ratio:.0%} of alone ({w['reads']['errors']} errors); "
+            f"{w['stored']} stored at {w['posts']['rps']:.0f}/s, {w['stored_twice']} twice, "
+            f"{w['unchecked']} unchecked, last check {w['last_check_after_end_s']} s after"
+        )
+
+    def wave_growth():
+        few, many = measured(COST_FEW, 8), measured(COST_MANY, 8)
+        ratio = many["cpu_ms"] / few["cpu_ms"]
+        return ratio <= 1.2, (
+            f"{ratio:.2f}x ({many['cpu_ms']:.2f} vs {few['cpu_ms']:.2f} ms CPU per comment)"
+        )
+
     def admin(label):
         row = measured(label, 1)
         return row["p99_ms"] < 300, f"p99 {row['p99_ms']} ms"
@@ -128,6 +154,12 @@ def targets(bench: Bench) -> list[dict]:
         "(docker compose's default task workers)",
         queue,
     )
+    check(
+        "spam wave: readers through nginx keep >= 80% of their throughput alone, 0 errors; "
+        f"every comment stored once and checked within {WAVE_CHECKED_WITHIN:.0f} s of the end",
+        wave,
+    )
+    check(f"a comment on a post with {MANY:,} comments costs <= 1.2x one with {FEW}", wave_growth)
     for label in ("admin: moderation queue", "admin: spam", "admin: dashboard"):
         check(f"{label} p99 < 300 ms (c=1)", lambda label=label: admin(label))
     return checks

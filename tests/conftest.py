@@ -22,6 +22,7 @@ from tests.factories import PostFactory
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
+from wordpress import runs
 
 pytest_plugins = ["tests.support.people"]
 
@@ -38,6 +39,14 @@ def django_db_setup(django_db_setup):
     """
     yield
     connections["progress"].close()
+
+
+@pytest.fixture(autouse=True)
+def _import_progress_written_every_time(monkeypatch):
+    # An import writes its progress through the "progress" database at most once a second,
+    # so a test that imports without declaring that database used to fail only when the
+    # machine was slow enough for a second to pass. Written every time, it fails every time.
+    monkeypatch.setattr(runs, "PROGRESS_EVERY_SECONDS", 0)
 
 
 @pytest.fixture

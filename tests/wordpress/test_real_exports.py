@@ -18,7 +18,8 @@ from wordpress.models import ImportedItem, OldLink
 
 from .public_sweep import sweep
 
-pytestmark = pytest.mark.django_db
+# Big exports make the import write its progress through the "progress" database.
+pytestmark = pytest.mark.django_db(databases=["default", "progress"])
 
 CORPUS = Path(__file__).parent / "corpus"
 VALID = sorted(CORPUS.glob("*.xml"))
