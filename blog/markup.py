@@ -38,7 +38,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height", "class"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "class"},
     "ol": {"start"},
     "figure": {"class"},
     "figcaption": {"class"},
@@ -77,11 +77,19 @@ def _keep_attribute(keep_remote_images: bool):
         if attribute in ("width", "height"):
             return value if value.strip().isdigit() else None
         if tag == "img" and attribute == "src":
-            if image_source_allowed(value):
-                return value
-            parts = urlsplit(value.strip())
-            return value if keep_remote_images and parts.scheme == "https" else None
+            return value if allowed(value) else None
+        if tag == "img" and attribute == "srcset":
+            # Every candidate is an address, each meeting the rule `src` meets.
+            candidates = [c.strip().split()[:1] for c in value.split(",")]
+            ok = all(c and allowed(c[0]) for c in candidates)
+            return value if ok else None
         return value
+
+    def allowed(address: str) -> bool:
+        if image_source_allowed(address):
+            return True
+        parts = urlsplit(address.strip())
+        return keep_remote_images and parts.scheme == "https" and bool(parts.netloc)
 
     return keep
 

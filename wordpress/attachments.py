@@ -2,10 +2,14 @@
 
 An export lists each uploaded file as an `attachment` item with its address and its path
 under `wp-content/uploads`; the file itself is not in the export. `bring()` takes each from
-a local copy of that folder (`--uploads DIR`) or, when asked (`--fetch-uploads`), from the
-old site, checks it as an editor's upload is checked (`blog.images.store_image`), and then
-rewrites the images and links in the imported posts, resized copies (`photo-300x200.jpg`)
-included, to the stored image. A featured image (`_thumbnail_id`) becomes the post's.
+a local copy of that folder (`--uploads DIR`), a zip of it sent in the admin
+(`wordpress.uploads`) or, when asked (`--fetch-uploads`), from the old site through the
+guarded fetcher (`wordpress.fetching`). It checks each as an editor's upload is checked
+(`blog.images.store_image`), and then rewrites the images, srcsets and links in the imported
+posts to the stored image: exact addresses first, then resized copies (`photo-300x200.jpg`).
+A featured image (`_thumbnail_id`) becomes the post's. What readers see keeps the images
+left on other sites only where the CSP allows them (`blog.markup.image_source_allowed`);
+the summary names the rest by host.
 
 It runs after the import has committed, one image at a time: a file that cannot be had or
 is refused is a warning, and never undoes the import.
@@ -250,9 +254,11 @@ def _point_posts_at(addresses: dict[str, str], site: str, summary: Summary) -> N
         changed = []
         for post in posts.only("body", "body_html"):
             body = _SRCSET.sub(replace_srcset, _ADDRESS.sub(replace, post.body))
-            for url in _REMOTE_IMAGE.findall(body):
-                host = urlsplit(html.unescape(url)).hostname or ""
-                (shown if image_source_allowed(html.unescape(url)) else left_out)[host] += 1
+            remote = [html.unescape(url) for url in _REMOTE_IMAGE.findall(body)]
+            for url in remote:
+                (shown if image_source_allowed(url) else left_out)[urlsplit(url).hostname] += 1
+            if body == post.body and not remote:
+                continue
             shown_html = sanitize_html(body)
             if (body, shown_html) != (post.body, post.body_html):
                 post.body, post.body_html = body, shown_html

@@ -63,6 +63,7 @@ def autop(text: str) -> str:
 
 
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
+_SRCSET = re.compile(r"(<img\b[^>]*?\bsrcset=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
 
 def post_html(raw: str, shortcodes: Counter) -> str:
@@ -73,6 +74,7 @@ def post_html(raw: str, shortcodes: Counter) -> str:
     """
     # The allow-list keeps images over https only; old sites linked theirs over http.
     text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
+    text = _SRCSET.sub(lambda m: m[1] + m[2].replace("http://", "https://"), text)
     text = _CAPTION.sub(_figure, text)
     shortcodes.update(name.lower() for name in _SHORTCODE.findall(text))
     return sanitize_html(autop(text), keep_remote_images=True)

@@ -256,3 +256,36 @@ def test_a_later_import_with_the_uploads_folder_brings_the_images_it_left_out(
     post = Post.objects.get(slug="with-photo")
     page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
     assert [img["src"] for img in page.select(".post-body img")] == [Image.objects.get().url]
+
+
+def test_a_srcset_points_at_the_brought_image_too(client, uploads, media_root):
+    site = "http://old.example.com"
+    folder = f"{site}/wp-content/uploads/2012/01"
+    body = (
+        f'<img src="{folder}/hopper-300x200.jpg" alt="Hopper" '
+        f'srcset="{folder}/hopper-300x200.jpg 300w, {folder}/hopper.jpg 1024w" '
+        'sizes="(max-width: 300px) 100vw, 300px">'
+    )
+    data = export([I(wp_id="10", slug="with-srcset", content=body)], site=site)
+    data = data.replace(b"</channel>", attachment(site).encode() + b"</channel>")
+
+    run(data, uploads=uploads)
+
+    post = Post.objects.get(slug="with-srcset")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    img = page.select_one(".post-body img")
+    url = Image.objects.get().url
+    assert img["srcset"] == f"{url} 300w, {url} 1024w"
+    assert img["sizes"] == "(max-width: 300px) 100vw, 300px"
+
+
+def test_a_srcset_naming_another_site_is_left_out_of_the_page(client):
+    body = (
+        '<img src="https://old.example.com/a.jpg" alt="A" '
+        'srcset="https://old.example.com/a.jpg 1x, javascript:alert(1) 2x">'
+    )
+    run(export([I(wp_id="10", slug="bad-srcset", content=body)]))
+
+    post = Post.objects.get(slug="bad-srcset")
+    assert "srcset" not in post.body_html
+    assert "javascript" not in post.body
