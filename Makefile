@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-# One db_worker runs one task at a time; spam checks wait on Akismet, so run a few.
+# One task worker runs one task at a time; spam checks wait on Akismet, so run a few.
+# `run_worker --processes N` starts another whenever one exits (core/workers.py).
 TASK_WORKERS ?= 2
 
 # Start the embedded PostgreSQL unless DATABASE_URL points elsewhere; stop it on exit only if
@@ -16,7 +17,7 @@ define with_database
 	stop_db() { if [ "$$pg_state" = started ]; then $(BIN)/python -m config.embedded_postgres stop; fi; }
 endef
 
-.PHONY: install run test lint format check-deploy db-stop browser nginx clean soak
+.PHONY: install run test lint format check-deploy db-stop browser nginx redis clean soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +40,7 @@ run: install .env
 	$(MANAGE) schedule_maintenance; \
 	$(MANAGE) check --deploy --tag akismet --fail-level CRITICAL; \
 	$(MANAGE) collectstatic --noinput -v0; \
-	for _ in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & workers+=($$!); done; \
+	$(MANAGE) run_worker --processes $(TASK_WORKERS) & workers+=($$!); \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the site, the $(TASK_WORKERS) task workers and the database)"; \
 	$(BIN)/gunicorn -c config/gunicorn.py --log-level warning config.wsgi
 
@@ -62,7 +63,17 @@ nginx:
 	  else echo "nginx is missing: proxy tests will be skipped (apt-get install nginx)."; fi; \
 	fi
 
-test: install browser nginx
+# The two-server and proxy tests share a real Redis cache, as production's processes do;
+# install Debian's redis-server when we may (CI runs as root).
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's redis-server for the two-server and proxy tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "redis-server is missing: the two-server and proxy tests will be skipped (apt-get install redis-server)."; fi; \
+	fi
+
+test: install browser nginx redis
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -80,6 +91,18 @@ wrk:
 bench: install wrk nginx
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Lighthouse (the npm package, pinned: 13 wants Node 22) into the git-ignored .audit/, run
+# with Debian's chromium on the article and an imported gallery post (bench/lighthouse.py).
+LIGHTHOUSE_VERSION := 12.2.3
+.PHONY: audit
+.audit/node_modules/.bin/lighthouse:
+	@mkdir -p .audit && cd .audit && { test -f package.json || echo '{"private": true}' > package.json; } && \
+	npm install --silent --save-exact --no-audit --no-fund lighthouse@$(LIGHTHOUSE_VERSION)
+
+audit: install browser nginx .audit/node_modules/.bin/lighthouse
+	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
+	$(BIN)/python -m bench.lighthouse
 
 lint: install
 	$(BIN)/ruff check .

@@ -170,7 +170,7 @@ def run_stack(args, parts: list[str]) -> None:
             run_compare_workers(bench, seed)
             return
         for n in range(args.task_workers):
-            stack.start(f"db_worker-{n}", [sys.executable, "manage.py", "db_worker"])
+            stack.start(f"db_worker-{n}", [sys.executable, "manage.py", "run_worker"])
         wait_until_idle(stack.pids("db_worker"))
         g = gunicorn_settings()
         at_200 = []

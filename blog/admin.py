@@ -57,7 +57,10 @@ class PostAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "published_at", "author", "comments_open"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "author", "comments_open", "password"]},
+        ),
         (
             _("Filing"),
             {"fields": ["kind", "parent", "sticky", "categories", "tags", "body_format"]},

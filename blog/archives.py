@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.generic.dates import MonthArchiveView, YearArchiveView
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from .models import Post
 from .public_cache import public_conditional_response
+from .views import PostDetailView
 
 
 class PublishedArchiveMixin:
@@ -104,6 +105,42 @@ class PostMonthArchiveView(PublishedArchiveMixin, MonthArchiveView):
         return reverse(
             "blog:archive_month", kwargs={"year": f"{day.year:04d}", "month": f"{day.month:02d}"}
         )
+
+
+class PostDayArchiveView(PublishedArchiveMixin, DayArchiveView):
+    period = "day"
+    label_format = "j F Y"
+    heading = _lazy("Day: %(period)s")
+    month_format = "%m"
+    day_format = "%d"
+
+    def period_bounds(self):
+        try:
+            start = date(
+                int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"])
+            )
+        except ValueError:
+            raise Http404(_("There are no posts for that date.")) from None
+        end = start + timedelta(days=1)
+        return tuple(timezone.make_aware(datetime.combine(day, time.min)) for day in (start, end))
+
+    def address_of(self, day):
+        return reverse(
+            "blog:archive_day",
+            kwargs={
+                "year": f"{day.year:04d}",
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+            },
+        )
+
+
+def day_archive_or_post(request, year, month, day):
+    """Serve `/2012/01/03/`: a post whose slug is `03` there, else that day's archive."""
+    # Imported the way WordPress numbers untitled posts, a slug can be two digits.
+    if Post.objects.filter(kind=Post.Kind.POST, slug=day).exists():
+        return PostDetailView.as_view()(request, year=int(year), month=month, slug=day)
+    return PostDayArchiveView.as_view()(request, year=year, month=month, day=day)
 
 
 def period_bounds(year, month, *, months: int) -> tuple[datetime, datetime]:

@@ -63,7 +63,7 @@ class AuthorFeed(CategoryFeed):
         return _("New posts by %(name)s.") % {"name": display_name(user)}
 
     def items(self, user):
-        return listed_posts().filter(author=user)[:20]
+        return listed_posts().unprotected().filter(author=user)[:20]
 
 
 class AuthorAtomFeed(AuthorFeed):

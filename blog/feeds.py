@@ -14,6 +14,7 @@ class LatestPostsFeed(Feed):
         return (
             Post.objects.published()
             .posts()
+            .unprotected()
             .select_related("author__author_profile", "featured_image")[:20]
         )
 

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .images import prepare_image, too_large_message
+from .images import prepare_image, save_new, too_large_message
 from .models import Image
 
 
@@ -60,10 +60,11 @@ class ImageAdmin(admin.ModelAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
             obj.uploaded_by = request.user
-            obj.attach(form.prepared)
-        super().save_model(request, obj, form, change)
+            save_new(obj, form.prepared)
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
@@ -76,15 +77,25 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, image):
+        # The library shows the 150x150 crop (blog.renditions), never the original.
+        src = image.thumbnail_url
+        if src == image.url:
+            return self._shown(image, src, 96)
         return render_to_string(
-            "admin/blog/image/thumbnail.html", {"image": image, "shown_width": min(image.width, 96)}
+            "admin/blog/image/thumbnail.html",
+            {"image": image, "src": src, "width": 96, "height": 96},
         )
 
     @admin.display(description=_("preview"))
     def preview(self, image):
+        return self._shown(image, image.url, 480)
+
+    def _shown(self, image, src, longest):
+        scale = min(1, longest / max(image.width, image.height))
+        width, height = max(1, round(image.width * scale)), max(1, round(image.height * scale))
         return render_to_string(
             "admin/blog/image/thumbnail.html",
-            {"image": image, "shown_width": min(image.width, 480)},
+            {"image": image, "src": src, "width": width, "height": height},
         )
 
     @admin.display(description=_("Markdown for a post"))

@@ -13,6 +13,9 @@ one door for other code, such as an importer) alike:
 5. the whole picture is decoded (a truncated file fails here) and saved again by Pillow, so
    whatever followed or hid inside the original (a PHP or HTML tail, a ZIP, EXIF and GPS
    data) is not stored; the stored name carries the extension of the real type.
+
+Only then, in `save_new()`, are its smaller sizes made from that re-encoded copy
+(`blog.renditions`).
 """
 
 import io
@@ -30,6 +33,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PillowImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
+from . import renditions
 from .image_trailers import is_polyglot
 from .models import Image
 
@@ -196,11 +200,22 @@ def store_image(file_obj, *, name: str, alt: str, uploaded_by=None) -> Image:
     prepared = prepare_image(file_obj, name)
     image = Image(alt=alt, uploaded_by=uploaded_by)
     image.full_clean(exclude=["file", "width", "height"])
+    return save_new(image, prepared)
+
+
+def save_new(image: Image, prepared: PreparedImage) -> Image:
+    """Store a new image's checked file and its sizes, then its row; on failure, none of them."""
     image.attach(prepared)
+    prepared.content.seek(0)
+    data = prepared.content.read()
     try:
+        # Stored first: the sizes are named after the name the storage gave the original.
+        image.file.save(prepared.content.name, prepared.content, save=False)
+        image.renditions = renditions.make(image, data)
         with transaction.atomic():
             image.save()
     except BaseException:
+        renditions.delete(image)
         image.file.delete(save=False)
         raise
     return image

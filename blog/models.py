@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,11 @@ from taggit.managers import TaggableManager
 
 from core.slugs import validate_slug
 
+from . import renditions, search
 from .markup import first_paragraph_text, render_markdown, sanitize_html
+
+# What WordPress shows in a list instead of a password-protected post's text.
+PROTECTED_EXCERPT = _("There is no excerpt because this is a protected post.")
 
 
 class AuthorProfile(models.Model):
@@ -52,6 +56,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
+    # Its smaller copies (blog.renditions), made once when it was stored.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +86,23 @@ class Image(models.Model):
         self.file = prepared.content
         self.width, self.height = prepared.width, prepared.height
 
+    @property
+    def srcset(self) -> str:
+        return renditions.srcset(self)
+
+    @property
+    def sizes(self) -> str:
+        return renditions.sizes(self)
+
+    @property
+    def summary_sizes(self) -> str:
+        # blog.css shows a post list's featured image at most 16rem tall.
+        return renditions.sizes(self, max_height=256)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return renditions.thumbnail_url(self)
+
     def markdown(self) -> str:
         """Return the Markdown that shows this image in a post body."""
         alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(self.alt.split()))
@@ -98,6 +121,10 @@ class PostQuerySet(models.QuerySet):
     def pages(self):
         return self.filter(kind=Post.Kind.PAGE)
 
+    def unprotected(self):
+        """Posts without a password: what feeds and search may show (issue 27)."""
+        return self.filter(password="")
+
     def comments_changed(self, visible_count) -> None:
         """Record that the comments readers can see changed (called by the comments app).
 
@@ -105,13 +132,9 @@ class PostQuerySet(models.QuerySet):
         """
         self.update(comment_count=visible_count, comments_changed_at=timezone.now())
 
-    def search(self, terms: str):
-        query = SearchQuery(terms, search_type="websearch", config="english")
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(models.F("search_vector"), query))
-            .order_by("-rank", "-published_at")
-        )
+    def search(self, query: str):
+        """Return the posts `query` finds, best first (`blog.search`)."""
+        return search.matching(self, query)
 
 
 class Post(models.Model):
@@ -205,6 +228,16 @@ class Post(models.Model):
     # What "Posted in … Tagged …" shows, kept by `refresh_filing()` whenever categories or
     # tags change (blog/signals.py), so the article page needs no query for it.
     filing = models.JSONField(default=dict, blank=True, editable=False)
+    # WordPress's "Password protected" visibility: readers see the post once they enter it.
+    password = models.CharField(
+        _("password"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Readers see the post only once they enter this password; lists show its title "
+            "alone, and feeds and search leave it out. Leave empty for a public post."
+        ),
+    )
     # Imported WordPress posts keep their (sanitised) HTML instead of being re-written as
     # Markdown, which would change how they read.
     body_format = models.CharField(
@@ -261,6 +294,20 @@ class Post(models.Model):
             return sanitize_html(self.body)
         return render_markdown(self.body)
 
+    def body_for_readers(self) -> str:
+        """Return the rendered body with this site's images in their sizes (blog.renditions).
+
+        Called when the article is rendered, which the article cache does once per version
+        (blog.views.rendered_article), so it holds for bodies however they were written.
+        """
+        names = renditions.names_in(self.body_html)
+        if not names:
+            return self.body_html
+        images = {image.file.name: image for image in Image.objects.filter(file__in=names)}
+        return renditions.responsive_body(
+            self.body_html, images, first_is_eager=self.featured_image_id is None
+        )
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -273,6 +320,8 @@ class Post(models.Model):
     @property
     def excerpt(self) -> str:
         """Return the summary in lists and feeds: the hand-written one, else the first paragraph."""
+        if self.password:
+            return str(PROTECTED_EXCERPT)
         return self.custom_excerpt.strip() or first_paragraph_text(self.body_html)
 
     def page_path(self) -> list[str]:

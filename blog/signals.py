@@ -8,6 +8,7 @@ from taggit.models import Tag, TaggedItem
 
 from core.slugs import slug_from, stand_in
 
+from . import renditions
 from .models import Category, Image, Post
 
 
@@ -56,7 +57,8 @@ def image_changed(sender, instance, created, **kwargs):
 
 @receiver(post_delete, sender=Image)
 def image_deleted(sender, instance, **kwargs):
-    """Remove the file from storage once the row's deletion is committed."""
+    """Remove the file and its sizes from storage once the row's deletion is committed."""
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: renditions.delete(instance))

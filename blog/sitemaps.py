@@ -9,7 +9,8 @@ class PostSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Post.objects.published()
+        # As WordPress's own sitemaps: a password-protected post is left out.
+        return Post.objects.published().unprotected()
 
     def lastmod(self, post):
         return post.last_modified

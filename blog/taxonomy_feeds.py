@@ -22,7 +22,7 @@ class CategoryFeed(LatestPostsFeed):
         return category.description or f"New posts in {category.name}."
 
     def items(self, category):
-        return listed_posts().filter(categories=category)[:20]
+        return listed_posts().unprotected().filter(categories=category)[:20]
 
     def site_title(self):
         return LatestPostsFeed.title
@@ -39,7 +39,7 @@ class TagFeed(CategoryFeed):
         return f"New posts tagged {tag.name}."
 
     def items(self, tag):
-        return listed_posts().filter(tags=tag)[:20]
+        return listed_posts().unprotected().filter(tags=tag)[:20]
 
 
 class CategoryAtomFeed(CategoryFeed):

@@ -8,6 +8,8 @@ app_name = "blog"
 
 urlpatterns = [
     path("", cache_for_readers(views.PostListView.as_view()), name="post_list"),
+    # WordPress's address of the home page's later pages: /page/2/.
+    path("page/<int:page>/", views.later_page, name="later_page"),
     path("search/", cache_for_readers(views.SearchView.as_view()), name="search"),
     path("feed/", cache_for_readers(feeds.LatestPostsFeed()), name="feed_rss"),
     path("feed/atom/", cache_for_readers(feeds.LatestPostsAtomFeed()), name="feed_atom"),
@@ -19,6 +21,12 @@ urlpatterns = [
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
         archives.PostMonthArchiveView.as_view(),
         name="archive_month",
+    ),
+    # Before the article: a slug of two digits would be a day (as it is in WordPress).
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        archives.day_archive_or_post,
+        name="archive_day",
     ),
     path(
         "<int:year>/<str:month>/<uslug:slug>/",

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from core import http_caching
 from core.slugs import same_path
 
+from . import protection
 from .forms import SearchForm
 from .models import Post
 from .release import RELEASE
@@ -166,8 +168,15 @@ class PostDetailView(DetailView):
         if not same_path(request.path, canonical):
             query = request.META.get("QUERY_STRING", "")
             return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-        if not post.is_published or request.user.is_staff:
-            # Previews and staff pages (drafts, moderation links) are never cached anywhere.
+        if (
+            post.password
+            and not request.user.is_staff
+            and not protection.is_unlocked(request, post)
+        ):
+            return self.locked_page(post)
+        if not post.is_published or request.user.is_staff or post.password:
+            # Previews, staff pages (drafts, moderation links) and a post its password
+            # unlocked are never cached anywhere.
             response = self.render_page(post, cached_article=False)
             add_never_cache_headers(response)
             return response
@@ -192,6 +201,28 @@ class PostDetailView(DetailView):
             cache.set(key, shared, SHARED_PAGE_SECONDS)
         return shared.answer(request)
 
+    def post(self, request, *args, **kwargs):
+        """Unlock a password-protected post for this reader, as WordPress's form does."""
+        post = self.get_object()
+        if not post.password:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if protection.unlock(request, post, request.POST.get("post_password", "")):
+            return redirect(post.get_absolute_url())
+        return self.locked_page(post, wrong_password=True)
+
+    def locked_page(self, post, *, wrong_password=False) -> HttpResponse:
+        """Answer with the post's title and its password form, for this reader alone."""
+        self.object = post
+        form = render_to_string(
+            "blog/_protected.html",
+            {"post": post, "wrong_password": wrong_password},
+            request=self.request,
+        )
+        context = self.get_context_data(object=post, article_html=form, locked=True)
+        response = self.render_to_response(context).render()
+        add_never_cache_headers(response)
+        return response
+
     def render_page(self, post, *, cached_article=True) -> HttpResponse:
         if cached_article:
             article_html = rendered_article(post)
@@ -215,12 +246,19 @@ class SearchView(ListView):
             return Post.objects.none()
         return (
             Post.objects.published()
+            .unprotected()
             .select_related("author__author_profile", "featured_image")
             .search(self.query)
         )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, form=self.form, **kwargs)
+
+
+@require_GET
+def later_page(request, page):
+    """Send WordPress's /page/2/ to the home page's own address of that page."""
+    return redirect(f"{reverse('blog:post_list')}?page={page}", permanent=True)
 
 
 @require_GET

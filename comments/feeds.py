@@ -7,6 +7,8 @@ shows it, and the comment's permalink. Pingbacks and trackbacks are items too, a
 WordPress's comment feed, titled as what they are.
 """
 
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
@@ -48,7 +50,9 @@ class CommentsFeed(Feed):
         return self.description(post)
 
     def items(self, post):
-        comments = Comment.objects.approved().filter(post__in=Post.objects.published())
+        # A protected post's comments are behind its password too.
+        readable = Post.objects.published().unprotected()
+        comments = Comment.objects.approved().filter(post__in=readable)
         if post is not None:
             comments = comments.filter(post=post)
         # Only what a feed shows is read: the email stays in the database.
@@ -121,7 +125,9 @@ def site_comments_feed(request, feed=rss_feed):
 @require_safe
 def post_comments_feed(request, year, month, slug, feed=rss_feed):
     """Serve one post's comment feed at its permalink followed by feed/."""
-    return _one_post_feed(request, get_object_or_404(Post.objects.published(), slug=slug), feed)
+    return _one_post_feed(
+        request, get_object_or_404(Post.objects.published().unprotected(), slug=slug), feed
+    )
 
 
 @require_safe
@@ -129,13 +135,14 @@ def page_comments_feed(request, path, feed=rss_feed):
     """Serve a page's comment feed at its address followed by feed/ (`/about/feed/`)."""
     slug = path.rsplit("/", 1)[-1]
     return _one_post_feed(
-        request, get_object_or_404(Post.objects.published().pages(), slug=slug), feed
+        request, get_object_or_404(Post.objects.published().pages().unprotected(), slug=slug), feed
     )
 
 
 def _one_post_feed(request, post, feed):
-    # Only at the item's own address: a slug alone could name it under any path.
-    if not request.path.startswith(f"{post.get_absolute_url()}feed/"):
+    # Only at the item's own address: a slug alone could name it under any path. The
+    # request's path is decoded; the address is percent-encoded where it is not ASCII.
+    if not request.path.startswith(f"{unquote(post.get_absolute_url())}feed/"):
         raise Http404(_("No post at this address."))
     return public_conditional_response(
         request,

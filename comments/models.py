@@ -136,6 +136,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "status_changed_at"], name="comment_status_age_idx"),
             models.Index(fields=["status", "id"], name="comment_status_id_idx"),
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # The duplicate rule's other half (comments/policy.py): the same name on the post.
+            models.Index(fields=["post", "author_name"], name="comment_post_author_idx"),
             models.Index(fields=["spam_verdict", "status"], name="comment_verdict_idx"),
             models.Index(
                 fields=["author_email"],

@@ -181,14 +181,20 @@ def lock_author(comment) -> None:
 
 def is_duplicate(comment) -> bool:
     """Return whether the same author already said the same thing in the same place."""
+    return earlier_copies(comment).exists()
+
+
+def earlier_copies(comment):
+    """The stored comments `comment` would duplicate (indexed: its cost ignores the thread)."""
+    # Each side of the OR has its index (comment_email_upper_idx, comment_post_author_idx).
     same_author = Comment.objects.filter(author_email__iexact=comment.author_email)
-    same_author |= Comment.objects.filter(author_name=comment.author_name)
+    same_author |= Comment.objects.filter(post_id=comment.post_id, author_name=comment.author_name)
     return (
         same_author.filter(
             post_id=comment.post_id, parent_id=comment.parent_id, content=comment.content
         )
         .exclude(status=Status.TRASH)
-        .exists()
+        .order_by()
     )
 
 

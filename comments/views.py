@@ -1,8 +1,10 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from blog import protection
 from blog.models import Post
 from core.csrf import cross_origin_protect
 
@@ -21,6 +23,12 @@ def post_comment(request, post_id):
     # Only what the rules and the redirect read: the body alone is tens of kilobytes.
     post = get_object_or_404(Post.objects.published().defer("body", "search_vector"), pk=post_id)
     user = request.user if request.user.is_authenticated else None
+    if post.password and not request.user.is_staff and not protection.is_unlocked(request, post):
+        # Who cannot read a protected post cannot answer it, as in WordPress.
+        message = _("Enter this post's password before commenting on it.")
+        return render(
+            request, "comments/refused.html", {"post": post, "message": message}, status=403
+        )
     result = submit_comment(post, request.POST, request.META, user=user)
 
     if result.stored:

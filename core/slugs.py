@@ -61,4 +61,6 @@ def validate_slug(value: str) -> None:
 
 def same_path(request_path: str, url: str) -> bool:
     """Whether a request's (decoded) path is the (percent-encoded) address `url`."""
-    return request_path == uri_to_iri(url)
+    # A request's path is decoded whole (`hugo%20dworak` is `hugo dworak`); uri_to_iri
+    # leaves spaces and reserved characters encoded, so it alone never matches them.
+    return request_path == unquote(uri_to_iri(url))

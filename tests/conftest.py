@@ -1,3 +1,4 @@
+import os
 import time
 import uuid
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from config.settings import base
 from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
 from tests.comments.commenting import form_data, next_address
 from tests.factories import PostFactory
+from tests.harness.redis import redis_binary, redis_server
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
@@ -70,6 +72,24 @@ def _cache_starts_empty():
     # Pages are cached under their address, and the seed post's address is the same in
     # every test: one test's page must not be another's.
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_cache(tmp_path_factory):
+    """A real redis-server for the run: the cache production's processes share (compose's)."""
+    if redis_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's redis-server is required in CI (make test installs it as root).")
+        pytest.skip("redis-server is missing: `make test` installs it as root")
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def shared_cache(redis_cache):
+    """The Redis cache, empty: what one test's servers kept must not answer the next."""
+    redis_cache.flush()
+    return redis_cache
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def test_commands_make_run_repeats_on_every_start_say_nothing_when_nothing_chang
     call_command("schedule_maintenance")
     first_start = capsys.readouterr().out
     assert "Loaded the seed article" in first_start
-    assert "queued, then every" in first_start
+    assert "every 1 day, 0:00:00" in first_start
 
     call_command("load_seed")
     call_command("schedule_maintenance")

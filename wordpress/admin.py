@@ -132,6 +132,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         run = runs.begin(
             request.user,
             cleaned["file"],
+            cleaned["authors"],
             uploads_zip=cleaned["uploads"],
             fetch_images=cleaned["fetch_images"],
             fetch_hosts=cleaned["fetch_hosts"],

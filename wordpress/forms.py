@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,17 @@ class ImportForm(forms.Form):
         help_text=_("The file WordPress writes in Tools → Export → All content."),
     )
 
+    # As WordPress's importer asks: whose byline each of the file's authors gets here.
+    authors = forms.CharField(
+        label=_("Credit authors to accounts here"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        help_text=_(
+            "One per line: an author's WordPress login = a username here, such as "
+            "“jbj = eddie”. Every other author of the file gets a new account of their own, "
+            "which cannot sign in."
+        ),
+    )
     uploads = forms.FileField(
         label=_("Uploads folder, zipped (optional)"),
         required=False,
@@ -97,6 +109,23 @@ class ImportForm(forms.Form):
         self.fields["file"].help_text += " " + str(
             _("Up to %(limit)s.") % {"limit": filesizeformat(self.limit)}
         )
+
+    def clean_authors(self) -> dict[str, str]:
+        """Return the author map the field names: {WordPress login: username here}."""
+        mapped, errors = {}, []
+        for line in self.cleaned_data["authors"].splitlines():
+            if not line.strip():
+                continue
+            login, sep, username = (part.strip() for part in line.partition("="))
+            if not sep or not login or not username:
+                errors.append(_("“%(line)s” is not “login = username”.") % {"line": line})
+            elif not get_user_model().objects.filter(username=username).exists():
+                errors.append(_("There is no account “%(name)s” here.") % {"name": username})
+            else:
+                mapped[login] = username
+        if errors:
+            raise forms.ValidationError(errors)
+        return mapped
 
     def clean(self):
         cleaned = super().clean()

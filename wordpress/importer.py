@@ -11,21 +11,25 @@ percent-encoded or empty slugs, missing or repeated ids. Each oddity is a warnin
 summary; only a file that is not a WordPress export is refused.
 """
 
-from urllib.parse import urlsplit
+import itertools
+from functools import partial
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.models import TaggedItem
 
+from blog.authors import author_url
 from blog.markup import sanitize_html
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
 from . import attachments, content, wxr
 from .comment_import import CommentWriter, known_comment_ids
-from .links import LinkRewriter, old_paths
+from .links import LinkRewriter, old_paths, store_archive_links
 from .models import ImportedItem, OldLink
 from .summary import Summary
 from .terms import Terms
@@ -113,7 +117,8 @@ class Importer:
     # --- The stream ---------------------------------------------------------------------
 
     def run(self, source) -> None:
-        for channel, record in wxr.read(source, known_comments=self.known_comments):
+        repaired = partial(self.summary.warn, "line")
+        for channel, record in wxr.read(source, known_comments=self.known_comments, warn=repaired):
             self.channel = channel
             self.begin()
             match record:
@@ -170,16 +175,26 @@ class Importer:
             return self.authors[login]
         User = get_user_model()
         mapped = self.author_map.get(login)
-        user = User.objects.filter(username=mapped or login).first()
-        if mapped and user is None:
-            raise wxr.WXRError(f"--author-map {login}={mapped}: there is no user {mapped!r}.")
-        if user is not None:
+        if mapped:
+            user = User.objects.filter(username=mapped).first()
+            if user is None:
+                raise wxr.WXRError(f"--author-map {login}={mapped}: there is no user {mapped!r}.")
+            self.summary.present[kind] += 1
+        elif user := self.own_account(record, login):
             self.summary.present[kind] += 1
         else:
+            username = self.free_username(login)
+            if username != login:
+                self.summary.warn(
+                    kind,
+                    login,
+                    f"{login!r} here is someone else's account; credited to a new account "
+                    f"{username!r} (map it in the upload form to credit an account here)",
+                )
             # A plain account that posts are credited to: not staff, in no group, and unable
             # to sign in until an administrator gives it a password.
             user = User(
-                username=login,
+                username=username,
                 email=record.email[:254],
                 first_name=record.first_name[:150],
                 last_name=record.last_name[:150],
@@ -197,8 +212,47 @@ class Importer:
                     defaults={"object_id": user.pk},
                 )
             self.summary.created[kind] += 1
+        self.author_links(record, user)
         self.authors[login] = user
         return user
+
+    def own_account(self, record: wxr.Author, login: str):
+        """Return the account an earlier import made for this author, or None."""
+        # Never an account of this site's own people: a file that names its author `admin`
+        # or `editor` must not put words under their byline unless the editor maps it so.
+        User = get_user_model()
+        if record.wp_id:
+            earlier = ImportedItem.objects.filter(
+                source=self.source, kind=ImportedItem.Kind.AUTHOR, wp_id=record.wp_id
+            ).values_list("object_id", flat=True)
+            if user := User.objects.filter(pk__in=earlier).first():
+                return user
+        for username in _usernames(login):
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                return None
+            if _is_plain(user):
+                return user
+        return None
+
+    def free_username(self, login: str) -> str:
+        taken = set(
+            get_user_model()
+            .objects.filter(username__startswith=login[:140])
+            .values_list("username", flat=True)
+        )
+        return next(username for username in _usernames(login) if username not in taken)
+
+    def author_links(self, record: wxr.Author, user) -> None:
+        """Lead WordPress's addresses of an author (`/?author=2`, `/author/a-b/`) to theirs."""
+        archive = author_url(user)
+        old = [(f"/?author={record.wp_id}", archive)] if record.wp_id else []
+        # WordPress's author address is the login made a slug (its user_nicename).
+        nicename = slugify(record.login)
+        taken = get_user_model().objects.filter(username=nicename).exclude(pk=user.pk).exists()
+        if nicename and not taken and f"/author/{nicename}/" != unquote(archive):
+            old.append((f"/author/{nicename}/", archive))
+        store_archive_links(old, self.summary)
 
     # --- Posts and pages ---------------------------------------------------------------
 
@@ -241,7 +295,6 @@ class Importer:
             self.summary.warn(kind, item.wp_id, f"unknown status {item.status!r}; kept as draft")
         title = content.plain_text(item.title)[:200]
         if item.password:
-            status = Post.Status.DRAFT
             self.summary.protected.append(f"{item.wp_id} “{title}”")
         published_at = wxr.parse_date(item.date_gmt, item.date)
         if published_at is None:
@@ -261,6 +314,7 @@ class Importer:
             comments_open=item.comment_status != "closed",
             kind=Post.Kind.PAGE if kind == "page" else Post.Kind.POST,
             sticky=item.sticky,
+            password=item.password[:255],
         )
         post.filing = self.terms.filing(item)
         self.summary.created[kind] += 1
@@ -343,5 +397,22 @@ class Importer:
                 continue
             Post.objects.filter(pk=post_pk).update(parent_id=parent)
         self.links.finish(self.channel)
+        if self.channel:
+            # A blog installed in a folder (`/blog/`): its home, and its feeds after it.
+            folder = urlsplit(self.channel.base_blog_url or self.channel.link).path.rstrip("/")
+            if folder:
+                store_archive_links([(f"{folder}/", "/")], self.summary)
         self.summary.site = self.channel.title if self.channel else ""
         self.summary.version = self.channel.wxr_version if self.channel else ""
+
+
+def _usernames(login: str):
+    """Yield the usernames an author `login` may have here: `login`, then `login-2`, ..."""
+    yield login
+    for n in itertools.count(2):
+        yield f"{login[: 150 - len(str(n)) - 1]}-{n}"
+
+
+def _is_plain(user) -> bool:
+    """Whether `user` is an account imports make: no staff rights, no way to sign in."""
+    return not (user.is_staff or user.is_superuser or user.has_usable_password())

@@ -27,6 +27,19 @@ def old_paths(item: wxr.Item, kind: str) -> list[str]:
     return sorted(path[:500] for path in paths if "\x00" not in path)
 
 
+def store_archive_links(pairs: list[tuple[str, str]], summary) -> None:
+    """Store old addresses that lead to an archive or a path: (old path, new path) pairs."""
+    wanted = dict(pairs)
+    if not wanted:
+        return
+    known = set(
+        OldLink.objects.filter(old_path__in=list(wanted)).values_list("old_path", flat=True)
+    )
+    links = [OldLink(old_path=old, new_path=new) for old, new in wanted.items() if old not in known]
+    OldLink.objects.bulk_create(links, ignore_conflicts=True)
+    summary.created["old link"] += len(links)
+
+
 def _host(channel: wxr.Channel | None) -> str:
     base = (channel.base_blog_url or channel.link) if channel else ""
     return urlsplit(base).netloc

@@ -129,6 +129,8 @@ class ImportRun(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # Each Retry starts a new attempt; a worker writes only to the attempt it claimed.
     attempt = models.PositiveIntegerField(_("attempt"), default=1)
+    # The file's authors the editor credited to accounts here: {WordPress login: username}.
+    author_map = models.JSONField(_("authors credited to accounts here"), default=dict, blank=True)
     # The summary `import_wordpress` prints, or the one line that says why the file was refused.
     result = models.TextField(_("result"), blank=True)
 

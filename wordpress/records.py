@@ -20,6 +20,7 @@ class Term:
     name: str
     parent_slug: str = ""
     description: str = ""
+    wp_id: int = 0  # the old site's term id, which `/?cat=ID` names
 
 
 @dataclass

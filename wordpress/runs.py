@@ -154,7 +154,9 @@ def retryable(run: ImportRun) -> bool:
 
 
 @transaction.atomic
-def begin(user, upload, *, uploads_zip=None, fetch_images=False, fetch_hosts="") -> ImportRun:
+def begin(
+    user, upload, author_map=None, *, uploads_zip=None, fetch_images=False, fetch_hosts=""
+) -> ImportRun:
     """Record an uploaded export as a waiting run, or raise Busy if another is under way.
 
     With it, how its images come: an uploads zip, and whether to fetch them (from where).
@@ -170,6 +172,7 @@ def begin(user, upload, *, uploads_zip=None, fetch_images=False, fetch_hosts="")
         file_name=upload.name[:255],
         file_size=upload.size,
         upload=b"".join(upload.chunks()),
+        author_map=author_map or {},
         uploads_zip=b"".join(uploads_zip.chunks()) if uploads_zip else b"",
         fetch_images=fetch_images,
         fetch_hosts=fetch_hosts,
@@ -295,11 +298,13 @@ def run(run_id: int) -> str:
     attempt = claim(run_id)
     if isinstance(attempt, str):
         return attempt
-    data = ImportRun.objects.filter(pk=run_id).values_list("upload", flat=True).get()
+    data, author_map = ImportRun.objects.filter(pk=run_id).values_list("upload", "author_map").get()
     source = io.BytesIO(data)
     del data
     try:
-        import_recorded(run_id, attempt, source, **image_options(run_id))
+        # Only a run the editor mapped authors for passes a map.
+        options = {"author_map": author_map} if author_map else {}
+        import_recorded(run_id, attempt, source, **options, **image_options(run_id))
     except WXRError:
         return State.FAILED
     except Exception:

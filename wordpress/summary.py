@@ -43,7 +43,7 @@ class Summary:
             lines.append(f"Skipped: {skipped}.")
         if self.protected:
             lines.append(
-                "Password-protected, imported as drafts: " + ", ".join(self.protected) + "."
+                "Password-protected, kept behind their password: " + ", ".join(self.protected) + "."
             )
         if self.shortcodes:
             codes = ", ".join(f"[{name}] x{n}" for name, n in self.shortcodes.most_common())

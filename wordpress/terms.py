@@ -15,6 +15,7 @@ from blog.models import Category
 from core.slugs import slug_from, stand_in
 
 from . import content, wxr
+from .links import store_archive_links
 from .summary import Summary
 
 
@@ -35,10 +36,12 @@ class Terms:
         if not self.pending:
             return
         terms, self.pending = self.pending, []
-        created = []
+        created, numbered = [], []
         for term in terms:
             slug = self.slug(term.taxonomy, term.slug, term.name)
             if term.taxonomy == "category":
+                if term.wp_id:
+                    numbered.append((term.wp_id, slug))
                 if slug in self.categories:
                     self.summary.present["category"] += 1
                     continue
@@ -60,6 +63,14 @@ class Terms:
                     continue
                 category.parent = parent
                 category.save(update_fields=["parent"])
+        # WordPress's plain address of a category, `/?cat=5`, leads to its archive here.
+        store_archive_links(
+            [
+                (f"/?cat={wp_id}", self.categories[slug].get_absolute_url())
+                for wp_id, slug in numbered
+            ],
+            self.summary,
+        )
 
     def slug(self, taxonomy: str, slug: str, name: str) -> str:
         """Return a valid slug for a term: its own decoded, else its name's, else a stand-in."""
@@ -80,6 +91,8 @@ class Terms:
             tag = self.tag_names.get(label)
             if tag is not None:
                 self.summary.warn("tag", slug, f"same name as the tag {tag.slug!r}; merged into it")
+                old = (f"/tag/{slug}/", reverse("blog:tag", args=[tag.slug]))
+                store_archive_links([old], self.summary)
             else:
                 tag = Tag.objects.create(name=label, slug=slug)
                 self.tag_names[label] = tag

@@ -3,6 +3,10 @@
 `read(file)` yields `Channel` fields, then `Author`, `Term` and `Item` records in file
 order, each element cleared once read, so memory stays flat however large the file is.
 defusedxml refuses DTD entities, so neither external entities nor entity bombs get in.
+
+What WordPress's importer reads, this reads too (`TolerantSource`): a well-known prefix the
+file uses without declaring it (WordPress.com's `atom:` of 2011-2012) is bound, and the
+control bytes XML forbids (a NUL in serialized PHP) are dropped, each a warning.
 """
 
 import re
@@ -185,12 +189,14 @@ def _term(element, kind: str) -> Term:
             values.get("wp:cat_name", "").strip(),
             values.get("wp:category_parent", "").strip(),
             values.get("wp:category_description", "").strip(),
+            parse_id(values.get("wp:term_id", "")),
         )
     return Term(
         "post_tag",
         values.get("wp:tag_slug", "").strip(),
         values.get("wp:tag_name", "").strip(),
         description=values.get("wp:tag_description", "").strip(),
+        wp_id=parse_id(values.get("wp:term_id", "")),
     )
 
 
@@ -203,14 +209,112 @@ _CHANNEL_FIELDS = {
 }
 
 
-def read(source, *, known_comments=None):
+# Prefixes WordPress and WordPress.com write, bound on <rss> when the file leaves one out.
+WELL_KNOWN_PREFIXES = {
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wp": "http://wordpress.org/export/1.2/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "georss": "http://www.georss.org/georss",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "media": "http://search.yahoo.com/mrss/",
+}
+# The bytes below 0x20 XML 1.0 forbids (all but tab, newline and carriage return). In UTF-8
+# and the single-byte encodings they never occur inside another character's bytes.
+_FORBIDDEN = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_FORBIDDEN_BYTE = re.compile(b"[" + re.escape(_FORBIDDEN) + b"]")
+_ROOT_TAG = re.compile(rb"""<rss(?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+# How far the root tag may be from the start: WordPress writes some 2 KB of comments first.
+_PROLOG_LIMIT = 256 * 1024
+# Warnings for dropped bytes, one per line of the file, up to this many.
+MAX_BYTE_WARNINGS = 50
+
+
+class TolerantSource:
+    """A binary file that reads as well-formed XML where WordPress's importer would read it.
+
+    `warn(line, message)` is told of each line of the file that lost control bytes.
+    """
+
+    def __init__(self, source, warn=None):
+        self.source = source
+        self.warn = warn or (lambda line, message: None)
+        self.line = 1  # the line of the file the next byte read is on
+        self.warned = 0
+        self.head = None  # the start of the file, with the prefixes it lacks bound
+        # UTF-16 and UTF-32 files hold zero bytes in every character: leave them alone.
+        self.filtering = True
+
+    def read(self, size=-1):
+        if self.head is None:
+            self.head = self._head()
+            if self.head:
+                return self.head
+        chunk = self.source.read(size)
+        return self._filter(chunk) if chunk else chunk
+
+    def _head(self) -> bytes:
+        head = b""
+        while len(head) < _PROLOG_LIMIT:
+            chunk = self.source.read(16 * 1024)
+            if not chunk:
+                break
+            head += chunk
+            if _ROOT_TAG.search(head):
+                break
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:1] == b"\x00":
+            self.filtering = False
+            return head
+        head = self._filter(head)
+        if match := _ROOT_TAG.search(head):
+            tag = match.group()
+            missing = [
+                f' xmlns:{prefix}="{uri}"'.encode()
+                for prefix, uri in WELL_KNOWN_PREFIXES.items()
+                if not re.search(rb"\sxmlns:" + prefix.encode() + rb"\s*=", tag)
+            ]
+            if missing:
+                # Binding a prefix a file never uses changes nothing it reads.
+                head = head[: match.start() + 4] + b"".join(missing) + head[match.start() + 4 :]
+        return head
+
+    def _filter(self, chunk: bytes) -> bytes:
+        if not self.filtering:
+            return chunk
+        line = self.line
+        self.line += chunk.count(b"\n")
+        if not _FORBIDDEN_BYTE.search(chunk):
+            return chunk
+        dropped: dict[int, list[int]] = {}
+        at, counted = line, 0
+        for match in _FORBIDDEN_BYTE.finditer(chunk):
+            at += chunk.count(b"\n", counted, match.start())
+            counted = match.start()
+            dropped.setdefault(at, []).append(match.group()[0])
+        for at, values in dropped.items():
+            self.warned += 1
+            if self.warned <= MAX_BYTE_WARNINGS:
+                kinds = ", ".join(sorted({f"0x{value:02X}" for value in values}))
+                count = "a control byte" if len(values) == 1 else f"{len(values)} control bytes"
+                self.warn(at, f"dropped {count} XML forbids ({kinds})")
+            elif self.warned == MAX_BYTE_WARNINGS + 1:
+                self.warn(at, "dropped more control bytes; no more lines are listed")
+        return chunk.translate(None, _FORBIDDEN)
+
+
+def read(source, *, known_comments=None, warn=None):
     """Yield the export's records in order: the `Channel` (updated as read), then the rest.
 
     `known_comments(channel)` is asked once, when the first item starts (the channel's own
     fields, such as its site address, are read by then) for the WordPress ids of comments
     already imported. Those are only counted (`Item.known_comments`), so a file read again
-    costs little more than its parse.
+    costs little more than its parse. `warn(line, message)` is told what was repaired.
     """
+    source = TolerantSource(source, warn)
     known = None
     channel = Channel()
     root = channel_element = None

@@ -126,7 +126,11 @@ SOLO_CACHE = None if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else 
 SOLO_CACHE_TIMEOUT = 24 * 60 * 60
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# django-environ puts a URL's ?timeout= in OPTIONS, which Django's mail backends never read.
+_email_url_timeout = EMAIL_CONFIG.pop("OPTIONS", {}).get("TIMEOUT")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts and never answers would otherwise hold a task worker for good.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=float(_email_url_timeout or 10))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -63,7 +63,8 @@ def test_an_editor_uploads_a_photo_and_is_shown_the_markdown_to_paste(editor_cli
     assert markdown in listing.content.decode()
     served = editor_client.get(f"/media/{image.file.name}")
     assert PillowImage.open(io.BytesIO(b"".join(served.streaming_content))).size == (512, 600)
-    assert len(stored_files(media_root)) == 1
+    # The original and its sizes (blog.renditions): a 150x150 crop, a 300 px one, a full one.
+    assert len(stored_files(media_root)) == 4
 
 
 def test_an_image_without_alt_text_is_refused_and_nothing_is_stored(editor_client, media_root):
@@ -159,7 +160,7 @@ def test_an_image_a_post_features_cannot_be_deleted_from_under_it(editor_client,
 
     assert "Amazing Grace" in answer.content.decode()
     assert Image.objects.filter(pk=image.pk).exists()
-    assert len(stored_files(media_root)) == 1
+    assert len(stored_files(media_root)) == 1 + len(image.renditions)
 
 
 def test_deleting_an_unused_image_removes_its_file(

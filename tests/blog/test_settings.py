@@ -92,7 +92,7 @@ def test_make_run_hands_its_port_to_every_command_it_starts():
     ).stdout
     # Exported once, before the commands: the task workers send the emails, not gunicorn.
     assert "export PORT=8410;" in recipe
-    assert recipe.index("export PORT=8410;") < recipe.index("db_worker")
+    assert recipe.index("export PORT=8410;") < recipe.index("run_worker --processes")
 
 
 def test_emails_link_to_the_port_make_run_serves_on():
@@ -109,3 +109,14 @@ def test_dates_are_shown_in_utc_unless_a_time_zone_is_set():
     say_zone = "from django.conf import settings; print(settings.TIME_ZONE)"
     assert _local_settings_say(say_zone, {}) == "UTC"
     assert _local_settings_say(say_zone, {"TIME_ZONE": "Europe/Paris"}) == "Europe/Paris"
+
+
+EMAIL_TIMEOUT = "from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
+SMTP = "smtp://mail.example.com:25"
+
+
+def test_the_mail_server_gets_a_timeout_by_default_from_email_timeout_or_the_url():
+    assert _local_settings_say(EMAIL_TIMEOUT, {"EMAIL_URL": SMTP}) == "10.0"
+    assert _local_settings_say(EMAIL_TIMEOUT, {"EMAIL_URL": f"{SMTP}/?timeout=4"}) == "4.0"
+    with_setting = {"EMAIL_URL": SMTP, "EMAIL_TIMEOUT": "7"}
+    assert _local_settings_say(EMAIL_TIMEOUT, with_setting) == "7.0"

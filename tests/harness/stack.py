@@ -1,7 +1,7 @@
 """Real gunicorn servers and task workers for tests, the soak run and the benchmark.
 
     env = stack_env(database_url_for(connection), CACHE_URL=f"filecache://{tmp}/cache")
-    with gunicorn(env) as web, db_worker(env):
+    with gunicorn(env) as web, db_worker(env):  # manage.py run_worker
         requests.post(f"{web.url}/comments/post/1/", ...)
 
 Each process runs with the environment it is given (tests: `tests.harness.live_settings`, the
@@ -185,19 +185,9 @@ def start_gunicorn(env: dict, *, workers: int | None = None) -> Process:
 
 
 def start_db_worker(env: dict, *, interval: float = 0.2) -> Process:
-    """Start `manage.py db_worker` (the task queue's worker) in its own process."""
+    """Start `manage.py run_worker` (the task queue's worker, `core.workers`) in its own process."""
     return spawn(
-        "db_worker",
-        [
-            str(PYTHON),
-            "manage.py",
-            "db_worker",
-            "--interval",
-            str(interval),
-            "--no-startup-delay",
-            "--no-reload",
-        ],
-        env,
+        "db_worker", [str(PYTHON), "manage.py", "run_worker", "--interval", str(interval)], env
     )
 
 

@@ -15,8 +15,8 @@ PAIR_LIMIT, USERNAME_LIMIT = 3, 6
 
 
 @pytest.fixture(scope="module")
-def web(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Serve the site as production does behind its proxy (one trusted hop)."""
+def web(django_db_setup, django_db_blocker, tmp_path_factory, redis_cache):
+    """Serve the site as production does behind its proxy (one trusted hop), on Redis."""
     if nginx_binary() is None:
         if os.environ.get("CI"):
             pytest.fail("Debian's nginx is required in CI (make test installs it as root).")
@@ -26,6 +26,7 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory):
     env = stack_env(
         db_url,
         TRUSTED_PROXY_HOPS=1,
+        CACHE_URL=redis_cache.url,
         COMMENTS_MIN_FORM_SECONDS=0,
         AXES_FAILURE_LIMIT=PAIR_LIMIT,
         AXES_USERNAME_FAILURE_LIMIT=USERNAME_LIMIT,
@@ -64,6 +65,14 @@ def proxy(web, static_root, media_root, tmp_path):
         folder=tmp_path / "nginx",
     ) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def _redis_starts_empty(request):
+    # The server lives for the module and each test's database is new: what the cache kept
+    # for the test before (a post's first-seen date, the discussion settings) is not this one's.
+    if "web" in request.fixturenames:
+        request.getfixturevalue("redis_cache").flush()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
-"""PostgreSQL restarts under a loaded gunicorn server: readers get a friendly 503, not a
-traceback; the server recovers by itself; no acknowledged comment is lost.
+"""PostgreSQL restarts under a loaded gunicorn server and its task workers: readers get a
+friendly 503, not a traceback; the server and the workers recover by themselves; no
+acknowledged comment is lost, and every one is checked with Akismet.
 
 The drill runs on a throwaway PostgreSQL of its own, never on the shared one.
 """
@@ -16,7 +17,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.harness.stack import comment_form, gunicorn, manage, stack_env
+from tests.akismet_double import AkismetDouble
+from tests.harness.stack import comment_form, gunicorn, manage, stack_env, start_db_worker
 from tests.support.waiting import wait_for
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
@@ -130,37 +132,102 @@ class Load:
             thread.join(timeout=30)
 
 
-def test_postgres_restart_under_load_gives_503s_then_recovers_and_loses_no_comment(
-    throwaway_postgres,
+@pytest.fixture
+def akismet():
+    with AkismetDouble() as double:
+        yield double
+
+
+def test_postgres_restart_under_load_gives_503s_then_recovers_loses_no_comment_and_checks_all(
+    throwaway_postgres, akismet
 ):
     postgres = throwaway_postgres
     socket_dir = postgres.socket_dir
     env = stack_env(
         f"postgres://postgres@/blog?host={socket_dir}",
         COMMENTS_FLOOD_SECONDS=0,
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+        AKISMET_API_KEY="test-key",
+        AKISMET_API_URL=akismet.url,
     )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_seed")
+    workers = [start_db_worker(env) for _ in range(2)]
 
-    with gunicorn(env, workers=3) as web, Load(web.url) as load:
-        started = time.monotonic()
-        wait_for(lambda: load.saw(200, 302, since=started), what="readers to read and comment")
-        postgres.stop()
-        down_from = time.monotonic()
-        wait_for(
-            lambda: load.saw(503, 503, since=down_from),
-            what="readers to be answered 503 while PostgreSQL is down",
-        )
-        down_until = time.monotonic()
-        postgres.start()
-        assert postgres.socket_dir == socket_dir, "PostgreSQL came back elsewhere"
-        back_at = time.monotonic()
-        wait_for(
-            lambda: load.saw(200, 302, since=back_at + 1),
-            what="readers to read and comment again once PostgreSQL is back",
-        )
+    try:
+        with gunicorn(env, workers=3) as web, Load(web.url) as load:
+            outage = restart_under_load(postgres, load, socket_dir)
+        # Nobody restarts the workers: they reconnect and run what is due, a check a worker
+        # was running when the database went away included.
+        with psycopg.connect(
+            host=socket_dir, dbname="blog", user="postgres", autocommit=True
+        ) as db:
+            wait_for(
+                lambda: not due_tasks(db),
+                timeout=90,
+                what="the workers to run every task due, none left running for good",
+            )
+            # A comment stored the moment PostgreSQL went away may have lost its task: the
+            # grace period and the net's period pass, and the net (recheck_overdue) finds it.
+            db.execute(
+                "UPDATE comments_comment SET next_check_at = now() - interval '1 second'"
+                " WHERE status = 'awaiting_check'"
+            )
+            db.execute(
+                "UPDATE core_recurringtask SET next_run_at = now()"
+                " WHERE path = 'comments.tasks.recheck_overdue'"
+            )
+            wait_for(
+                lambda: not unchecked(db, load.acknowledged.values()),
+                timeout=60,
+                what="every acknowledged comment to be checked after the restart",
+            )
+        assert [worker.alive() for worker in workers] == [True, True]
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert_answers(load, socket_dir, *outage)
 
+
+def unchecked(db, ids) -> list[int]:
+    rows = db.execute(
+        "SELECT id FROM comments_comment WHERE id = ANY(%s) AND status = 'awaiting_check'",
+        [list(ids)],
+    ).fetchall()
+    return [pk for (pk,) in rows]
+
+
+def due_tasks(db) -> int:
+    """Count the tasks running, or waiting though their time has come."""
+    query = (
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+        " OR (status = 'READY' AND run_after <= now())"
+    )
+    return db.execute(query).fetchone()[0]
+
+
+def restart_under_load(postgres, load, socket_dir) -> tuple[float, float, float]:
+    """Stop PostgreSQL while readers read and comment, see 503s, start it, see them served."""
+    started = time.monotonic()
+    wait_for(lambda: load.saw(200, 302, since=started), what="readers to read and comment")
+    postgres.stop()
+    down_from = time.monotonic()
+    wait_for(
+        lambda: load.saw(503, 503, since=down_from),
+        what="readers to be answered 503 while PostgreSQL is down",
+    )
+    down_until = time.monotonic()
+    postgres.start()
+    assert postgres.socket_dir == socket_dir, "PostgreSQL came back elsewhere"
+    back_at = time.monotonic()
+    wait_for(
+        lambda: load.saw(200, 302, since=back_at + 1),
+        what="readers to read and comment again once PostgreSQL is back",
+    )
+    return down_from, down_until, back_at
+
+
+def assert_answers(load, socket_dir, down_from, down_until, back_at):
+    """Assert the readers saw 503s while PostgreSQL was down, then no error, nothing lost."""
     answers = load.answers
     # Requests sent and answered while PostgreSQL was down, and those sent once it was back.
     during = [a for a in answers if a[0] > down_from and a[1] < down_until]

@@ -1,18 +1,21 @@
-"""Two gunicorn servers share one database and one cache, as two web containers would.
+"""Two gunicorn servers share one database and one Redis cache, as two web containers do.
 
-The duplicate and flood rules, editors' sessions and a reader's view of their own pending
-comment all hold whichever server a request lands on.
+The duplicate and flood rules, editors' sessions, a reader's view of their own pending
+comment, the discussion settings and a page's Last-Modified all hold whichever server a
+request lands on.
 """
 
 import re
 import threading
+import time
 
 import httpx
 import pytest
 from django.db import connection
 
-from comments.models import Comment
-from tests.factories import PostFactory, UserFactory
+from comments.models import Comment, tell_posts_comments_changed
+from tests.comments.discussion_helpers import SETTINGS_URL, settings_form
+from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.harness.stack import comment_form, database_url_for, gunicorn, stack_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,10 +26,10 @@ PENDING = "Your comment is awaiting moderation."
 
 
 @pytest.fixture
-def servers(tmp_path):
+def servers(shared_cache):
     env = stack_env(
         database_url_for(connection),
-        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+        CACHE_URL=shared_cache.url,
         TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
     )
     with gunicorn(env, workers=2) as one, gunicorn(env, workers=2) as two:
@@ -136,3 +139,69 @@ def test_a_reader_sees_their_pending_comment_on_the_other_server(servers, articl
     assert "Only I can see this for now." in own_view.text
     assert "Only I can see this for now." not in other_view.text
     assert PENDING not in other_view.text
+
+
+def _sign_in(editor: httpx.Client, base_url: str) -> None:
+    login = editor.get(base_url + "/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    signed_in = editor.post(
+        base_url + "/admin/login/?next=/admin/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "username": "editor",
+            "password": "correct horse battery",
+        },
+    )
+    assert signed_in.status_code == 302
+
+
+def test_discussion_settings_an_editor_saves_on_one_server_hold_on_the_other(servers, article):
+    one, two = servers
+    UserFactory(username="editor", is_staff=True, is_superuser=True)
+    with httpx.Client(timeout=20) as reader, httpx.Client(timeout=20) as editor:
+        # The other server has read the settings (into the cache) before they change.
+        assert reader.get(two + article.get_absolute_url()).status_code == 200
+        _sign_in(editor, one)
+        page = editor.get(one + SETTINGS_URL)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        saved = editor.post(
+            one + SETTINGS_URL,
+            data={**settings_form(require_login=True), "csrfmiddlewaretoken": token},
+        )
+        closed = reader.get(two + article.get_absolute_url())
+
+    assert saved.status_code == 302, saved.text[:1000]
+    assert 'class="must-log-in"' in closed.text
+    assert 'id="commentform"' not in closed.text
+
+
+def test_a_page_has_one_last_modified_whichever_server_answers(servers, article, shared_cache):
+    one, two = servers
+    first = httpx.get(one + "/")
+    with shared_cache.client() as redis:
+        assert redis.keys("*http:seen:*"), "the first-seen date is not in the shared Redis"
+    # A later second: a server that had not seen the page would date it now.
+    time.sleep(1.1 - time.time() % 1)
+    answers = [httpx.get(two + "/"), httpx.get(one + "/"), httpx.get(two + "/")]
+
+    assert first.status_code == 200
+    assert {a.headers["Last-Modified"] for a in answers} == {first.headers["Last-Modified"]}
+    again = httpx.get(two + "/", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 304
+
+
+def test_a_thread_cached_by_one_server_shows_a_new_comment_on_both(servers, article):
+    one, two = servers
+    url = article.get_absolute_url()
+    CommentFactory(post=article, content="First in the thread.")
+    tell_posts_comments_changed([article.pk])
+    assert "First in the thread." in httpx.get(one + url).text  # now in the shared cache
+
+    CommentFactory(post=article, content="Second in the thread.")
+    tell_posts_comments_changed([article.pk])
+    # A shared page is kept for its second: the next one shows the change.
+    time.sleep(1.1 - time.time() % 1)
+    pages = [httpx.get(base + url).text for base in (two, one)]
+
+    assert all("First in the thread." in page for page in pages)
+    assert all("Second in the thread." in page for page in pages)

@@ -158,7 +158,9 @@ def test_the_maintenance_scheduler_runs_the_retention_task():
     old = _comment(61)
     assert tasks.anonymise_old_comments in recurring.RECURRING
 
-    recurring.run_recurring.call(tasks.anonymise_old_comments.module_path)
+    # Its time comes: a task worker queues it (the test suite's backend runs it at once).
+    recurring.schedule_maintenance()
+    recurring.queue_due()
 
     old.refresh_from_db()
     assert old.ip_address is None

@@ -134,6 +134,8 @@ def valid_values(endpoint: Endpoint, data: SiteData) -> dict:
     """Return a value that resolves for each part of the endpoint's address."""
     year, month, slug = data.post.get_absolute_url().strip("/").split("/")
     values = {"year": year, "month": month, "slug": slug, "post_id": str(data.post.pk)}
+    # A day archive and WordPress's /page/N/ (issue 27).
+    values |= {"day": "01", "page": "1"}
     values |= {"app_label": "comments", "url": "no-such-page/", "id": str(data.editor.pk)}
     values["content_type_id"] = str(ContentType.objects.get_for_model(data.comment).pk)
     values["object_id"] = values["comment_id"] = str(data.comment.pk)

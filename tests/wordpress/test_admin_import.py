@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
 from django.db import connections, transaction
@@ -304,3 +305,62 @@ def test_an_upload_is_recorded_in_the_admins_history(upload):
 
     entry = LogEntry.objects.get()
     assert (entry.user.username, entry.object_repr) == ("eddie", "site.xml")
+
+
+# --- Authors by mapping (issue 27) -------------------------------------------------------------
+
+
+def send_with_authors(editor_client, capture, authors: str):
+    with capture(execute=True):
+        return editor_client.post(
+            IMPORT_URL,
+            {
+                "file": SimpleUploadedFile("site.xml", (FIXTURES / "site.xml").read_bytes()),
+                "authors": authors,
+            },
+        )
+
+
+def test_the_upload_form_asks_whose_byline_each_file_author_gets(editor_client):
+    form = page(editor_client.get(IMPORT_URL)).find("form", enctype="multipart/form-data")
+
+    assert form.find("textarea", attrs={"name": "authors"}) is not None
+    assert "login = a username here" in form.text
+
+
+def test_an_author_the_editor_maps_is_credited_to_that_account(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
+    response = send_with_authors(editor_client, django_capture_on_commit_callbacks, "jbj = eddie")
+
+    assert response.status_code == 302
+    assert ImportRun.objects.get().state == ImportRun.State.DONE
+    assert Post.objects.get(slug="hello-world").author == editor
+    assert not get_user_model().objects.filter(username="jbj").exists()
+
+
+def test_an_author_left_unmapped_gets_a_new_account_even_where_the_login_is_staffs(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
+    make_editor(username="jbj")
+
+    send_with_authors(editor_client, django_capture_on_commit_callbacks, "")
+
+    author = Post.objects.get(slug="hello-world").author
+    assert author.username == "jbj-2"
+    assert not author.is_staff
+
+
+def test_a_map_to_an_account_that_does_not_exist_is_refused_storing_nothing(
+    editor_client, django_capture_on_commit_callbacks
+):
+    response = send_with_authors(
+        editor_client, django_capture_on_commit_callbacks, "jbj = nobody\nnonsense"
+    )
+
+    assert response.status_code == 200
+    errors = page(response).find(class_="errorlist").text
+    assert "There is no account “nobody” here." in errors
+    assert "“nonsense” is not “login = username”." in errors
+    assert not ImportRun.objects.exists()
+    assert not Post.objects.exists()

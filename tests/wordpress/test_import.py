@@ -67,13 +67,15 @@ def test_statuses_map_so_nothing_unpublished_becomes_public(imported):
     statuses = dict(Post.objects.values_list("title", "status"))
 
     assert statuses["Unfinished"] == Post.Status.DRAFT
-    assert statuses["Members only"] == Post.Status.DRAFT
+    # Published behind its password, as WordPress shows it (issue 27).
+    assert statuses["Members only"] == Post.Status.PUBLISHED
+    assert Post.objects.get(title="Members only").password == "hunter2"
     assert statuses["Tomorrow"] == Post.Status.PUBLISHED
     assert "Binned" not in statuses
     assert "chart.png" not in statuses
     assert "Home" not in statuses
     assert not Post.objects.published().filter(title="Tomorrow").exists()
-    assert "Password-protected, imported as drafts: 41 “Members only”." in imported
+    assert "Password-protected, kept behind their password: 41 “Members only”." in imported
 
 
 def test_a_draft_without_gmt_date_is_read_in_the_site_time_zone(imported):
@@ -278,8 +280,8 @@ def test_old_addresses_redirect_permanently(client, imported, old, new):
 
 
 def test_old_links_to_drafts_are_not_followed(client, imported):
-    assert client.get("/?p=40").status_code == 200  # the home page, not the draft
-    assert client.get("/2012/03/02/members-only/").status_code == 404
+    # Neither the draft nor the home page in its place (issue 27): an honest 404.
+    assert client.get("/?p=40").status_code == 404
 
 
 def test_an_imported_pending_comment_is_in_the_queue_not_on_the_page(admin_client, imported):

@@ -297,3 +297,93 @@ def test_every_imported_public_page_answers_after_a_mixed_file():
 
     assert sweep() == {}
     assert Comment.objects.filter(status=Status.APPROVED).count() == 3
+
+
+# --- What WordPress's importer reads, this reads (issue 27) ----------------------------------
+
+
+def test_an_export_that_uses_atom_without_declaring_it_imports():
+    # WordPress.com's exports of 2011-2012 write <atom:link> in the channel, undeclared.
+    data = export([I()]).replace(
+        b"<channel>",
+        b"<channel><atom:link rel='hub' href='http://old.example.com/?pushpress=hub'/>",
+    )
+
+    printed = run(data)
+
+    assert printed.startswith("Imported Old blog")
+    assert Post.objects.get().title == "A post"
+
+
+def test_control_bytes_in_postmeta_are_dropped_each_line_a_warning():
+    # WordPress.com's oEmbed cache: serialized PHP whose protected property names hold NULs.
+    meta = (
+        b"<wp:postmeta><wp:meta_key>_oembed_1</wp:meta_key><wp:meta_value><![CDATA["
+        b'O:8:"stdClass":1:{s:7:"\x00*\x00data";s:3:"\x0bab";}]]></wp:meta_value></wp:postmeta>'
+        b"\n<wp:postmeta><wp:meta_key>_oembed_2</wp:meta_key>"
+        b"<wp:meta_value>\x00</wp:meta_value></wp:postmeta>"
+    )
+    data = export([I(comments=[C()])]).replace(b"</item>", meta + b"</item>")
+    first = data[: data.index(b"\x00")].count(b"\n") + 1
+
+    printed = run(data)
+
+    assert Post.objects.get().title == "A post"
+    assert Comment.objects.count() == 1
+    assert f"line {first}: dropped 3 control bytes XML forbids (0x00, 0x0B)" in printed
+    assert f"line {first + 1}: dropped a control byte XML forbids (0x00)" in printed
+
+
+def test_a_file_of_control_bytes_alone_is_still_refused_as_not_an_export():
+    with pytest.raises(wxr.WXRError):
+        run(b"\x00\x01\x02" * 1000)
+
+
+def test_a_prefix_that_is_neither_declared_nor_well_known_is_still_refused():
+    data = export([I()]).replace(b"<channel>", b"<channel><made:up>x</made:up>")
+
+    with pytest.raises(wxr.WXRError, match="unbound prefix"):
+        run(data)
+
+
+# --- Authors by mapping (issue 27) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", ["editor", "admin"])
+def test_a_file_author_named_like_a_staff_account_never_borrows_its_byline(login):
+    staff = make_editor(username=login)
+    data = export([I(creator=login)], authors=[login])
+
+    printed = run(data)
+    again = run(data)
+
+    author = Post.objects.get().author
+    assert author != staff
+    assert author.username == f"{login}-2"
+    assert not author.is_staff
+    assert not author.has_usable_password()
+    assert author.author_profile.display_name == login
+    assert f"credited to a new account '{login}-2'" in printed
+    assert "Already present: 1 author, 1 post." in again
+    assert get_user_model().objects.filter(username__startswith=login).count() == 2
+
+
+def test_a_file_author_without_an_id_named_like_a_superuser_gets_its_own_account_once():
+    get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
+    # WXR 1.0 lists no authors: the item's creator is all there is.
+    data = export([I(creator="admin")], authors=[], version="1.0")
+
+    run(data)
+    run(data)
+
+    assert Post.objects.get().author.username == "admin-2"
+    assert get_user_model().objects.filter(username__startswith="admin").count() == 2
+
+
+def test_the_command_line_author_map_still_credits_a_staff_account():
+    staff = make_editor(username="editor")
+
+    summary = import_wxr(BytesIO(export([I(creator="writer")])), author_map={"writer": "editor"})
+
+    assert Post.objects.get().author == staff
+    assert summary.present["author"] == 1

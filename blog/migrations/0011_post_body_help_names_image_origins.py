@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0008_unicode_slugs'),
+        ('blog', '0010_image_renditions'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wordpress', '0009_imports_from_the_command_line'),
+        ('wordpress', '0010_import_runs_map_authors'),
     ]
 
     operations = [

@@ -1,0 +1,74 @@
+import itertools
+import logging
+import sys
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connections
+
+from core import workers
+
+logger = logging.getLogger("core.workers")
+
+# Seconds between tries to reach the database again after it went away: 1, 2, 4 … 30.
+RECONNECT_CAP = 30.0
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a task worker (django-tasks-db's db_worker) that outlives database restarts, "
+        "gives back the tasks dead workers left running and runs the recurring schedule."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds between looks at an empty queue (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Run this many workers, each in its own process, and start another whenever "
+            "one exits (default: one worker, in this process).",
+        )
+
+    def handle(self, *args, interval, processes, verbosity, **options):
+        if processes is not None:
+            command = [sys.executable, sys.argv[0], "run_worker", "--interval", str(interval)]
+            workers.supervise(command, processes)
+            return
+        process = workers.process_name()
+        watch = workers.Watch(process)
+        watch.start()
+        watch.ready.wait(timeout=workers.WATCH_EVERY)
+        for run in itertools.count(1):
+            worker = workers.worker_id(process, run)
+            try:
+                call_command(
+                    "db_worker",
+                    interval=interval,
+                    worker_id=worker,
+                    reload=False,
+                    startup_delay=False,
+                    verbosity=verbosity,
+                )
+                return
+            except workers.DATABASE_ERRORS as error:
+                logger.warning("Task worker %s: the database went away (%s)", worker, error)
+            self._give_back_when_back(worker)
+
+    def _give_back_when_back(self, worker: str) -> None:
+        """Wait for the database, then put the task the ended run was running back in line."""
+        for attempt in itertools.count():
+            time.sleep(min(2.0**attempt, RECONNECT_CAP))
+            try:
+                connections.close_all()
+                given_back = workers.give_back_own(worker)
+            except workers.DATABASE_ERRORS:
+                continue
+            logger.warning("Task worker: the database is back; %d task(s) given back", given_back)
+            return

@@ -1,0 +1,182 @@
+"""Task workers that heal: a database restart, a crash or a kill stops no work for good.
+
+`manage.py run_worker` runs django-tasks-db's `db_worker` and runs it again when a database
+error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_EVERY`:
+
+- holds a PostgreSQL advisory lock named after its process for as long as the process lives:
+  the lock goes with a dead worker's connection, so any worker can tell a live one from a
+  dead one with no heartbeat clock or timeout to guess;
+- gives back to the queue the tasks a dead worker left running (`retry_orphans`), each at
+  most `MAX_CLAIMS` times in all (a task that kills its worker every time then fails);
+- queues the recurring tasks whose time has come (`core.recurring.queue_due`).
+
+`manage.py run_worker --processes N` (`make run`) runs N such workers and starts another
+whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
+
+Every task is safe to run again: each claims its work in one UPDATE (`core.outbox`,
+`comments.spamcheck`) or applies its answer only if nothing changed.
+"""
+
+import contextlib
+import hashlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+from django.db import DatabaseError, InterfaceError, connection
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from . import recurring
+
+logger = logging.getLogger(__name__)
+
+WATCH_EVERY = 5.0
+# A task claimed this many times by workers that died is not given back again.
+MAX_CLAIMS = 3
+# The advisory lock namespace of live workers (the first of pg_advisory_lock's two keys).
+_LIVE_WORKERS = 0x7461736B  # "task"
+DATABASE_ERRORS = (DatabaseError, InterfaceError)
+
+
+class WorkerLost(Exception):
+    """The workers that claimed this task died each time before it ended."""
+
+
+def process_name() -> str:
+    """Name this worker process (host and PID), as its task runs' worker ids begin."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def worker_id(process: str, run: int) -> str:
+    """The worker id of one `db_worker` run of a process."""
+    return f"{process}/{run}"
+
+
+def _lock_key(worker: str) -> int:
+    process = worker.rsplit("/", 1)[0]
+    digest = hashlib.blake2b(process.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFFFFFF
+
+
+def hold_life_lock(process: str) -> None:
+    """Hold this process's advisory lock on this thread's connection, taking it if needed."""
+    key = _lock_key(process)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s, %s) WHERE NOT EXISTS ("
+            " SELECT FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            " AND classid = %s AND objid = %s AND objsubid = 2)",
+            [_LIVE_WORKERS, key, _LIVE_WORKERS, key],
+        )
+
+
+def _live_keys() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory'"
+            " AND classid = %s AND objsubid = 2 AND granted",
+            [_LIVE_WORKERS],
+        )
+        return {key for (key,) in cursor.fetchall()}
+
+
+def retry_orphans() -> int:
+    """Give back to the queue the tasks whose worker died running them; return how many."""
+    running = list(DBTaskResult.objects.running().values_list("pk", "worker_ids"))
+    if not running:
+        return 0
+    live = _live_keys()
+    orphans = [(pk, ids) for pk, ids in running if not ids or _lock_key(ids[-1]) not in live]
+    return sum(give_back(pk, ids) for pk, ids in orphans)
+
+
+def give_back(pk, worker_ids: list[str]) -> bool:
+    """Put a task its worker left running back in the queue, or fail it; say if it changed."""
+    # Only if still as we saw it: not finished meanwhile, nor claimed again.
+    left = DBTaskResult.objects.filter(
+        pk=pk, status=TaskResultStatus.RUNNING, worker_ids=worker_ids
+    )
+    if len(worker_ids) >= MAX_CLAIMS:
+        task_result = left.first()
+        if task_result is None:
+            return False
+        task_result.set_failed(WorkerLost(f"{len(worker_ids)} workers died running it"))
+        return True
+    return bool(left.update(status=TaskResultStatus.READY, started_at=None))
+
+
+def give_back_own(worker: str) -> int:
+    """Give back the tasks one `db_worker` run of this process left running when it ended."""
+    left = DBTaskResult.objects.running().filter(worker_ids__contains=[worker])
+    return sum(
+        give_back(pk, ids) for pk, ids in left.values_list("pk", "worker_ids") if ids[-1] == worker
+    )
+
+
+class Watch(threading.Thread):
+    """Keep a worker process known as alive, rescue dead workers' tasks, run the clock."""
+
+    def __init__(self, process: str, every: float = WATCH_EVERY):
+        super().__init__(name="task-worker-watch", daemon=True)
+        self.process = process
+        self.every = every
+        self.scheduled = False
+        self.ready = threading.Event()
+
+    def run(self):
+        while True:
+            try:
+                self.tick()
+            except DATABASE_ERRORS as error:
+                logger.warning("Task worker watch: the database is unreachable (%s)", error)
+                # This thread's own connection; the next tick opens a new one.
+                with contextlib.suppress(*DATABASE_ERRORS):
+                    connection.close()
+            self.ready.set()
+            time.sleep(self.every)
+
+    def tick(self) -> None:
+        hold_life_lock(self.process)
+        if not self.scheduled:
+            recurring.schedule_maintenance()
+            self.scheduled = True
+        retry_orphans()
+        recurring.queue_due()
+
+
+def supervise(command: list[str], count: int, *, pause: float = 1.0) -> None:
+    """Run `count` copies of `command`, starting another when one exits, until SIGTERM/SIGINT."""
+    children: dict[int, subprocess.Popen] = {}
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+        for child in children.values():
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    def start():
+        child = subprocess.Popen(command)  # noqa: S603 (our own manage.py, no shell)
+        children[child.pid] = child
+
+    for _ in range(count):
+        start()
+    while children:
+        pid, status = os.wait()
+        if children.pop(pid, None) is None or stopping:
+            continue
+        logger.warning(
+            "Task worker %s exited (%s); starting another", pid, os.waitstatus_to_exitcode(status)
+        )
+        time.sleep(pause)  # a worker that cannot start at all is not started in a hot loop
+        if not stopping:
+            start()
