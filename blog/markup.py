@@ -2,8 +2,9 @@
 
 `render_markdown()` turns a post's Markdown into HTML with markdown-it-py, then passes it
 through `sanitize_html()`, nh3's allow-list: headings, paragraphs, links, emphasis, lists,
-quotes, code, rules and images from this site or https. Nothing active survives: no script,
-event handlers, style, SVG, iframes, forms, or javascript:/data: addresses. Raw HTML typed
+quotes, code, rules and images from this site or the origins in IMAGE_REMOTE_ORIGINS (which
+the CSP allows alike). Nothing active survives: no script, event handlers, style, SVG,
+iframes, forms, or javascript:/data: addresses. Raw HTML typed
 into the Markdown is shown as text. Imported HTML (issue 15) goes through `sanitize_html()`
 directly, so both meet the same list.
 """
@@ -43,19 +44,24 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "class"},
     "ol": {"start"},
     "abbr": {"title"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
-    # Only the classes in `_KEPT_CLASSES`: code languages, captions and galleries.
+    # Only the classes in `_KEPT_CLASSES`.
     "code": {"class"},
     "figure": {"class"},
     "figcaption": {"class"},
     "div": {"class"},
 }
-# WordPress's own classes that the site's stylesheet gives a meaning; others are dropped.
-_KEPT_CLASSES = re.compile(r"language-[a-z0-9+-]+|wp-caption(?:-text)?|gallery(?:-[a-z0-9-]+)?")
+# WordPress's own classes that the site's stylesheet gives a meaning (code languages,
+# captions, galleries, and the alignment and size classes that make text wrap around an
+# image); any other class is dropped.
+_KEPT_CLASSES = re.compile(
+    r"language-[a-z0-9+-]+|wp-caption(?:-text)?|gallery(?:-[a-z0-9-]+)?"
+    r"|align(?:left|right|center|none)|size-[a-z0-9_-]+|wp-image-\d+"
+)
 LINK_SCHEMES = {"http", "https", "mailto"}
 
 # CommonMark with raw HTML off (it is shown as text) and single newlines kept as line breaks,
@@ -63,30 +69,57 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
-def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Keep an image only from this site (a relative address), its media, or over https."""
-    if attribute == "class":
-        kept = [name for name in value.split() if _KEPT_CLASSES.fullmatch(name)]
-        return " ".join(kept) or None
-    if tag == "img" and attribute == "src":
-        if value.strip().startswith(settings.MEDIA_URL):
-            return value
-        parts = urlsplit(value.strip())
-        if parts.scheme == "https" and parts.netloc:
-            return value
-        if not parts.scheme and not parts.netloc:
-            return value
-        return None
-    return value
+def image_source_allowed(value: str) -> bool:
+    """Tell whether a post may show an image from `value`: the CSP's img-src allows it too.
+
+    This site's own addresses and media, and the origins in IMAGE_REMOTE_ORIGINS.
+    """
+    value = value.strip()
+    if value.startswith(settings.MEDIA_URL):
+        return True
+    parts = urlsplit(value)
+    if not parts.scheme and not parts.netloc:
+        return True
+    return f"{parts.scheme}://{parts.netloc}".lower() in settings.IMAGE_REMOTE_ORIGINS
 
 
-def sanitize_html(html: str) -> str:
-    """Return `html` with everything outside the allow-list removed."""
+def _keep_attribute(keep_remote_images: bool):
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        """Keep only WordPress's own classes, and only numbers as an image's size."""
+        if attribute == "class":
+            return " ".join(c for c in value.split() if _KEPT_CLASSES.fullmatch(c)) or None
+        if attribute in ("width", "height"):
+            return value if value.strip().isdigit() else None
+        if tag == "img" and attribute == "src":
+            return value if allowed(value) else None
+        if tag == "img" and attribute == "srcset":
+            # Every candidate is an address, each meeting the rule `src` meets.
+            candidates = [c.strip().split()[:1] for c in value.split(",")]
+            ok = all(c and allowed(c[0]) for c in candidates)
+            return value if ok else None
+        return value
+
+    def allowed(address: str) -> bool:
+        if image_source_allowed(address):
+            return True
+        parts = urlsplit(address.strip())
+        return keep_remote_images and parts.scheme == "https" and bool(parts.netloc)
+
+    return keep
+
+
+def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
+    """Return `html` with everything outside the allow-list removed.
+
+    An image from another site stays only if its origin is allowed (`image_source_allowed`),
+    or, with `keep_remote_images`, over https: an importer keeps them so that it can
+    bring them here, and shows only what is allowed.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_allowed_attribute,
+        attribute_filter=_keep_attribute(keep_remote_images),
         url_schemes=LINK_SCHEMES,
         link_rel=None,
         strip_comments=True,

@@ -153,7 +153,8 @@ class Post(models.Model):
         _("body"),
         help_text=_(
             "Markdown: headings, links, *emphasis*, lists, > quotes, `code` and images from "
-            "this site or https. A blank line starts a new paragraph. HTML is shown as text."
+            "this site (Images) or from the sites its settings allow (IMAGE_REMOTE_ORIGINS). "
+            "A blank line starts a new paragraph. HTML is shown as text."
         ),
     )
     # The body as readers see it, rendered and sanitised once per version in `save()`.

@@ -167,6 +167,8 @@ def responsive_body(body_html: str, images: dict, *, first_is_eager: bool) -> st
                 "image": image,
                 "alt": attributes.get("alt", ""),
                 "title": attributes.get("title", ""),
+                # WordPress's alignment classes, which the sanitiser kept (blog.markup).
+                "classes": attributes.get("class", ""),
                 "eager": eager,
             },
         ).strip()

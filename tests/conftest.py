@@ -239,3 +239,16 @@ def s3_media(s3_server, settings, monkeypatch):
     settings.STORAGES = {**settings.STORAGES, "default": base.media_storage("s3", media_url)}
     settings.CONTENT_SECURITY_POLICY = base.content_security_policy(media_url)
     return SimpleNamespace(url=media_url, bucket=bucket, client=s3.client(s3_server))
+
+
+@pytest.fixture
+def image_origins(settings):
+    """Let posts show images from other sites, as IMAGE_REMOTE_ORIGINS does: CSP and all."""
+
+    def allow(*origins: str) -> None:
+        settings.IMAGE_REMOTE_ORIGINS = [origin.rstrip("/").lower() for origin in origins]
+        settings.CONTENT_SECURITY_POLICY = base.content_security_policy(
+            settings.MEDIA_URL, settings.IMAGE_REMOTE_ORIGINS
+        )
+
+    return allow

@@ -57,7 +57,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The upload can be tens of megabytes; no page here shows it.
-        return super().get_queryset(request).defer("upload")
+        return super().get_queryset(request).defer("upload", "uploads_zip")
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.import_view)
@@ -94,7 +94,11 @@ class ImportRunAdmin(admin.ModelAdmin):
         """Show the upload form; a valid upload becomes a run, imported by the worker."""
         # Django's documented order: the upload handler goes in before anything reads the
         # body, and the CSRF check, which reads it, runs after, inside.
-        limit = SizeLimit(request, settings.WORDPRESS_IMPORT_MAX_BYTES)
+        limit = SizeLimit(
+            request,
+            settings.WORDPRESS_IMPORT_MAX_BYTES,
+            {"uploads": settings.WORDPRESS_UPLOADS_MAX_BYTES},
+        )
         request.upload_handlers.insert(0, limit)
         return self.upload(request, limit)
 
@@ -106,9 +110,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             form = ImportForm(request.POST, request.FILES, size_limit=limit)
             if form.is_valid():
                 try:
-                    run = self.start(
-                        request, form.cleaned_data["file"], form.cleaned_data["authors"]
-                    )
+                    run = self.start(request, form.cleaned_data)
                 except runs.Busy as busy:
                     form.add_error("file", busy_message(busy.run))
                 else:
@@ -130,8 +132,15 @@ class ImportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/wordpress/importrun/import.html", context)
 
     @transaction.atomic
-    def start(self, request, upload, author_map) -> ImportRun:
-        run = runs.begin(request.user, upload, author_map)
+    def start(self, request, cleaned) -> ImportRun:
+        run = runs.begin(
+            request.user,
+            cleaned["file"],
+            cleaned["authors"],
+            uploads_zip=cleaned["uploads"],
+            fetch_images=cleaned["fetch_images"],
+            fetch_hosts=cleaned["fetch_hosts"],
+        )
         self.log_addition(request, run, [{"added": {}}])
         transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
         return run

@@ -27,6 +27,7 @@ _EMPTY_TERM = re.compile(r"<(dt|dd)>\s*</\1>")
 _EMPTY_DEFINITION_LIST = re.compile(r"<dl>\s*</dl>\n?")
 _EMPTY_INLINE = re.compile(r"<(a|abbr|b|cite|code|del|em|i|ins|q|s|small|strong|sub|sup)></\1>")
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
+_SRCSET = re.compile(r"(<img\b[^>]*?\bsrcset=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
 
 def no_gallery_images(post_wp_id: int) -> list[shortcodes.GalleryImage]:
@@ -44,13 +45,16 @@ def post_html(
     """Return a WordPress post body as WordPress shows it, sanitised; count its shortcodes.
 
     Applying it to its own result changes nothing, so an export of an imported site
-    imports again as it was.
+    imports again as it was. Its images on other sites stay, to be brought here
+    (`wordpress.attachments`); what readers see (`Post.body_html`) keeps only those this site
+    may show.
     """
     text, code = shortcodes.code_blocks(_BLOCK_COMMENT.sub("", raw))
     text = shortcodes.captions(text)
     text = shortcodes.galleries(text, post_wp_id, gallery_images)
     # The allow-list keeps images over https only; old sites linked theirs over http.
     text = _HTTP_IMAGE.sub(r"\1https://", text)
+    text = _SRCSET.sub(lambda m: m[1] + m[2].replace("http://", "https://"), text)
     left_as_text.update(shortcodes.left_as_text(text))
     shown = _shown(shortcodes.restore(wpautop(text), code))
     # Paragraphing its own result again moves only the line breaks between blocks; settling
@@ -67,7 +71,7 @@ def _shown(paragraphed: str) -> str:
     # Misnested markup (`<code><pre>…</pre></code>`) leaves empty copies of inline elements
     # behind, and a paragraph or a caption's `<dl>` may have held only markup the sanitiser
     # drops: all go, as nothing a reader could see.
-    shown = _EMPTY_INLINE.sub("", sanitize_html(paragraphed))
+    shown = _EMPTY_INLINE.sub("", sanitize_html(paragraphed, keep_remote_images=True))
     shown = _EMPTY_DEFINITION_LIST.sub("", _EMPTY_TERM.sub("", shown))
     return _EMPTY_PARAGRAPH.sub("", shown)
 

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from taggit.models import TaggedItem
 
 from blog.authors import author_url
+from blog.markup import sanitize_html
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
 
@@ -58,12 +59,22 @@ def site_of(channel: wxr.Channel | None) -> str:
 
 
 def import_wxr(
-    source, *, author_map=None, progress=None, uploads=None, fetch_uploads=False
+    source,
+    *,
+    author_map=None,
+    progress=None,
+    uploads=None,
+    uploads_archive=None,
+    fetch_uploads=False,
+    fetch_hosts=(),
 ) -> Summary:
     """Import a WXR file object in one transaction and return what was done.
 
-    Then its images, from the `uploads` folder or, with `fetch_uploads`, the old site
+    Then its images, from the `uploads` folder or zip (`uploads_archive`) or, with
+    `fetch_uploads`, the old site and the `fetch_hosts` confirmed as its CDN
     (`wordpress.attachments`), each on its own: one that cannot be had is a warning.
+    `progress(count)` is told how far the reading is, and `progress.images(done, total)`,
+    if it has one, how far the images are.
     """
     importer = Importer(author_map or {}, progress)
     with transaction.atomic():
@@ -72,9 +83,13 @@ def import_wxr(
         importer.attachments,
         importer.featured,
         site=importer.source or "",
-        uploads=uploads,
-        fetch=fetch_uploads,
         summary=importer.summary,
+        uploads=uploads,
+        archive=uploads_archive,
+        fetch=fetch_uploads,
+        sites=attachments.own_sites(importer.channel),
+        fetch_hosts=list(fetch_hosts),
+        progress=getattr(progress, "images", None),
     )
     return importer.summary
 
@@ -304,7 +319,7 @@ class Importer:
             slug=self.unique_slug(item),
             author=self.author(wxr.Author(login=item.creator or "wordpress")),
             body=body,
-            body_html=body,
+            body_html=sanitize_html(body),
             body_format=Post.BodyFormat.HTML,
             custom_excerpt=content.plain_text(item.excerpt),
             status=status,

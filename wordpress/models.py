@@ -111,6 +111,14 @@ class ImportRun(models.Model):
     # files are). It is emptied once the import is done, or the file was refused; a run
     # that failed otherwise (a crash, a worker gone) keeps it for Retry, until deleted.
     upload = models.BinaryField(_("uploaded export"), default=b"")
+    # The old site's uploads folder, zipped, sent beside the export; kept and emptied with it.
+    uploads_zip = models.BinaryField(_("uploads folder (zip)"), default=b"")
+    # Whether to fetch the images from the old site, and the hosts besides its own (its CDN,
+    # one a line) that the editor confirmed (wordpress.fetching).
+    fetch_images = models.BooleanField(_("fetch images from the old site"), default=False)
+    fetch_hosts = models.TextField(_("also fetch from"), blank=True)
+    images_total = models.PositiveIntegerField(_("images to bring"), default=0)
+    images_done = models.PositiveIntegerField(_("images done"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.WAITING)
     items_read = models.PositiveIntegerField(_("items and comments read"), default=0)
     bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from .importer import import_wxr
 from .models import ImportRun
+from .uploads import BadArchive, UploadsArchive
 from .wxr import WXRError
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Progress:
         # The command line's progress bar, told of every count.
         self.show = show
         self.count = 0
+        self.images_done = self.images_total = 0
         self.written_at = clock()
 
     def __call__(self, count: int) -> None:
@@ -73,6 +75,17 @@ class Progress:
         self.written_at = now
         ImportRun.objects.using(PROGRESS_DB).filter(pk=self.run_id).update(
             items_read=count, bytes_read=self.source.tell()
+        )
+
+    def images(self, done: int, total: int) -> None:
+        """Note how many of the export's images have been brought in or tried."""
+        self.images_done, self.images_total = done, total
+        now = self.clock()
+        if now - self.written_at < PROGRESS_EVERY_SECONDS:
+            return
+        self.written_at = now
+        ImportRun.objects.using(PROGRESS_DB).filter(pk=self.run_id).update(
+            images_done=done, images_total=total
         )
 
 
@@ -131,7 +144,7 @@ def fail_stale() -> int:
 def active() -> ImportRun | None:
     """Return the import waiting or running now, if any."""
     waiting_or_running = ImportRun.objects.filter(state__in=[State.WAITING, State.RUNNING])
-    return waiting_or_running.defer("upload").order_by("pk").first()
+    return waiting_or_running.defer("upload", "uploads_zip").order_by("pk").first()
 
 
 def retryable(run: ImportRun) -> bool:
@@ -141,18 +154,28 @@ def retryable(run: ImportRun) -> bool:
 
 
 @transaction.atomic
-def begin(user, upload, author_map=None) -> ImportRun:
-    """Record an uploaded export as a waiting run, or raise Busy if another is under way."""
+def begin(
+    user, upload, author_map=None, *, uploads_zip=None, fetch_images=False, fetch_hosts=""
+) -> ImportRun:
+    """Record an uploaded export as a waiting run, or raise Busy if another is under way.
+
+    With it, how its images come: an uploads zip, and whether to fetch them (from where).
+    """
     exclusive()
     fail_stale()
     if (other := active()) is not None:
         raise Busy(other)
+    if uploads_zip is not None:
+        uploads_zip.seek(0)
     return ImportRun.objects.create(
         started_by=user,
         file_name=upload.name[:255],
         file_size=upload.size,
         upload=b"".join(upload.chunks()),
         author_map=author_map or {},
+        uploads_zip=b"".join(uploads_zip.chunks()) if uploads_zip else b"",
+        fetch_images=fetch_images,
+        fetch_hosts=fetch_hosts,
     )
 
 
@@ -172,6 +195,8 @@ def retry(run: ImportRun) -> bool:
             result="",
             items_read=0,
             bytes_read=0,
+            images_total=0,
+            images_done=0,
             started_at=None,
             finished_at=None,
             heartbeat_at=None,
@@ -254,13 +279,15 @@ def import_recorded(
         raise
     finally:
         heartbeat.stop()
-        ended = {"upload": b""} if not keep_upload else {}
+        ended = {"upload": b"", "uploads_zip": b""} if not keep_upload else {}
         # A late worker whose run was failed meanwhile still tells the truth, unless retried.
         ImportRun.objects.filter(pk=run_id, attempt=attempt).update(
             state=state,
             result=result,
             items_read=progress.count,
             bytes_read=source.tell(),
+            images_done=progress.images_done,
+            images_total=progress.images_total,
             finished_at=timezone.now(),
             **ended,
         )
@@ -277,13 +304,32 @@ def run(run_id: int) -> str:
     try:
         # Only a run the editor mapped authors for passes a map.
         options = {"author_map": author_map} if author_map else {}
-        import_recorded(run_id, attempt, source, **options)
+        import_recorded(run_id, attempt, source, **options, **image_options(run_id))
     except WXRError:
         return State.FAILED
     except Exception:
         logger.exception("The import of run %s failed", run_id)
         return State.FAILED
     return State.DONE
+
+
+def image_options(run_id: int) -> dict:
+    """Return how the run's images come: its uploads zip, and whether and whence to fetch."""
+    run = ImportRun.objects.only("uploads_zip", "fetch_images", "fetch_hosts").get(pk=run_id)
+    archive = None
+    if run.uploads_zip:
+        # The form checked it; a zip refused now brings no image, and the import goes on.
+        try:
+            archive = UploadsArchive(bytes(run.uploads_zip))
+        except BadArchive:
+            logger.warning("The uploads zip of import run %s was refused", run_id)
+    options = {
+        "uploads_archive": archive,
+        "fetch_uploads": run.fetch_images,
+        "fetch_hosts": run.fetch_hosts.split(),
+    }
+    # Only what was asked for: an import without images is called as it always was.
+    return {name: value for name, value in options.items() if value}
 
 
 def overdue_waiting() -> list[int]:

@@ -150,6 +150,11 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 IMAGE_MAX_FRAMES = env.int("IMAGE_MAX_FRAMES", default=1000)
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+# Other sites whose images posts may show (origins: https://images.example.com): the
+# sanitiser keeps them and the CSP allows them; every other site's image is left out.
+IMAGE_REMOTE_ORIGINS = [
+    origin.rstrip("/").lower() for origin in env.list("IMAGE_REMOTE_ORIGINS", default=[])
+]
 # Django serves MEDIA_ROOT itself where no nginx stands in front (`make run`).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
@@ -231,8 +236,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # nonce where a template must inline one), avatars from Gravatar, no framing, no plugins.
 # Images in posts come from this site or the media origin only: a post's image on another
 # site is blocked (an importer copies such images here first).
-def content_security_policy(media_url: str) -> dict:
-    """Return the policy for a site whose uploaded images are served from `media_url`."""
+def content_security_policy(media_url: str, image_origins=()) -> dict:
+    """Return the policy for a site whose uploaded images are served from `media_url`.
+
+    `image_origins` are the other sites posts may show images from (IMAGE_REMOTE_ORIGINS).
+    """
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
@@ -242,6 +250,7 @@ def content_security_policy(media_url: str) -> dict:
             "img-src": [
                 SELF,
                 *filter(None, [media_origin(media_url)]),
+                *image_origins,
                 "https://www.gravatar.com",
                 "https://secure.gravatar.com",
                 "data:",
@@ -256,7 +265,7 @@ def content_security_policy(media_url: str) -> dict:
     }
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
+CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL, IMAGE_REMOTE_ORIGINS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -280,6 +289,14 @@ COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 WORDPRESS_IMPORT_MAX_BYTES = env.int("WORDPRESS_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
 # Minutes without a sign of life from its worker after which a running import is failed.
 WORDPRESS_IMPORT_STALE_MINUTES = env.int("WORDPRESS_IMPORT_STALE_MINUTES", default=10)
+# The largest uploads folder (zip) an editor may send beside an export, and the most files
+# it may hold; unpacked, it may be four times as large (wordpress/uploads.py).
+WORDPRESS_UPLOADS_MAX_BYTES = env.int("WORDPRESS_UPLOADS_MAX_BYTES", default=256 * 1024 * 1024)
+WORDPRESS_UPLOADS_MAX_FILES = env.int("WORDPRESS_UPLOADS_MAX_FILES", default=20_000)
+# Fetching an import's images from the old site (wordpress/fetching.py).
+WORDPRESS_FETCH_MAX_FILES = env.int("WORDPRESS_FETCH_MAX_FILES", default=5000)
+WORDPRESS_FETCH_TIMEOUT_SECONDS = env.float("WORDPRESS_FETCH_TIMEOUT_SECONDS", default=20.0)
+WORDPRESS_FETCH_ALLOW_ADDRESSES = env.list("WORDPRESS_FETCH_ALLOW_ADDRESSES", default=[])
 
 # Background work (spam checks, Akismet reports, purges) goes through Django's Tasks API.
 TASKS = {

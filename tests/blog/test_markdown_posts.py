@@ -50,7 +50,10 @@ def test_seed_article_summary_on_the_home_page_is_its_first_paragraph(client, se
     )
 
 
-def test_markdown_body_shows_headings_links_emphasis_lists_quotes_code_and_images(client):
+def test_markdown_body_shows_headings_links_emphasis_lists_quotes_code_and_images(
+    client, image_origins
+):
+    image_origins("https://img.example.com")
     post = PostFactory(
         body=(
             "## A heading\n\n"
@@ -166,6 +169,25 @@ def assert_only_allowed(soup):
                     assert address.scheme == "https" or not (address.scheme or address.netloc)
                 else:
                     assert address.scheme.lower() in {"", "http", "https", "mailto"}, element
+
+
+def test_an_image_from_a_site_the_csp_does_not_allow_is_left_out(client, image_origins):
+    image_origins("https://img.example.com")
+    post = PostFactory(
+        body="![shown](https://img.example.com/a.png) ![left out](https://elsewhere.example/b.png)"
+    )
+
+    response = client.get(post.get_absolute_url())
+
+    body = article_of(response.content.decode()).select_one(".post-body")
+    assert [img.get("src") for img in body.select("img")] == ["https://img.example.com/a.png", None]
+    img_src = next(
+        part.split()[1:]
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip().startswith("img-src")
+    )
+    assert "https://img.example.com" in img_src
+    assert not any("elsewhere" in source for source in img_src)
 
 
 @pytest.mark.parametrize("markdown", HOSTILE_MARKDOWN)

@@ -352,7 +352,14 @@ def test_an_old_link_never_takes_over_a_page_that_exists(client, imported):
     assert response.status_code == 200
 
 
-def test_images_keep_pointing_at_the_old_site_over_https(imported):
-    second = Post.objects.get(slug="second-post").body_html
+def test_images_not_brought_here_are_kept_in_the_body_and_shown_only_from_allowed_sites(
+    imported, image_origins
+):
+    second = Post.objects.get(slug="second-post")
+    old_image = '<img src="https://old.example.com/wp-content/uploads/b.png" alt="b">'
 
-    assert '<img src="https://old.example.com/wp-content/uploads/b.png" alt="b">' in second
+    assert old_image in second.body
+    assert old_image not in second.body_html
+    image_origins("https://old.example.com")
+    second.save()
+    assert old_image in second.body_html

@@ -17,6 +17,7 @@ from tests.media import samples
 from wordpress.importer import import_wxr
 from wordpress.models import ImportedItem
 
+from . import stand_in_uploads
 from .wxr_builder import I, export
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,12 @@ def uploads(tmp_path):
 
 
 @pytest.fixture
-def old_site(uploads):
-    """The old site's web server, serving wp-content/uploads from the folder."""
+def old_site(uploads, settings):
+    """The old site's web server, serving wp-content/uploads from the folder.
+
+    It runs on 127.0.0.1, which the fetcher refuses unless told (as only tests tell it).
+    """
+    settings.WORDPRESS_FETCH_ALLOW_ADDRESSES = ["127.0.0.1"]
     root = uploads.parent / "www"
     (root / "wp-content").mkdir(parents=True)
     (root / "wp-content" / "uploads").symlink_to(uploads)
@@ -156,3 +161,134 @@ def test_importing_again_brings_no_second_copy(uploads, media_root):
     assert Image.objects.count() == 1
     assert ImportedItem.objects.filter(kind=ImportedItem.Kind.IMAGE).count() == 1
     assert "Already present: 1 author, 1 post, 1 image" in printed
+
+
+def test_attachments_named_like_resized_copies_keep_their_own_files(tmp_path, client, media_root):
+    # The theme unit test's image-alignment post shows four attachments whose own names end
+    # in -WxH (580x300, 150x150, 300x200, 1200x4002): each is its own file, not a copy.
+    uploads_folder = stand_in_uploads.write_folder(tmp_path / "uploads")
+
+    run(stand_in_uploads.THEME_UNIT_TEST.read_bytes(), uploads=uploads_folder)
+
+    post = Post.objects.get(slug="markup-image-alignment")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    shown = {img["alt"]: img["src"] for img in page.select("article img[alt^='Image Align']")}
+    by_url = {image.url: image for image in Image.objects.all()}
+    sizes = {alt: (by_url[src].width, by_url[src].height) for alt, src in shown.items()}
+    assert sizes == {
+        "Image Alignment 580x300": (580, 300),
+        "Image Alignment 150x150": (150, 150),
+        "Image Alignment 300x200": (300, 200),
+        "Image Alignment 1200x400": (1200, 4002),
+    }
+
+
+def test_a_resized_copy_with_no_attachment_of_its_own_shows_its_original(uploads, media_root):
+    # The body shows hopper-300x200.jpg, a copy WordPress made; only hopper.jpg is listed.
+    site = "http://old.example.com"
+
+    run(site_export(site, attachment(site)), uploads=uploads)
+
+    body = Post.objects.get(slug="with-photo").body
+    assert f'src="{Image.objects.get().url}"' in body
+
+
+def test_alignment_and_caption_classes_survive_and_nothing_else(client):
+    body = (
+        '<img class="size-full wp-image-906 alignleft evil" src="https://old.example.com/a.jpg"'
+        ' alt="A" width="150" height="150" onclick="x()"> Text that wraps.\n\n'
+        '<figure class="wp-caption aligncenter"><img class="size-medium wp-image-7" '
+        'src="https://old.example.com/b.jpg" alt="B" width="javascript:1">'
+        '<figcaption class="wp-caption-text">A caption</figcaption></figure>'
+    )
+    run(export([I(wp_id="10", slug="aligned", content=body)]))
+
+    page = BeautifulSoup(client.get(Post.objects.get().get_absolute_url()).content, "html.parser")
+    left, centred = page.select(".post-body img")
+    assert left["class"] == ["size-full", "wp-image-906", "alignleft"]
+    assert (left["width"], left["height"]) == ("150", "150")
+    assert "onclick" not in left.attrs
+    assert page.select_one(".post-body figure")["class"] == ["wp-caption", "aligncenter"]
+    assert page.select_one(".post-body figcaption")["class"] == ["wp-caption-text"]
+    assert "width" not in centred.attrs
+
+
+def test_an_image_not_brought_here_is_listed_for_the_editor_and_left_out(client):
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)))
+
+    assert (
+        "image host old.example.com: 1 image in posts not shown: not brought here (--uploads, "
+        "--fetch-uploads), and not from a site in IMAGE_REMOTE_ORIGINS"
+    ) in printed
+    post = Post.objects.get(slug="with-photo")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    assert [img.get("src") for img in page.select(".post-body img")] == [None]
+
+
+def test_an_image_not_brought_here_shows_from_its_old_address_where_its_site_is_allowed(
+    client, image_origins
+):
+    image_origins("https://old.example.com")
+    site = "http://old.example.com"
+
+    printed = run(site_export(site, attachment(site)))
+
+    assert "image host old.example.com: 1 image in posts still shown from there" in printed
+    post = Post.objects.get(slug="with-photo")
+    response = client.get(post.get_absolute_url())
+    page = BeautifulSoup(response.content, "html.parser")
+    old_address = "https://old.example.com/wp-content/uploads/2012/01/hopper-300x200.jpg"
+    assert [img["src"] for img in page.select(".post-body img")] == [old_address]
+    assert "https://old.example.com" in response["Content-Security-Policy"]
+
+
+def test_a_later_import_with_the_uploads_folder_brings_the_images_it_left_out(
+    client, uploads, media_root
+):
+    site = "http://old.example.com"
+    data = site_export(site, attachment(site))
+    run(data)
+
+    run(data, uploads=uploads)
+
+    post = Post.objects.get(slug="with-photo")
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    assert [img["src"] for img in page.select(".post-body img")] == [Image.objects.get().url]
+
+
+def test_a_srcset_points_at_the_brought_image_too(client, uploads, media_root):
+    site = "http://old.example.com"
+    folder = f"{site}/wp-content/uploads/2012/01"
+    body = (
+        f'<img src="{folder}/hopper-300x200.jpg" alt="Hopper" '
+        f'srcset="{folder}/hopper-300x200.jpg 300w, {folder}/hopper.jpg 1024w" '
+        'sizes="(max-width: 300px) 100vw, 300px">'
+    )
+    data = export([I(wp_id="10", slug="with-srcset", content=body)], site=site)
+    data = data.replace(b"</channel>", attachment(site).encode() + b"</channel>")
+
+    run(data, uploads=uploads)
+
+    post = Post.objects.get(slug="with-srcset")
+    url = Image.objects.get().url
+    stored = BeautifulSoup(post.body_html, "html.parser").img
+    assert stored["srcset"] == f"{url} 300w, {url} 1024w"
+    page = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
+    shown = page.select_one(".post-body img")
+    # The page may offer the image's own renditions instead (blog.images); never the old site.
+    assert shown["src"] == url
+    assert "old.example.com" not in str(shown)
+
+
+def test_a_srcset_naming_another_site_is_left_out_of_the_page(client):
+    body = (
+        '<img src="https://old.example.com/a.jpg" alt="A" '
+        'srcset="https://old.example.com/a.jpg 1x, javascript:alert(1) 2x">'
+    )
+    run(export([I(wp_id="10", slug="bad-srcset", content=body)]))
+
+    post = Post.objects.get(slug="bad-srcset")
+    assert "srcset" not in post.body_html
+    assert "javascript" not in post.body

@@ -27,10 +27,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fetch-uploads",
             action="store_true",
-            help="Fetch the images the export lists from the old site (after --uploads, if given).",
+            help="Fetch the images the export lists from the old site (after --uploads, if given):"
+            " only from the hosts it names as its own, at public addresses.",
+        )
+        parser.add_argument(
+            "--fetch-host",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="Also fetch from this host, the old site's CDN (repeatable): the summary of an "
+            "import lists the hosts its images are on.",
         )
 
-    def handle(self, *args, file, author_map, uploads, fetch_uploads, **options):
+    def handle(self, *args, file, author_map, uploads, fetch_uploads, fetch_host, **options):
         authors = {}
         for pair in author_map:
             old, sep, new = pair.partition("=")
@@ -65,6 +74,7 @@ class Command(BaseCommand):
                     author_map=authors,
                     uploads=Path(uploads) if uploads else None,
                     fetch_uploads=fetch_uploads,
+                    fetch_hosts=fetch_host,
                 )
             except WXRError as error:
                 raise CommandError(str(error)) from error
