@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
@@ -249,7 +250,11 @@ class Importer:
 
     def author_links(self, record: wxr.Author, user) -> None:
         """Lead WordPress's addresses of an author (`/?author=2`, `/author/a-b/`) to theirs."""
-        archive = author_url(user)
+        try:
+            archive = author_url(user)
+        except NoReverseMatch:
+            # A login no address can hold (a "/" in it) has no archive, as its byline shows.
+            return
         old = [(f"/?author={record.wp_id}", archive)] if record.wp_id else []
         # WordPress's author address is the login made a slug (its user_nicename).
         nicename = slugify(record.login)

@@ -387,3 +387,17 @@ def test_the_command_line_author_map_still_credits_a_staff_account():
 
     assert Post.objects.get().author == staff
     assert summary.present["author"] == 1
+
+
+def test_an_author_whose_login_holds_a_slash_imports_and_the_post_answers(client):
+    # WordPress never makes such a login, but a file may hold one: no archive can have it.
+    data = export([I(creator="a/b")], authors=["a/b"])
+
+    printed = run(data)
+
+    post = Post.objects.get()
+    assert post.author.username == "a/b"
+    assert "Created:" in printed
+    page = client.get(post.get_absolute_url())
+    assert page.status_code == 200
+    assert 'rel="author"' not in page.content.decode()
