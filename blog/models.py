@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -222,7 +223,7 @@ class Post(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def save(self, *args, **kwargs):
         # Whatever wrote it (the admin, an import, the shell): a slug the URLs cannot carry
@@ -259,6 +260,12 @@ class Post(models.Model):
         if self.body_format == self.BodyFormat.HTML:
             return sanitize_html(self.body)
         return render_markdown(self.body)
+
+    @property
+    def display_title(self) -> str:
+        """Return the title, or "(no title)" as WordPress names an untitled post."""
+        # An empty title would make an empty heading and a link with no text.
+        return self.title.strip() or gettext("(no title)")
 
     @property
     def is_published(self) -> bool:

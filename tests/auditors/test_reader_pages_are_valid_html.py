@@ -25,3 +25,6 @@ def test_every_reader_page_type_passes_the_nu_html_checker(client, reader_site, 
     print(nu.describe(found) or "The Nu checker found nothing to say.")
     errors = {name: nu.errors(messages) for name, messages in found.items()}
     assert {name: e for name, e in errors.items() if e} == {}, nu.describe(errors)
+    # A warning, but an untitled post's empty heading is a page with nothing to name it.
+    empty = {n: [m for m in ms if m["message"] == "Empty heading."] for n, ms in found.items()}
+    assert {name: m for name, m in empty.items() if m} == {}, nu.describe(empty)
