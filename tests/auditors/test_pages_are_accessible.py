@@ -87,3 +87,25 @@ def test_editors_pages_have_no_axe_violations(live_server, browser, reader_site,
 
     print(axe.describe(found) or "axe found no violation.")
     assert {name: v for name, v in found.items() if v} == {}, axe.describe(found)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_queues_selected_row_has_no_axe_violations(live_server, browser, reader_site, scheme):
+    axe.require_axe()
+    make_editor(username="eddie")
+    CommentFactory.create_batch(2, post=reader_site.threaded, status=Status.PENDING)
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.route("https://www.gravatar.com/**", lambda route: route.fulfill(status=204))
+        editor_signs_in(page, live_server.url)
+        page.goto(f"{live_server.url}/admin/comments/comment/")
+        page.keyboard.press("j")
+        expect(page.locator("#result_list tbody tr.is-selected")).to_have_count(1)
+
+        found = {f"selected row ({scheme})": axe.violations(page)}
+    finally:
+        context.close()
+
+    print(axe.describe(found) or "axe found no violation.")
+    assert {name: v for name, v in found.items() if v} == {}, axe.describe(found)
