@@ -268,6 +268,11 @@ class Post(models.Model):
         return self.title.strip() or gettext("(no title)")
 
     @property
+    def published_iso(self) -> str:
+        """Return the local publication time as HTML's datetime takes it: whole seconds."""
+        return timezone.localtime(self.published_at).isoformat(timespec="seconds")
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 

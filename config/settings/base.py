@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 _port = env("PORT", default="8000")
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_port}").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="John Bradley Jackson")
+SITE_DESCRIPTION = env("SITE_DESCRIPTION", default="")
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
