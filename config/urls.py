@@ -1,17 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
+from blog.sitemaps import sitemap_view
 from core.media import serve_media
 
 # The admin is the blog's own: its name on every page, not "Django administration".
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
-
-SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,7 +18,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
     path("", include("comments.feed_urls")),
