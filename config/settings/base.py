@@ -299,6 +299,7 @@ COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=10)
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+BLOG_FEED_SUMMARIES = env.bool("BLOG_FEED_SUMMARIES", default=False)
 
 # Pages readers without cookies of ours share (core/http_caching.py): how long a proxy or CDN
 # may serve one (s-maxage), and how long after that it may serve it while it fetches a new one.
