@@ -26,6 +26,11 @@ _BLOCK_TAGS = (
 )
 _STARTS_BLOCK = re.compile(rf"^\s*</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+# wpautop's own rule: no line break right after a block tag or right before one (a <br>
+# between </li> and <li> is invalid HTML).
+_BREAK_BESIDE_BLOCK = re.compile(
+    rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)\s*<br>|<br>(\s*</?(?:{_BLOCK_TAGS})\b)", re.IGNORECASE
+)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -57,9 +62,25 @@ def autop(text: str) -> str:
         if _STARTS_BLOCK.match(chunk) or chunk.startswith("\x00"):
             blocks.append(chunk)
         else:
-            blocks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+            lines = chunk.replace("\n", "<br>\n")
+            lines = _BREAK_BESIDE_BLOCK.sub(lambda m: m.group(1) or m.group(2), lines)
+            blocks.append("<p>" + lines + "</p>")
     joined = "\n".join(blocks)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], joined)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def outline_headings(html_text: str) -> str:
+    """Renumber a body's headings from h2 without gaps, keeping their order of rank.
+
+    The page's h1 is the post's title: a body that starts at h3, or holds an h1 or jumps from
+    h2 to h4, gives readers of headings (and the W3C checker) a skipped level.
+    """
+    levels = sorted({int(level) for _, level in _HEADING_TAG.findall(html_text)})
+    renumbered = {level: min(2 + rank, 6) for rank, level in enumerate(levels)}
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{renumbered[int(m.group(2))]}", html_text)
 
 
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
@@ -71,7 +92,7 @@ def post_html(raw: str, shortcodes: Counter) -> str:
     text = _HTTP_IMAGE.sub(r"\1https://", _BLOCK_COMMENT.sub("", raw))
     text = _CAPTION.sub(_figure, text)
     shortcodes.update(name.lower() for name in _SHORTCODE.findall(text))
-    return sanitize_html(autop(text))
+    return outline_headings(sanitize_html(autop(text)))
 
 
 def plain_text(value: str) -> str:
