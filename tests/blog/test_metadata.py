@@ -120,7 +120,6 @@ def test_every_reader_page_has_a_canonical_and_a_description(client, post):
         f"/author/{post.author.get_username()}/",
         f"/{local:%Y}/",
         f"/{local:%Y}/{local:%m}/",
-        "/search/?q=marketing",
     ]:
         found = head_of(client, url)
         assert found.find("link", rel="canonical")["href"].startswith(settings.SITE_URL), url
@@ -128,7 +127,10 @@ def test_every_reader_page_has_a_canonical_and_a_description(client, post):
         assert meta(found, "og:title"), url
 
 
-def test_search_results_and_error_pages_are_not_indexed(client, post):
+def test_search_results_and_error_pages_are_not_indexed_and_echo_no_address(client, post):
     assert meta(head_of(client, "/search/?q=marketing"), "robots").startswith("noindex")
-    assert meta(head_of(client, "/no-such-page/", status=404), "robots") == "noindex"
+    missing = head_of(client, "/no-such-page/", status=404)
+    assert meta(missing, "robots") == "noindex"
+    assert missing.find("link", rel="canonical") is None
+    assert meta(missing, "og:url") is None
     assert meta(head_of(client, post.get_absolute_url()), "robots") is None
