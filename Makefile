@@ -17,7 +17,7 @@ define with_database
 	stop_db() { if [ "$$pg_state" = started ]; then $(BIN)/python -m config.embedded_postgres stop; fi; }
 endef
 
-.PHONY: install run test lint format check-deploy db-stop browser nginx redis clean soak
+.PHONY: install run test lint format check-deploy db-stop browser nginx redis auditors clean soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,7 +74,21 @@ redis:
 	  else echo "redis-server is missing: the two-server and proxy tests will be skipped (apt-get install redis-server)."; fi; \
 	fi
 
-test: install browser nginx redis
+# The auditors the web uses, run by tests/auditors/: the W3C Nu HTML checker (npm vnu-jar, on
+# Debian's Java) and axe-core, pinned in tests/auditors/package-lock.json.
+AUDITORS := tests/auditors
+auditors:
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Java and npm for the HTML and accessibility auditors..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm >/dev/null; \
+	  else echo "java or npm is missing: the auditor tests will be skipped (apt-get install default-jre-headless npm)."; fi; \
+	fi
+	@if command -v npm >/dev/null && [ ! $(AUDITORS)/node_modules/.package-lock.json -nt $(AUDITORS)/package-lock.json ]; then \
+	  npm ci --prefix $(AUDITORS) --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
+
+test: install browser nginx redis auditors
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 

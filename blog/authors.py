@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .feeds import PostsAtom
 from .taxonomy_feeds import CategoryFeed
 from .taxonomy_views import ArchiveView, listed_posts
 
@@ -67,5 +67,5 @@ class AuthorFeed(CategoryFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = PostsAtom
     subtitle = AuthorFeed.description

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from . import metadata
 from . import site as site_settings
 
 
@@ -11,4 +12,8 @@ def site(request):
         # Part of the icons' addresses, so a browser fetches a new icon when it changes.
         "site_icon_version": shown.version if shown.has_icon else "",
         "site_url": settings.SITE_URL,
+        "site_description": settings.SITE_DESCRIPTION
+        or shown.tagline
+        or f"Posts by {shown.site_name}.",
+        "canonical_url": metadata.canonical_url(request),
     }

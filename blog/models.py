@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -256,7 +257,7 @@ class Post(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def save(self, *args, **kwargs):
         # Whatever wrote it (the admin, an import, the shell): a slug the URLs cannot carry
@@ -307,6 +308,17 @@ class Post(models.Model):
         return renditions.responsive_body(
             self.body_html, images, first_is_eager=self.featured_image_id is None
         )
+
+    @property
+    def display_title(self) -> str:
+        """Return the title, or "(no title)" as WordPress names an untitled post."""
+        # An empty title would make an empty heading and a link with no text.
+        return self.title.strip() or gettext("(no title)")
+
+    @property
+    def published_iso(self) -> str:
+        """Return the local publication time as HTML's datetime takes it: whole seconds."""
+        return timezone.localtime(self.published_at).isoformat(timespec="seconds")
 
     @property
     def is_published(self) -> bool:

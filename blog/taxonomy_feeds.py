@@ -1,10 +1,9 @@
 """RSS and Atom feeds of one category or tag."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
-from .feeds import LatestPostsFeed
+from .feeds import LatestPostsFeed, PostsAtom
 from .taxonomy_views import category_from_path, listed_posts, tag_url
 
 
@@ -43,10 +42,10 @@ class TagFeed(CategoryFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = PostsAtom
     subtitle = CategoryFeed.description
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = PostsAtom
     subtitle = TagFeed.description

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from core import http_caching
 from core.slugs import same_path
 
-from . import protection, site
+from . import metadata, protection, site
 from .forms import SearchForm
 from .models import Post
 from .release import RELEASE
@@ -45,6 +45,9 @@ class PostListView(ListView):
             .select_related("author__author_profile", "featured_image")
             .order_by("-sticky", "-published_at")
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(web_site=metadata.web_site(), **kwargs)
 
 
 def _digest(*parts) -> str:
@@ -245,7 +248,9 @@ class PostDetailView(DetailView):
             article_html = rendered_article(post)
         else:
             article_html = render_to_string("blog/_article.html", {"post": post})
-        context = self.get_context_data(object=post, article_html=article_html)
+        context = self.get_context_data(
+            object=post, article_html=article_html, structured_data=metadata.blog_posting(post)
+        )
         return self.render_to_response(context).render()
 
 

@@ -1,18 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog.site import site_name
-from blog.sitemaps import CategorySitemap, PostSitemap, TagSitemap
+from blog.sitemaps import sitemap_view
 from core.media import serve_media
 
 # The admin is the blog's own: its name (blog.site) on every page, not "Django administration".
 admin.site.site_header = site_name
 admin.site.site_title = site_name
-
-SITEMAPS = {"posts": PostSitemap, "categories": CategorySitemap, "tags": TagSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,7 +22,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
     path("", include("comments.feed_urls")),

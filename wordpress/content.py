@@ -26,6 +26,22 @@ _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _EMPTY_TERM = re.compile(r"<(dt|dd)>\s*</\1>")
 _EMPTY_DEFINITION_LIST = re.compile(r"<dl>\s*</dl>\n?")
 _EMPTY_INLINE = re.compile(r"<(a|abbr|b|cite|code|del|em|i|ins|q|s|small|strong|sub|sup)></\1>")
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def outline_headings(html_text: str) -> str:
+    """Renumber a body's headings from h2 without gaps, keeping their order of rank.
+
+    The page's h1 is the post's title: a body that starts at h3, or holds an h1 or jumps from
+    h2 to h4, gives readers of headings (and the W3C checker) a skipped level.
+    """
+    levels = sorted({int(level) for _, level in _HEADING_TAG.findall(html_text)})
+    renumbered = {level: min(2 + rank, 6) for rank, level in enumerate(levels)}
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{renumbered[int(m.group(2))]}", html_text)
+
+
 _HTTP_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])http://", re.IGNORECASE)
 _SRCSET = re.compile(r"(<img\b[^>]*?\bsrcset=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
@@ -64,7 +80,8 @@ def post_html(
         if again == shown:
             break
         shown = again
-    return shown
+    # The page's h1 is the title: the body's headings start at h2 (outline_headings).
+    return outline_headings(shown)
 
 
 def _shown(paragraphed: str) -> str:

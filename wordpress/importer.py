@@ -352,6 +352,15 @@ class Importer:
         self.slugs.add(slug)
         return slug
 
+    def keep_modified_dates(self, new) -> None:
+        """Date each post's last change as WordPress did, not at this import (feeds, sitemap)."""
+        # bulk_create stamps `updated_at` now (auto_now); bulk_update writes what we give it.
+        # An export without modified dates (WXR 1.0) has the publication date at least.
+        for post, item in new:
+            modified = wxr.parse_date(item.modified_gmt, item.modified)
+            post.updated_at = max(modified or post.published_at, post.published_at)
+        Post.objects.bulk_update([post for post, _ in new], ["updated_at"])
+
     def queue(self, post: Post | None, item: wxr.Item) -> None:
         self.batch.append((post, item))
         if len(self.batch) >= BATCH:
@@ -365,6 +374,7 @@ class Importer:
         new = [(post, item) for post, item in batch if post is not None]
         linking = self.links.before_insert(new, self.channel)
         Post.objects.bulk_create([post for post, _ in new])
+        self.keep_modified_dates(new)
         self.links.after_insert(linking)
         Post.objects.filter(pk__in=[post.pk for post, _ in new]).update(
             search_vector=Post.search_vector_expression()

@@ -49,6 +49,8 @@ class Item:
     excerpt: str = ""
     date: str = ""
     date_gmt: str = ""
+    modified: str = ""
+    modified_gmt: str = ""
     comment_status: str = ""
     slug: str = ""
     status: str = ""

@@ -134,6 +134,10 @@ def _item(element, known_comments) -> Item:
                 item.date = text.strip()
             case "wp:post_date_gmt":
                 item.date_gmt = text.strip()
+            case "wp:post_modified":
+                item.modified = text.strip()
+            case "wp:post_modified_gmt":
+                item.modified_gmt = text.strip()
             case "wp:comment_status":
                 item.comment_status = text.strip()
             case "wp:post_name":

@@ -51,7 +51,9 @@ class PostFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin) or ()
-        return list(field.related_model.objects.order_by(*ordering).values_list("pk", "title"))
+        posts = field.related_model.objects.order_by(*ordering).only("pk", "title", "kind")
+        # str(post) names an untitled post "(no title)": a choice with no text is no link.
+        return [(post.pk, str(post)) for post in posts]
 
 
 def counts(request) -> dict:

@@ -28,9 +28,12 @@ def render_comments(context, post):
         parent_id = request.GET.get("replytocom") if request else None
     else:
         parent_id = form["comment_parent"].value()
+    thread_html = thread_for(request, post, page=page_number(request), is_open=may_comment)
     return {
         "post": post,
-        "thread_html": thread_for(request, post, page=page_number(request), is_open=may_comment),
+        "thread_html": thread_html,
+        # No approved comment, yet a thread: the reader's own comments awaiting moderation.
+        "only_own_pending": not post.comment_count and bool(thread_html.strip()),
         "is_open": is_open,
         "login_required": login_required,
         "form": form,

@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 _port = env("PORT", default="8000")
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_port}").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="John Bradley Jackson")
+SITE_DESCRIPTION = env("SITE_DESCRIPTION", default="")
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
@@ -322,6 +323,7 @@ COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=10)
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+BLOG_FEED_SUMMARIES = env.bool("BLOG_FEED_SUMMARIES", default=False)
 
 # Pages readers without cookies of ours share (core/http_caching.py): how long a proxy or CDN
 # may serve one (s-maxage), and how long after that it may serve it while it fetches a new one.

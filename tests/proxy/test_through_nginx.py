@@ -208,6 +208,23 @@ def test_the_admin_is_never_cached(proxy, seed_post):
     assert None not in tokens
 
 
+def test_the_admins_pages_come_compressed(proxy, seed_post):
+    UserFactory(username="proxy-editor", is_staff=True, is_superuser=True)
+    CommentFactory.create_batch(30, post=seed_post, status=Status.APPROVED)
+    reader = cookieless_get(proxy, seed_post.get_absolute_url())
+
+    editor = log_in(proxy, "proxy-editor", "correct horse battery")
+    try:
+        answer = editor.get("/admin/comments/comment/?status=approved")
+    finally:
+        editor.close()
+
+    assert answer.status_code == 200
+    assert "Approved" in answer.text
+    assert answer.headers.get("Content-Encoding") == "gzip"
+    assert reader.headers.get("Content-Encoding") == "gzip"
+
+
 def test_a_comment_post_is_never_cached(proxy, seed_post):
     answer = post_comment(proxy, seed_post, "Posted once, answered once.")
 
