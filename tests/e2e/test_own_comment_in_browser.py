@@ -1,10 +1,10 @@
-"""A commenter fixes or takes back their own comment in a real browser, within the window."""
+"""A commenter fixes or takes back their own comment, and reports another, in a real browser."""
 
 import pytest
 from playwright.sync_api import expect
 
 from comments import moves, workflow
-from comments.models import Comment, Status
+from comments.models import Comment, DiscussionSettings, Status, tell_posts_comments_changed
 from tests.factories import CommentFactory
 from tests.support.people import make_editor
 from tests.support.waiting import wait_for
@@ -100,3 +100,29 @@ def test_an_edited_approved_comment_stays_visible_with_its_old_text_until_approv
         return "Marketing is a conversation." in reader.locator(f"#comment-{mine.pk}").inner_text()
 
     wait_for(reader_sees_the_edit, timeout=10)
+
+
+def test_a_reader_reports_another_readers_comment_and_it_goes_back_to_the_queue(
+    live_server, seed_post, page
+):
+    # One report is enough here: every browser of the test shares 127.0.0.1, which counts once.
+    settings_row = DiscussionSettings.load()
+    settings_row.report_threshold = 1
+    settings_row.save()
+    other = CommentFactory(
+        post=seed_post, status=Status.APPROVED, author_name="Sam Spam", content="Cheap watches."
+    )
+    tell_posts_comments_changed([seed_post.pk])
+    page.goto(live_server.url + ARTICLE)
+
+    page.get_by_role("link", name="Report the comment by Sam Spam").click()
+    expect(page.get_by_role("heading", name="Report a comment")).to_be_visible()
+    page.get_by_label("It is spam or advertising").check()
+    page.get_by_role("button", name="Report it").click()
+    page.wait_for_load_state()
+
+    expect(page.get_by_text("The editors will look at the comment.")).to_be_visible()
+    held = wait_for(lambda: Comment.objects.filter(pk=other.pk, status=Status.PENDING).first())
+    assert held.hold_reason.startswith("Reported by readers (1):")
+    page.goto(live_server.url + ARTICLE)
+    expect(page.get_by_text("Cheap watches.")).to_have_count(0)
