@@ -76,8 +76,10 @@ def render_templates(values: dict, into: Path) -> Path:
     return into
 
 
-# The site's default WORDPRESS_IMPORT_MAX_BYTES and IMAGE_MAX_BYTES (config/settings/base.py).
+# The site's default WORDPRESS_IMPORT_MAX_BYTES, WORDPRESS_UPLOADS_MAX_BYTES and
+# IMAGE_MAX_BYTES (config/settings/base.py).
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
+UPLOADS_MAX_BYTES = 256 * 1024 * 1024
 IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # TEST-NET-1: no connection here comes from it, so no client may set its address or scheme.
 UNUSED_ADDRESS = "192.0.2.1"
@@ -90,6 +92,7 @@ def local_values(
     static_root: Path,
     port: int,
     import_max_bytes: int = IMPORT_MAX_BYTES,
+    uploads_max_bytes: int = UPLOADS_MAX_BYTES,
     media_root: Path | None = None,
     image_max_bytes: int = IMAGE_MAX_BYTES,
     trusted_lb: str = UNUSED_ADDRESS,
@@ -108,7 +111,8 @@ def local_values(
         "HTTPS_PORT": "",
         "TLS_CERT_DIR": "",
         "ACME_ROOT": "",
-        "WORDPRESS_IMPORT_MAX_BYTES": import_max_bytes,
+        # The export and its uploads zip come in one request (deploy/nginx).
+        "WORDPRESS_IMPORT_BODY_MAX_BYTES": import_max_bytes + uploads_max_bytes,
     }
 
 
@@ -157,6 +161,7 @@ def start_nginx(
     access_log: bool = False,
     wait_path: str = "/nginx-health",
     import_max_bytes: int = IMPORT_MAX_BYTES,
+    uploads_max_bytes: int = UPLOADS_MAX_BYTES,
     media_root: Path | None = None,
     image_max_bytes: int = IMAGE_MAX_BYTES,
     trusted_lb: str = UNUSED_ADDRESS,
@@ -183,6 +188,7 @@ def start_nginx(
             access_log,
             {
                 "import_max_bytes": import_max_bytes,
+                "uploads_max_bytes": uploads_max_bytes,
                 "image_max_bytes": image_max_bytes,
                 "trusted_lb": trusted_lb,
             },

@@ -122,7 +122,7 @@ def test_the_https_config_compose_renders_is_valid_nginx(tmp_path):
         "PROXY_TRUSTED_LB": "127.0.0.1",
         "TLS_CERT_DIR": str(certs),
         "ACME_ROOT": str(tmp_path / "acme"),
-        "WORDPRESS_IMPORT_MAX_BYTES": "67108864",
+        "WORDPRESS_IMPORT_BODY_MAX_BYTES": "335544320",
         "IMAGE_MAX_BYTES": "20971520",
         "BLOG_MEDIA_ROOT": str(tmp_path / "media"),
     }
