@@ -64,10 +64,7 @@ def edit_comment(request, comment_id):
     """Let a reader fix their own comment for a few minutes: the form prefilled, then saved."""
     comment = Comment.objects.with_post().filter(pk=comment_id).first()
     if refusal := editing.refusal(request, comment):
-        # Only the comment's own author is pointed back to its post.
-        post = comment.post if editing.is_theirs(request, comment) else None
-        context = {"post": post, "message": refusal}
-        return render(request, "comments/edit_refused.html", context, status=403)
+        return _refused(request, comment, refusal)
     if request.method == "GET":
         form = CommentForm(initial=editing.initial(comment))
         return render(request, "comments/edit.html", {"comment": comment, "form": form})
@@ -76,8 +73,7 @@ def edit_comment(request, comment_id):
     if result.status_code == 302:
         return HttpResponseRedirect(result.comment.get_absolute_url())
     if result.status_code == 403:
-        context = {"post": comment.post, "message": editing.NOT_EDITABLE}
-        return render(request, "comments/edit_refused.html", context, status=403)
+        return _refused(request, comment, editing.NOT_EDITABLE)
     context = {"comment": comment, "form": result.form}
     return render(request, "comments/edit.html", context, status=result.status_code)
 
@@ -108,12 +104,16 @@ def delete_comment(request, comment_id):
     """Let a reader take back their own comment in the edit window: ask, then delete it."""
     comment = Comment.objects.with_post().filter(pk=comment_id).first()
     if refusal := editing.refusal(request, comment):
-        post = comment.post if editing.is_theirs(request, comment) else None
-        context = {"post": post, "message": refusal}
-        return render(request, "comments/edit_refused.html", context, status=403)
+        return _refused(request, comment, refusal)
     if request.method == "GET":
         return render(request, "comments/delete.html", {"comment": comment})
     if not editing.delete_own(comment):
-        context = {"post": comment.post, "message": editing.NOT_EDITABLE}
-        return render(request, "comments/edit_refused.html", context, status=403)
+        return _refused(request, comment, editing.NOT_EDITABLE)
     return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")
+
+
+def _refused(request, comment, message: str):
+    # Only the comment's own author is pointed back to its post.
+    post = comment.post if editing.is_theirs(request, comment) else None
+    context = {"post": post, "message": message}
+    return render(request, "comments/edit_refused.html", context, status=403)
