@@ -115,7 +115,7 @@ def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
     or, with `keep_remote_images`, over https: an importer keeps them so that it can
     bring them here, and shows only what is allowed.
     """
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -124,6 +124,22 @@ def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _IMAGE.sub(_alt_text, cleaned)
+
+
+# An image whose address the rules above refused has no `src` left: HTML has no such image,
+# so it is shown as its alt text (which keeps a link around it named).
+# nh3 writes every value in double quotes, with a quote inside escaped: a value may hold ">".
+_IMAGE = re.compile(r'<img((?:\s+[\w-]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE = re.compile(r'\s+([\w-]+)(?:="([^"]*)")?')
+
+
+def _alt_text(match) -> str:
+    attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+    if "src" in attributes:
+        return match.group(0)
+    # nh3 leaves < and > as they are inside an attribute: the text is escaped again.
+    return html.escape(html.unescape(attributes.get("alt", "")))
 
 
 def render_markdown(text: str) -> str:

@@ -212,7 +212,9 @@ def as_read_context(comment) -> dict:
             "submitted_at",
         )
     }
-    (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
+    (item,), _page, _pages = thread(
+        [{**row, "parent_id": None}], page=1, can_reply=False, for_readers=False
+    )
     return {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1}
 
 

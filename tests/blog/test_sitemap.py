@@ -55,6 +55,8 @@ def test_the_sitemap_is_served_with_validators_and_answers_304_without_rendering
     assert client.get("/sitemap.xml", headers={"if-none-match": first["ETag"]}).status_code == 200
 
 
+# A real export is big enough for the import to write its progress (wordpress/runs.py).
+@pytest.mark.django_db(databases=["default", "progress"])
 def test_an_imported_post_has_its_own_modified_date_not_the_import_date(client):
     if not EXPORT.exists():
         pytest.skip(f"the real exports are not here ({EXPORT}): see ../shared/wxr-wild/")

@@ -33,7 +33,9 @@ def shown(client, post: Post) -> BeautifulSoup:
 
 
 @pytest.fixture
-def theme_unit_test(db):
+def theme_unit_test(db, image_origins):
+    # The test data's images show from its own site, as an allowed origin.
+    image_origins("https://wpthemetestdata.files.wordpress.com")
     call_command("import_wordpress", str(THEME_UNIT_TEST), stdout=StringIO())
 
 
@@ -152,7 +154,9 @@ def test_code_shortcode_inside_a_pre_is_one_block():
 # --- Captions and galleries ----------------------------------------------------------------
 
 
-def test_a_caption_becomes_a_figure_with_its_caption(client):
+def test_a_caption_becomes_a_figure_with_its_caption(client, image_origins):
+    # The old site's images show from there when it is allowed (IMAGE_REMOTE_ORIGINS).
+    image_origins("https://old.example.com")
     import_text(
         [
             I(
@@ -193,7 +197,8 @@ def test_a_gallery_shows_the_images_uploaded_to_its_post(client, theme_unit_test
     assert "[gallery" not in article.get_text()
 
 
-def test_a_gallery_by_ids_shows_those_images_in_that_order(client):
+def test_a_gallery_by_ids_shows_those_images_in_that_order(client, image_origins):
+    image_origins("https://old.example.com")
     gallery = 'Look:\n\n[gallery ids="31,30" columns="2" link="none"]'
     attachments = [
         I(wp_id=str(n), type="attachment", status="inherit", slug=f"img-{n}", title=f"Image {n}")
