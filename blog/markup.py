@@ -124,13 +124,16 @@ def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _IMAGE.sub(_alt_text, cleaned)
+    shown = _IMAGE.sub(_alt_text, cleaned)
+    # An image without alt text that stood alone leaves an empty paragraph: it goes too.
+    return _EMPTY_PARAGRAPH.sub("", shown) if shown != cleaned else shown
 
 
 # An image whose address the rules above refused has no `src` left: HTML has no such image,
 # so it is shown as its alt text (which keeps a link around it named).
 # nh3 writes every value in double quotes, with a quote inside escaped: a value may hold ">".
 _IMAGE = re.compile(r'<img((?:\s+[\w-]+(?:="[^"]*")?)*)\s*/?>')
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _ATTRIBUTE = re.compile(r'\s+([\w-]+)(?:="([^"]*)")?')
 
 
