@@ -1,4 +1,4 @@
-"""`make audit`: Lighthouse's four scores for the article and an imported gallery post.
+"""`make audit`: Lighthouse's four scores for home, the article, a search and a gallery post.
 
 It recreates a throwaway `bench_audit` database, loads the seed article and imports the theme
 unit test data (`../shared/wxr-corpus/theme-unit-test-data.xml`, else the copy in
@@ -176,7 +176,12 @@ def main() -> None:
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("load_seed", verbosity=0)
     article = Post.objects.published().posts().order_by("published_at").first()
-    pages = [("article", article.get_absolute_url())]
+    # Issue 28's pages: home, the article, a search with results, and the gallery post.
+    pages = [
+        ("home", "/"),
+        ("article", article.get_absolute_url()),
+        ("search", "/search/?q=marketing"),
+    ]
     if export is not None:
         uploads = work / "uploads"
         count = make_uploads(export, uploads)
