@@ -17,10 +17,10 @@ from blog import site, views
 from blog.models import Post
 from comments import spam
 from config.settings import base
-from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
+from devstack.akismet_double import SITE_TIMEOUT, AkismetDouble
+from devstack.redis import redis_binary, redis_server
 from tests.comments.commenting import form_data, next_address
 from tests.factories import PostFactory
-from tests.harness.redis import redis_binary, redis_server
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server

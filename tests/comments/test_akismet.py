@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comments import checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
-from tests.akismet_double import SITE_TIMEOUT
+from devstack.akismet_double import SITE_TIMEOUT
 from tests.factories import CommentFactory
 
 # Someone to notify, so tests can see when a comment reaches the queue.

@@ -17,9 +17,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from tests.akismet_double import AkismetDouble
-from tests.factories import PostFactory
-from tests.harness.stack import (
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import (
     comment_form,
     database_url_for,
     db_worker,
@@ -28,6 +27,7 @@ from tests.harness.stack import (
     stack_env,
     start_db_worker,
 )
+from tests.factories import PostFactory
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 
 from comments.models import Comment, tell_posts_comments_changed
+from devstack.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.comments.discussion_helpers import SETTINGS_URL, settings_form
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from tests.harness.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
