@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from core import dates
+from core.http_caching import public_conditional_response
 
 from .models import Post
-from .public_cache import public_conditional_response
 from .views import PostDetailView
 
 

@@ -299,7 +299,7 @@ class Post(models.Model):
         """Return the rendered body with this site's images in their sizes (blog.renditions).
 
         Called when the article is rendered, which the article cache does once per version
-        (blog.views.rendered_article), so it holds for bodies however they were written.
+        (blog.public_cache.rendered_article), so it holds for bodies however they were written.
         """
         names = renditions.names_in(self.body_html)
         if not names:

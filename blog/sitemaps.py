@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
+from core.http_caching import public_conditional_response
+
 from .authors import author_url
 from .models import Category, Post
-from .public_cache import public_conditional_response
 
 
 class HomeSitemap(Sitemap):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -11,9 +10,6 @@ from taggit.models import Tag
 from core.slugs import same_path
 
 from .models import Category, Post
-
-# Readers without a session share these pages: a proxy may keep them this long.
-ARCHIVE_SHARED_SECONDS = 300
 
 
 def category_from_path(path: str) -> Category:
@@ -44,10 +40,7 @@ class ArchiveView(ListView):
         canonical = self.term_url()
         if not same_path(request.path, canonical):
             return redirect(canonical, permanent=True)
-        response = super().get(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            patch_cache_control(response, public=True, max_age=0, s_maxage=ARCHIVE_SHARED_SECONDS)
-        return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

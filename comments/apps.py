@@ -7,7 +7,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from blog.views import add_reader_part
+        from blog.public_cache import add_reader_part
         from core import outbox, personal_data
         from core.recurring import add_recurring
 
