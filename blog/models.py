@@ -122,6 +122,10 @@ class PostQuerySet(models.QuerySet):
     def pages(self):
         return self.filter(kind=Post.Kind.PAGE)
 
+    def listed(self):
+        """The published posts as the lists and feeds show them, with what their bylines need."""
+        return self.published().posts().select_related("author__author_profile", "featured_image")
+
     def unprotected(self):
         """Posts without a password: what feeds and search may show (issue 27)."""
         return self.filter(password="")

@@ -20,13 +20,13 @@ from django.utils import timezone
 from core import http_caching
 
 from . import site
-from .release import RELEASE
-from .release import STARTED as RELEASE_STARTED
+from .release import RELEASE, STARTED
 
 ARTICLE_CACHE_SECONDS = 24 * 60 * 60
 # A shared page is kept for the second it was rendered in (its key names that second); the
 # comment form's signed timestamp has one-second resolution.
 SHARED_PAGE_SECONDS = 2
+RELEASE_STARTED_AT = datetime.fromtimestamp(STARTED, tz=UTC)
 
 # What other apps show one reader on the post page from their own records (the comments app:
 # the reader's own comments, as they are now), each a function (request, post) -> str that
@@ -38,8 +38,7 @@ def site_wide_validators() -> tuple[list, datetime]:
     """Return what every page shows besides its own records, and when that last changed."""
     # The site's name and time zone shape every page too (blog.site).
     shown = site.current()
-    release = datetime.fromtimestamp(RELEASE_STARTED, tz=UTC)
-    return [RELEASE, shown.version], max(release, shown.updated_at or release)
+    return [RELEASE, shown.version], max(RELEASE_STARTED_AT, shown.updated_at or RELEASE_STARTED_AT)
 
 
 def author_fingerprint(post) -> str:
@@ -77,8 +76,9 @@ def page_last_modified(post) -> datetime:
     """
     profile = getattr(post.author, "author_profile", None)
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    release = datetime.fromtimestamp(RELEASE_STARTED, tz=UTC)
-    return max(post.last_modified, hour, release, profile.updated_at if profile else hour)
+    return max(
+        post.last_modified, hour, RELEASE_STARTED_AT, profile.updated_at if profile else hour
+    )
 
 
 def add_reader_part(part) -> None:

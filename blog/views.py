@@ -23,22 +23,22 @@ from .public_cache import (
 )
 
 
-class PostListView(ListView):
-    template_name = "blog/post_list.html"
+class PostPages:
+    """Show a list of posts as `posts`, BLOG_POSTS_PER_PAGE at a time."""
+
     context_object_name = "posts"
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_POSTS_PER_PAGE
 
+
+class PostListView(PostPages, ListView):
+    template_name = "blog/post_list.html"
+
     def get_queryset(self):
         # Staff preview drafts on their own pages; the list is what readers see. Sticky posts
         # come first, as WordPress's "Stick this post to the front page" has them.
-        return (
-            Post.objects.published()
-            .posts()
-            .select_related("author__author_profile", "featured_image")
-            .order_by("-sticky", "-published_at")
-        )
+        return Post.objects.listed().order_by("-sticky", "-published_at")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(web_site=metadata.web_site(), **kwargs)
@@ -136,12 +136,8 @@ class PostDetailView(DetailView):
         return self.render_to_response(context).render()
 
 
-class SearchView(ListView):
+class SearchView(PostPages, ListView):
     template_name = "blog/search.html"
-    context_object_name = "posts"
-
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)
