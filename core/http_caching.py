@@ -47,7 +47,8 @@ def digest(*parts) -> str:
 
 def add_site_wide_part(part) -> None:
     """Make `part()` -> (parts, changed) part of every public conditional response's validators."""
-    _SITE_WIDE_PARTS.append(part)
+    if part not in _SITE_WIDE_PARTS:
+        _SITE_WIDE_PARTS.append(part)
 
 
 def is_private(request) -> bool:
