@@ -15,10 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import moves, queue, reasons, spam
+from .. import queue, reasons, spam
 from ..models import Comment, CommentEvent, Status
-from ..replies import REPLYABLE
-from ..statuses import QUEUE
 from ..threads import avatar_url, thread
 
 STATUS_PARAM = "status"
@@ -236,23 +234,6 @@ def why_column(comment) -> str:
             "comment": comment,
             "why": queue.why_here(comment),
             "status": comment.get_status_display(),
-        },
-    )
-
-
-@admin.display(description=_("Moderate"))
-def moderate_links(comment) -> str:
-    available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
-    return render_to_string(
-        "admin/comments/comment/moderate_links.html",
-        {
-            "comment": comment,
-            "moves": [
-                {"url_name": f"admin:comments_comment_{m.name}", "label": m.label}
-                for m in available
-            ],
-            "can_reply": comment.status in REPLYABLE,
-            "waiting": comment.status in QUEUE,
         },
     )
 
