@@ -1,4 +1,4 @@
-"""The comment changelist (the queue), the comment's page, and the editors' bulk actions."""
+"""The comment list, the comment's page, the editors' bulk actions, and the desk's URL table."""
 
 import ipaddress
 
@@ -19,7 +19,7 @@ from ..statuses import DELETABLE
 from . import display, moderation
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
-from .pages import OneClickPages, checks_queued, comment_id
+from .pages import OneClickPages, comment_id, recheck_message
 from .permissions import ModeratesComments
 from .privacy import PERMISSION, DataRequests
 
@@ -27,7 +27,7 @@ from .privacy import PERMISSION, DataRequests
 def _move_action(move: moves.Move):
     @admin.action(permissions=["moderate"], description=move.label)
     def act(modeladmin, request, queryset):
-        modeladmin.moderate(request, queryset, move)
+        modeladmin.move_selected(request, queryset, move)
 
     act.__name__ = f"{move.name}_comments"
     return act
@@ -200,7 +200,7 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
                 desk(self.delete_one_view, post_only=True),
                 name="comments_comment_delete_permanently",
             ),
-            # Pages of their own, which the queue's script opens under the row.
+            # Pages of their own, which the list's script opens under the row.
             path("<path:object_id>/reply/", desk(self.reply_view), name="comments_comment_reply"),
             path(
                 "<path:object_id>/approve-and-reply/",
@@ -229,10 +229,10 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
             *super().get_urls(),
         ]
 
-    # The queue ----------------------------------------------------------------------------
+    # The list ------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return display.annotate_queue(super().get_queryset(request))
+        return display.annotate_rows(super().get_queryset(request))
 
     def get_search_results(self, request, queryset, search_term):
         """Find an email address or IP exactly (by index); anything else anywhere in the text."""
@@ -308,7 +308,7 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
 
     # An editor's work ----------------------------------------------------------------------
 
-    def moderate(self, request, queryset, move):
+    def move_selected(self, request, queryset, move):
         """Apply a bulk action's move to the selected comments it applies to."""
         ids = list(
             queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
@@ -329,4 +329,4 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
         # Only the queue is rechecked: a decided comment (approved, spam, trash) keeps its verdict.
         ids = list(queryset.in_queue().values_list("pk", flat=True))
         workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)
+        self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)

@@ -1,4 +1,4 @@
-"""The editor's desk in the queue: one-click row actions, Reply, Approve and reply, Quick edit.
+"""The editor's desk in the comment list: row buttons, Reply, Approve and reply, Quick edit.
 
 Each row's buttons submit the changelist's own form (its CSRF token) to the one-click views
 the notification email links to, so they run the same workflow as the bulk actions. Reply
@@ -66,7 +66,7 @@ class QuickEditForm(forms.ModelForm):
         widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
 
     def __init__(self, *args, instance, **kwargs):
-        # Ids of the comment's own: the form opens inside the queue, beside other rows' forms.
+        # Ids of the comment's own: the form opens inside the list, beside other rows' forms.
         kwargs.setdefault("auto_id", f"quick-edit-{instance.pk}-%s")
         super().__init__(*args, instance=instance, label_suffix="", **kwargs)
 
@@ -134,7 +134,7 @@ class EditorsDesk:
     def _desk_comment(self, object_id):
         return get_object_or_404(Comment.objects.with_post(), pk=comment_id(object_id))
 
-    def _queue_url(self):
+    def _changelist_url(self):
         return reverse("admin:comments_comment_changelist")
 
     def _page(self, request, template, comment, status=200, **context):
@@ -156,7 +156,7 @@ class EditorsDesk:
     def reply_view(self, request, object_id, approve=False):
         """Show the article's comment form for a reply; store the reply as the editor's."""
         parent = self._desk_comment(object_id)
-        back = next_url(request, self._queue_url())
+        back = next_url(request, self._changelist_url())
         if parent.status not in replies.REPLYABLE:
             self.message_user(
                 request,
@@ -214,7 +214,7 @@ class EditorsDesk:
     def quick_edit_view(self, request, object_id):
         """Edit what the reader wrote; the workflow records it and has Akismet look again."""
         comment = self._desk_comment(object_id)
-        back = next_url(request, self._queue_url())
+        back = next_url(request, self._changelist_url())
         form = QuickEditForm(request.POST or None, instance=comment)
         if request.method == "POST" and form.is_valid():
             workflow.record_edit(comment, form.changed_data, request.user)
@@ -246,4 +246,4 @@ class EditorsDesk:
             raise PermissionDenied
         done = moderation.delete(request, [comment.pk])
         self.message_user(request, done.message(), done.level)
-        return HttpResponseRedirect(next_url(request, self._queue_url()))
+        return HttpResponseRedirect(next_url(request, self._changelist_url()))

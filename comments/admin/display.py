@@ -1,4 +1,4 @@
-"""What editors see of a comment: the queue's folders and columns, and the comment's page."""
+"""What editors see of a comment: the list's folders and columns, and the comment's page."""
 
 import json
 import re
@@ -133,8 +133,8 @@ def _edited_by_author():
     )
 
 
-def annotate_queue(queryset):
-    """Add what the queue's columns show: the author's approved count, how many wait on the
+def annotate_rows(queryset):
+    """Add what the list's columns show: the author's approved count, how many wait on the
     comment's post, the last human say."""
     approved = (
         Comment.objects.approved()
@@ -210,10 +210,10 @@ def as_read_context(comment) -> dict:
             "submitted_at",
         )
     }
-    (item,), _page, _pages = thread(
-        [{**row, "parent_id": None}], page=1, can_reply=False, for_readers=False
-    )
-    return {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1}
+    (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
+    # Report is a reader's link: the editors' preview has the desk's own buttons instead.
+    preview = {**item, "can_report": False}
+    return {"c": preview, "post_url": comment.post.get_absolute_url(), "page": 1}
 
 
 def as_readers_see_it(comment) -> str:

@@ -38,7 +38,7 @@ class Moderated:
         return undo.offer(request, self.move, self.ids, self.since, self.changed, back)
 
     def undo_token(self, request) -> str:
-        """The signed Undo for the queue's script, which offers it in the row."""
+        """The signed Undo for the list's script, which offers it in the row."""
         return undo.token(self.move, self.ids, request.user, self.since)
 
 

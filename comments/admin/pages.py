@@ -20,7 +20,7 @@ from ..models import Comment
 from . import moderation, undo
 
 
-def checks_queued(n: int) -> str:
+def recheck_message(n: int) -> str:
     return ngettext(
         "%(n)d comment queued for a spam check.", "%(n)d comments queued for a spam check.", n
     ) % {"n": n}
@@ -41,7 +41,7 @@ class OneClickPages:
 
     def _answer(self, request, said, back, status=200, **data):
         """Tell the editor what happened: as messages on the page `back` redirects to, or as
-        JSON for the queue's script (`comments/queue.js`), which shows it in the row."""
+        JSON for the list's script (`comments/queue.js`), which shows it in the row."""
         if wants_json(request):
             return JsonResponse(
                 {"messages": [str(text) for text, _level in said], **data}, status=status
@@ -122,7 +122,7 @@ class OneClickPages:
         """Queue a fresh spam check for everything still awaiting one."""
         ids = list(Comment.objects.awaiting_check().values_list("pk", flat=True))
         workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)
+        self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
 
     def empty_view(self, request):
@@ -157,7 +157,7 @@ class OneClickPages:
 
 
 def wants_json(request) -> bool:
-    """Whether the queue's script asked (a browser's own form post prefers HTML)."""
+    """Whether the list's script asked (a browser's own form post prefers HTML)."""
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
