@@ -60,6 +60,7 @@ class Deleted:
 
     @property
     def level(self) -> int:
+        """Warn when the selection held nothing that could be deleted."""
         return messages.WARNING if self.deleted == 0 and not self.folder else messages.SUCCESS
 
     def message(self) -> str:
@@ -74,17 +75,15 @@ class Deleted:
             ) % {"n": self.deleted, "folder": Status(self.folder).label.lower()}
         if not self.deleted:
             return _t("Nothing deleted: only spam and trash can be deleted.")
-        n = self.deleted
         return ngettext(
-            "%(n)d comment deleted permanently.", "%(n)d comments deleted permanently.", n
-        ) % {"n": n}
+            "%(n)d comment deleted permanently.",
+            "%(n)d comments deleted permanently.",
+            self.deleted,
+        ) % {"n": self.deleted}
 
 
 def delete(request, ids: list[int], folder: str = "") -> Deleted:
-    """Delete the spam and trash among `ids` for good as the signed-in editor.
-
-    `folder` is the spam or trash folder an "Empty" emptied, which its record names.
-    """
+    """Delete the spam and trash among `ids` for good as the editor (`folder`: an Empty's)."""
     if folder:
         deleted = tasks.run_or_hand_off(tasks.empty_folder, ids, folder, request.user.pk)
     else:
