@@ -51,8 +51,15 @@ def staff_who_may_not_moderate(client):
 
 def test_the_desk_offers_a_one_click_page_for_every_move_and_the_editors_buttons():
     comment = CommentFactory.build(pk=1)
+    listed = [
+        name
+        for name, _route in _patterns(get_resolver())
+        if name.startswith("admin:comments_comment_")
+    ]
 
     names = set(desk_urls(comment))
+
+    assert len(listed) == len(set(listed)), "each page is listed once, under its own name"
 
     assert {f"admin:comments_comment_{name}" for name in moves.MOVES} <= names
     assert {
