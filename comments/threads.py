@@ -61,7 +61,7 @@ def page_number(request) -> int:
         return 1
 
 
-def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
+def thread(rows, *, page: int, can_reply: bool):
     """Thread comment rows and cut out one page of top-level threads.
 
     Return (items, page, pages). Items come in document order, each with its depth, whether
@@ -69,7 +69,6 @@ def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
     are shown at the maximum depth; replies whose parent is not shown become top-level.
     Top-level threads come oldest or newest first, as the discussion settings say; replies
     follow the comment they answer, oldest first. Avatars only when the settings show them.
-    Readers' own links (Report) only `for_readers`, not in the editors' preview.
     """
     discussion = discussion_settings.current()
     max_depth = discussion.max_depth
@@ -130,7 +129,7 @@ def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
                 and depth < max_depth
                 and row["kind"] == Comment.Kind.COMMENT,
                 # The same link for every reader: the shared page stays shared.
-                "can_report": for_readers and not pending and discussion.report_threshold > 0,
+                "can_report": not pending and discussion.report_threshold > 0,
             }
         )
     return items, page, pages
