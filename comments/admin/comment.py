@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.data_requests import DataRequests
 from core.text import clip
 
 from .. import moves, purge, queue, tasks, workflow
@@ -21,7 +22,6 @@ from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
 from .health import HealthViews
 from .pages import ModerationViews, checks_queued, comment_id
 from .permissions import ModeratesComments
-from .privacy import PERMISSION, DataRequests
 
 
 def _move_action(move: moves.Move):
@@ -37,6 +37,7 @@ def _move_action(move: moves.Move):
 class CommentAdmin(
     HealthViews, DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin
 ):
+    data_request_permission = "comments.handle_data_requests"
     list_display = [
         display.author_column,
         display.comment_column,
@@ -189,7 +190,7 @@ class CommentAdmin(
         counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
-        extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        extra_context["data_requests"] = request.user.has_perm(self.data_request_permission)
         if status in (None, REVIEW):
             # Readers' edits of approved comments wait beside the queue, each as a change.
             extra_context["edits_waiting"] = ProposedEdit.objects.count()
