@@ -5,8 +5,6 @@ check's answer that put the comment in the queue, and retried on the outbox's sc
 it goes out or the comment is decided (then there is nothing left to say).
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import get_connection
 from django.urls import NoReverseMatch, reverse
@@ -15,9 +13,9 @@ from django.utils import timezone
 from blog import site
 from core import outbox
 from core.mail import one_line, templated_email
-from core.outbox import CANCELLED, SENT, Outbox, Retry
+from core.outbox import CANCELLED, SENT, Outbox
 
-from . import webhooks
+from . import conf, webhooks
 from .models import Comment, ModeratorNotice, Status, WebhookNotice
 from .moderators import moderators
 from .statuses import QUEUE
@@ -64,7 +62,7 @@ def send(notice) -> object:
 NOTICES = Outbox(
     ModeratorNotice,
     send=send,
-    retry=Retry(cap=timedelta(hours=2)),
+    retry=conf.MODERATOR_NOTICE_RETRY,
     select_related=("comment__post",),
 )
 

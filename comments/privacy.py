@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from core import personal_data
 
+from . import conf
 from .deletion import delete_comments
 from .models import Comment, CommentEvent
 
@@ -47,7 +48,7 @@ def comments_with_connection_data():
 
 def anonymise_old_comments(days: int | None = None, *, now=None) -> int:
     """Blank IP address and user agent of comments older than `days`; return how many."""
-    days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
+    days = conf.ip_retention_days() if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     old = comments_with_connection_data().filter(submitted_at__lt=cutoff)
     reason = f"IP address and user agent removed after {days} days."

@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
-from . import discussion as discussion_settings
-from . import signals
+from . import conf
 from .cookies import pending_ids
 from .editing import editable_ids
+from .forms import form_extensions
 from .markup import comment_html
 from .models import Comment, ProposedEdit, Status
 from .statuses import QUEUE
@@ -47,7 +47,7 @@ def avatar_url(email: str, size: int = 56, discussion=None) -> str:
 
     Its default image and maximum rating are the discussion settings'.
     """
-    discussion = discussion or discussion_settings.current()
+    discussion = discussion or conf.discussion()
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     query = urlencode({"s": size, "d": discussion.avatar_default, "r": discussion.avatar_rating})
     return f"https://www.gravatar.com/avatar/{digest}?{query}"
@@ -71,7 +71,7 @@ def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
     follow the comment they answer, oldest first. Avatars only when the settings show them.
     Readers' own links (Report) only `for_readers`, not in the editors' preview.
     """
-    discussion = discussion_settings.current()
+    discussion = conf.discussion()
     max_depth = discussion.max_depth
     shown = {row["pk"] for row in rows}
     children = defaultdict(list)
@@ -176,7 +176,7 @@ def render_thread(
 
 def last_possible_page(post) -> int:
     """Return the highest comment page the post's visible comments could fill."""
-    per_page = discussion_settings.current().per_page
+    per_page = conf.discussion().per_page
     return max((post.comment_count + per_page - 1) // per_page, 1)
 
 
@@ -185,7 +185,7 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     # Any page past the end shows the last one: it must not get a cache entry of its own.
     page = min(page, last_possible_page(post))
     changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
-    shape = discussion_settings.current().thread_shape()
+    shape = conf.discussion().thread_shape()
     # Dates are shown in the site's time zone (blog.site), which the owner can change.
     zone = timezone.get_current_timezone_name()
     shown = hashlib.blake2b(
@@ -203,11 +203,17 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
 
 
 def awaiting_confirmation(ids) -> set[int]:
-    """Return which of the reader's own comments wait on their confirming an email address."""
+    """Return which of the reader's own comments wait on the reader (an address to confirm)."""
     if not ids:
         return set()
-    answers = signals.confirmation_awaited.send(sender=Comment, ids=list(ids))
-    return set().union(*(answer or () for _receiver, answer in answers))
+    ids = list(ids)
+    return set().union(
+        *(
+            extension.awaiting_reader(ids)
+            for extension in form_extensions()
+            if extension.awaiting_reader is not None
+        )
+    )
 
 
 def thread_for(request, post, *, page: int, is_open: bool) -> str:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Comment
-from subscriptions import deliveries, privacy
+from subscriptions import deliveries, subscriber_data
 from subscriptions.models import Delivery, Subscription
 from tests.factories import CommentFactory
 
@@ -44,7 +44,7 @@ def test_export_comments_includes_the_subscriptions_and_the_emails_sent(subscrib
 
 
 def test_erase_comments_deletes_the_subscriptions_and_their_email_records(subscribed):
-    assert privacy.for_email("GRACE@example.com").count() == 2
+    assert subscriber_data.for_email("GRACE@example.com").count() == 2
 
     call_command("erase_comments", email="grace@example.com", yes=True, stdout=StringIO())
 
