@@ -47,19 +47,25 @@ class FormExtension:
     # Rendered inside the form, after the remember-me box, with the form as `form`.
     template: str
     # Of these ids (the reader's own comments), which wait on the reader doing something?
-    # The thread reminds them under those comments.
+    # The thread shows them `reminder` (a template, with the comment as `c`) under those.
     awaiting_reader: Callable[[list[int]], set[int]] | None = None
+    reminder: str = ""
 
 
 _EXTENSIONS: dict[str, FormExtension] = {}
 
 
 def extend_form(
-    name: str, *, fields: dict[str, forms.Field], template: str, awaiting_reader=None
+    name: str,
+    *,
+    fields: dict[str, forms.Field],
+    template: str,
+    awaiting_reader=None,
+    reminder: str = "",
 ) -> None:
     """Add fields and their markup to the comment form, from the app's AppConfig.ready()."""
     # The stored comment's receivers of `comment_submitted` find these fields in its `data`.
-    _EXTENSIONS[name] = FormExtension(fields, template, awaiting_reader)
+    _EXTENSIONS[name] = FormExtension(fields, template, awaiting_reader, reminder)
 
 
 def form_extensions() -> list[FormExtension]:

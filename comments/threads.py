@@ -151,7 +151,7 @@ def render_thread(
     is_open: bool,
     own_pending=(),
     editable=frozenset(),
-    unconfirmed=frozenset(),
+    reminders=None,
     waiting_edits=frozenset(),
 ) -> str:
     rows = _approved_rows(post)
@@ -160,7 +160,7 @@ def render_thread(
     items, page, pages = thread(rows, page=page, can_reply=is_open)
     for item in items:
         item["can_edit"] = item["pk"] in editable
-        item["awaits_confirmation"] = item["pk"] in unconfirmed
+        item["reminders"] = (reminders or {}).get(item["pk"], ())
         item["edit_waiting"] = item["pk"] in waiting_edits
     return render_to_string(
         "comments/thread.html",
@@ -202,34 +202,34 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     return mark_safe(html)  # noqa: S308
 
 
-def awaiting_confirmation(ids) -> set[int]:
-    """Return which of the reader's own comments wait on the reader (an address to confirm)."""
+def reminders_for(ids) -> dict[int, list[str]]:
+    """Return, for each of the reader's own comments that waits on them, its reminders."""
+    # An address to confirm, say: the app that asked shows its own words (`extend_form`).
+    reminders = defaultdict(list)
     if not ids:
-        return set()
+        return reminders
     ids = list(ids)
-    return set().union(
-        *(
-            extension.awaiting_reader(ids)
-            for extension in form_extensions()
-            if extension.awaiting_reader is not None
-        )
-    )
+    for extension in form_extensions():
+        if extension.awaiting_reader is not None:
+            for pk in sorted(extension.awaiting_reader(ids)):
+                reminders[pk].append(extension.reminder)
+    return reminders
 
 
 def thread_for(request, post, *, page: int, is_open: bool) -> str:
     """Return the thread this visitor sees: the cached one, or with their own comments."""
     pending = own_pending(request, post)
     editable = editable_ids(request, post)
-    unconfirmed = awaiting_confirmation(pending_ids(request)) if request else set()
+    reminders = reminders_for(pending_ids(request)) if request else {}
     edits = edits_waiting(pending_ids(request)) if request else set()
-    if pending or editable or unconfirmed or edits:
+    if pending or editable or reminders or edits:
         html = render_thread(
             post,
             page=page,
             is_open=is_open,
             own_pending=pending,
             editable=editable,
-            unconfirmed=unconfirmed,
+            reminders=reminders,
             waiting_edits=edits,
         )
         return mark_safe(html)  # noqa: S308
@@ -260,7 +260,7 @@ def own_comments_version(request, post) -> str:
     # The Edit link goes when the window closes; the email reminder when the link is followed.
     shown = [
         sorted(editable_ids(request, post)),
-        sorted(awaiting_confirmation(ids)),
+        sorted(reminders_for(ids).items()),
         sorted(edits_waiting(ids)),
     ]
     return repr([*rows, *shown])

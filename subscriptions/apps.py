@@ -33,6 +33,7 @@ class SubscriptionsConfig(AppConfig):
             },
             template="subscriptions/form_boxes.html",
             awaiting_reader=opt_in.unconfirmed_comment_ids,
+            reminder="subscriptions/confirm_reminder.html",
         )
         personal_data.register(
             "subscriptions",
