@@ -30,4 +30,5 @@ class CommentsConfig(AppConfig):
             count=privacy.count_for_email,
             export=privacy.export_comments,
             erase=privacy.erase_comments,
+            record=privacy.record_request,
         )

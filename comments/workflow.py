@@ -43,12 +43,11 @@ from django.utils import timezone
 
 from core import outbox
 
-from . import moves, policy, reasons, signals, tally
+from . import conf, moves, policy, reasons, signals, tally
 from .models import (
     AkismetReport,
     Comment,
     CommentEvent,
-    DiscussionSettings,
     ProposedEdit,
     Status,
     tell_posts_comments_changed,
@@ -179,7 +178,7 @@ def _first_approvals(ids) -> list[int]:
 
 def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
     """Apply `move` to the comments (a queryset or ids) it applies to; count the changes."""
-    to_status, why = move.target(DiscussionSettings.load())
+    to_status, why = move.target(conf.discussion())
     if not isinstance(comments, list | tuple):
         comments = comments.in_status(*move.from_statuses)
     outcome = Outcome()
@@ -329,7 +328,7 @@ def reconsider_edited(comment) -> None:
     """
     approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
     approved.update(hold_reason="")
-    to_status, why = policy.status_for_ham(DiscussionSettings.load())
+    to_status, why = policy.status_for_ham(conf.discussion())
     rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
     comment.hold_reason = ""
     if not rows:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.data_requests import DataRequests
 from core.text import clip
 
 from .. import moves, purge, queue, workflow
@@ -21,7 +22,6 @@ from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
 from .pages import OneClickPages, comment_id, recheck_message
 from .permissions import ModeratesComments
-from .privacy import PERMISSION, DataRequests
 
 
 def _move_action(move: moves.Move):
@@ -35,6 +35,7 @@ def _move_action(move: moves.Move):
 
 @admin.register(Comment)
 class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, admin.ModelAdmin):
+    data_request_permission = "comments.handle_data_requests"
     list_display = [
         display.author_column,
         display.comment_column,
@@ -268,7 +269,7 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
         counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
-        extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        extra_context["data_requests"] = request.user.has_perm(self.data_request_permission)
         if status in (None, REVIEW):
             # Readers' edits of approved comments wait beside the queue, each as a change.
             extra_context["edits_waiting"] = ProposedEdit.objects.count()
