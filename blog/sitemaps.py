@@ -49,6 +49,8 @@ class AuthorSitemap(Sitemap):
         return (
             get_user_model()
             .objects.filter(posts__in=Post.objects.published().posts())
+            # A login with a "/" (an imported one may have it) has no archive address.
+            .exclude(username__contains="/")
             .annotate(last_post_change=Max("posts__updated_at"))
             .order_by("pk")
         )
