@@ -1,0 +1,105 @@
+"""A reader's comment costs the database a handful of statements, written in one transaction.
+
+The issue (26) counted 13 round trips and 2 commits for one comment POST; each ORM query
+costs about a millisecond to build. These specify what a POST may run, against the real
+transaction (not the test's wrapping one), with the task queue production uses.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from blog import site
+from comments import discussion
+from comments.models import Comment, CommentEvent, DailyCount, Status
+from tests.comments.commenting import form_data, next_address
+
+# The statements a comment's own transaction may run: the advisory lock, the duplicate and
+# flood rules in one query, and the comment with its event and its count in one statement.
+MOST_STATEMENTS_IN_THE_TRANSACTION = 3
+
+
+@dataclass
+class Statements:
+    """Every statement a request ran, each with whether it ran inside a transaction."""
+
+    runs: list = field(default_factory=list)
+    commits: int = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        # Outside `atomic()` each statement is a transaction of its own (autocommit).
+        self.runs.append((sql, not connection.get_autocommit(), self.commits))
+        return execute(sql, params, many, context)
+
+    def in_transaction(self, number: int) -> list[str]:
+        return [sql for sql, inside, n in self.runs if inside and n == number]
+
+    def outside(self, reads: bool) -> list[str]:
+        return [
+            sql
+            for sql, inside, _n in self.runs
+            if not inside and sql.lstrip().upper().startswith("SELECT") == reads
+        ]
+
+
+@pytest.fixture
+def statements(monkeypatch, settings):
+    """Count what each comment POST runs, as a site that has served a page before."""
+    # Production's queue: queueing the spam check is one INSERT, not the check itself.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # A site's very first request stores its settings rows; every later one reads them.
+    site.current()
+    discussion.current()
+    recorded = Statements()
+    commit = connection.commit
+
+    def counted_commit():
+        commit()
+        recorded.commits += 1
+
+    monkeypatch.setattr(connection, "commit", counted_commit)
+    return recorded
+
+
+def post_comment(client, post, statements, **fields):
+    with connection.execute_wrapper(statements):
+        return client.post(
+            reverse("comments:post", args=[post.pk]),
+            form_data(post, **fields),
+            REMOTE_ADDR=next_address(),
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_is_stored_with_its_event_and_count_in_one_short_transaction(
+    client, post, statements
+):
+    response = post_comment(client, post, statements)
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Status.AWAITING_CHECK
+    assert CommentEvent.objects.filter(comment=comment).count() == 1
+    assert sum(DailyCount.objects.values_list("count", flat=True)) == 1
+    assert statements.commits == 1
+    inside = statements.in_transaction(0)
+    assert len(inside) <= MOST_STATEMENTS_IN_THE_TRANSACTION, "\n\n".join(inside)
+    # Nothing of the comment is written outside its transaction: at most the check's queueing.
+    assert len(statements.outside(reads=False)) <= 1, statements.outside(reads=False)
+    # The post is read; the site's and the discussion's settings come from the cache.
+    assert len(statements.outside(reads=True)) <= 1, statements.outside(reads=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_duplicate_writes_nothing(client, post, statements):
+    said = {"comment": "The same words, twice."}
+    assert post_comment(client, post, statements, **said).status_code == 302
+    runs = len(statements.runs)
+
+    assert post_comment(client, post, statements, **said).status_code == 409
+
+    assert Comment.objects.count() == 1
+    refused = [sql for sql, _inside, _n in statements.runs[runs:]]
+    assert not [sql for sql in refused if sql.lstrip().upper().startswith("INSERT")], refused
