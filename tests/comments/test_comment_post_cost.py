@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from blog import site
-from comments import discussion
 from comments.models import Comment, CommentEvent, DailyCount, Status
 from tests.comments.commenting import form_data, next_address
 
@@ -45,13 +44,10 @@ class Statements:
 
 
 @pytest.fixture
-def statements(monkeypatch, settings):
-    """Count what each comment POST runs, as a site that has served a page before."""
+def statements(monkeypatch, settings, site_settings_kept, discussion_settings_kept):
+    """Count what each comment POST runs, on a site whose settings rows are in the cache."""
     # Production's queue: queueing the spam check is one INSERT, not the check itself.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    # A site's very first request stores its settings rows; every later one reads them.
-    site.current()
-    discussion.current()
     recorded = Statements()
     commit = connection.commit
 
@@ -81,8 +77,16 @@ def test_a_comment_is_stored_with_its_event_and_count_in_one_short_transaction(
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.status == Status.AWAITING_CHECK
-    assert CommentEvent.objects.filter(comment=comment).count() == 1
-    assert sum(DailyCount.objects.values_list("count", flat=True)) == 1
+    event = CommentEvent.objects.get(comment=comment)
+    assert (event.action, event.actor_label, event.to_status) == (
+        CommentEvent.Action.SUBMITTED,
+        "reader",
+        Status.AWAITING_CHECK,
+    )
+    counted = DailyCount.objects.values_list("day", "status", "verdict", "count")
+    assert list(counted) == [
+        (timezone.localdate(comment.submitted_at), comment.status, comment.spam_verdict, 1)
+    ]
     assert statements.commits == 1
     inside = statements.in_transaction(0)
     assert len(inside) <= MOST_STATEMENTS_IN_THE_TRANSACTION, "\n\n".join(inside)
