@@ -34,7 +34,12 @@ def insert_together(row, linked=(), also=()) -> None:
 
 
 def _fields(obj, link=None) -> list:
-    return [f for f in obj._meta.concrete_fields if not f.primary_key and f != link]
+    # The documented _meta API: a field with a column of its own (no reverse or m2m relation).
+    return [
+        f
+        for f in obj._meta.get_fields()
+        if f.concrete and f.column and not f.primary_key and f != link
+    ]
 
 
 def _quoted(field) -> str:
