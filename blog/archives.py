@@ -130,8 +130,11 @@ class PostDayArchiveView(PublishedArchiveMixin, PostPages, DayArchiveView):
 
 def day_archive_or_post(request, year, month, day):
     """Serve `/2012/01/03/`: a post whose slug is `03` there, else that day's archive."""
-    # Imported the way WordPress numbers untitled posts, a slug can be two digits.
-    if Post.objects.filter(kind=Post.Kind.POST, slug=day).exists():
+    # Imported the way WordPress numbers untitled posts, a slug can be two digits; a post
+    # of another month with that slug leaves this day to its archive.
+    since, until = period_bounds(year, month, months=1)
+    in_month = Q(published_at__gte=since, published_at__lt=until)
+    if Post.objects.filter(in_month, kind=Post.Kind.POST, slug=day).exists():
         return PostDetailView.as_view()(request, year=int(year), month=month, slug=day)
     return PostDayArchiveView.as_view()(request, year=year, month=month, day=day)
 

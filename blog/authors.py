@@ -21,6 +21,14 @@ def author_from_username(username: str):
     return get_object_or_404(users, **{get_user_model().USERNAME_FIELD: username})
 
 
+def with_archive(user):
+    """Return `user`, or raise Http404 unless they wrote a published post or page."""
+    # Pages name their author too (their structured data), as WordPress's archive does.
+    if not Post.objects.published().filter(author=user).exists():
+        raise Http404(_("No posts by this author."))
+    return user
+
+
 def author_url(user) -> str:
     return reverse("blog:author", kwargs={"username": user.get_username()})
 
@@ -31,11 +39,9 @@ def display_name(user) -> str:
 
 
 class AuthorArchiveView(ArchiveView):
-    # An author with no published post has no archive: 404, like an unknown one.
-    allow_empty = False
-
     def get_term(self):
-        return author_from_username(self.kwargs["username"])
+        # An author with nothing published has no archive: 404, like an unknown one.
+        return with_archive(author_from_username(self.kwargs["username"]))
 
     def term_url(self):
         return author_url(self.term)
@@ -49,10 +55,7 @@ class AuthorArchiveView(ArchiveView):
 
 class AuthorFeed(CategoryFeed):
     def get_object(self, request, username):
-        user = author_from_username(username)
-        if not Post.objects.listed().filter(author=user).exists():
-            raise Http404(_("No posts by this author."))
-        return user
+        return with_archive(author_from_username(username))
 
     def title(self, user):
         return f"{self.site_title()} » {display_name(user)}"

@@ -14,15 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import export, runs, tasks
 from .forms import ImportForm, SizeLimit, too_large_message
-from .models import ImportedItem, ImportRun, OldLink
-
-
-@admin.register(OldLink)
-class OldLinkAdmin(admin.ModelAdmin):
-    list_display = ["old_path", "target"]
-    search_fields = ["old_path", "new_path", "post__title"]
-    raw_id_fields = ["post"]
-    list_select_related = ["post"]
+from .models import ImportedItem, ImportRun
 
 
 @admin.register(ImportedItem)

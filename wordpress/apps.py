@@ -15,6 +15,3 @@ class WordPressConfig(AppConfig):
 
         # A crashed worker's import is failed within minutes (WORDPRESS_IMPORT_STALE_MINUTES).
         add_recurring(tasks.sweep_imports, timedelta(minutes=5))
-
-        # A renamed post's old address becomes an old link (wordpress.signals).
-        from . import signals  # noqa: F401

@@ -28,11 +28,12 @@ from blog.authors import author_url
 from blog.markup import sanitize_html
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
+from redirects.models import OldLink
 
 from . import attachments, content, shortcodes, wxr
 from .comment_import import CommentWriter, known_comment_ids
 from .links import LinkRewriter, old_paths, store_archive_links
-from .models import ImportedItem, OldLink
+from .models import ImportedItem
 from .summary import Summary
 from .terms import Terms
 

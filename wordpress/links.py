@@ -10,9 +10,9 @@ Rewriting every post again at the end took a tenth of an import's time.
 from urllib.parse import urlsplit
 
 from blog.models import Post
+from redirects.models import OldLink
 
 from . import content, wxr
-from .models import OldLink
 
 CHUNK = 500
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "subscriptions",
+    "redirects",
     "wordpress",
 ]
 
@@ -71,8 +72,9 @@ MIDDLEWARE = [
     "blog.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Old WordPress addresses, looked up only on the way to a 404.
-    "wordpress.middleware.OldLinkMiddleware",
+    # Old addresses, then WordPress's query words (?p=12), looked up on the way to a 404.
+    "redirects.middleware.OldAddressMiddleware",
+    "wordpress.middleware.WordPressQueryMiddleware",
     # Last, as django-axes asks: it turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -179,3 +179,13 @@ def test_archives_of_the_first_and_last_years_a_date_holds_answer_in_any_time_zo
     }
 
     assert all(status in (200, 404) for status in statuses.values()), statuses
+
+
+def test_a_day_archive_is_that_days_though_another_month_has_a_post_slugged_with_its_day(client):
+    # WordPress names an untitled post by its number: zefsmusings has a post slugged "23".
+    numbered = PostFactory(title="Twenty-three", slug="23", published_at=local(2005, 1, 10, 9))
+    PostFactory(title="On the day", published_at=local(2005, 3, 23, 9))
+
+    assert titles(client.get("/2005/03/23/")) == ["On the day"]
+    response = client.get(numbered.get_absolute_url())
+    assert (response.status_code, "<h1>Twenty-three</h1>" in response.text) == (200, True)

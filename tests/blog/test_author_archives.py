@@ -1,5 +1,8 @@
 """Each author's posts at /author/<username>/, with RSS and Atom feeds (issue 19)."""
 
+import json
+from urllib.parse import urlsplit
+
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
@@ -82,3 +85,18 @@ def test_an_author_whose_name_is_beyond_ascii_has_an_archive(client):
 
     assert response.status_code == 200
     assert page(response).select_one(".byline .author")["href"] == "/author/jos%C3%A9/"
+
+
+def test_an_author_of_published_pages_only_has_the_archive_their_pages_name(client, ada):
+    # As in WordPress, where `/?author=2` of a blog's page author answers (an imported blog).
+    about = PostFactory(author=ada, title="About the boat", kind=Post.Kind.PAGE)
+    structured = page(client.get(about.get_absolute_url())).find(
+        "script", type="application/ld+json"
+    )
+    archive = urlsplit(json.loads(structured.string)["author"]["url"]).path
+
+    response = client.get(archive)
+
+    assert (archive, response.status_code) == ("/author/ada/", 200)
+    assert page(response).find("h1", class_="archive-title").text == "Posts by Ada Lovelace"
+    assert client.get(f"{archive}feed/").status_code == 200

@@ -185,5 +185,5 @@ def test_editor_adds_a_nested_category_in_the_admin(admin_client, tree):
 
 
 def test_editors_group_manages_categories_tags_and_old_links(editor_client):
-    for url in ["/admin/blog/category/add/", "/admin/taggit/tag/add/", "/admin/wordpress/oldlink/"]:
+    for url in ["/admin/blog/category/add/", "/admin/taggit/tag/add/", "/admin/redirects/oldlink/"]:
         assert editor_client.get(url).status_code == 200, url

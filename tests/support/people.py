@@ -26,6 +26,7 @@ EDITORS_MIGRATIONS = [
     ("wordpress.migrations.0002_editors_manage_categories_tags_and_old_links", None),
     ("wordpress.migrations.0004_import_runs_from_the_admin", "wordpress"),
     ("wordpress.migrations.0006_import_runs_end_one_at_a_time", "wordpress"),
+    ("redirects.migrations.0001_old_links_move_from_wordpress", "redirects"),
     ("comments.migrations.0014_one_outbox", "comments"),
     ("comments.migrations.0017_moderation_webhook", "comments"),
 ]

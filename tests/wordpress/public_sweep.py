@@ -15,7 +15,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Category, Post
-from wordpress.models import OldLink
+from redirects.models import OldLink
 
 # Values the hostile sweep (tests/security/sweep.py) sends, on the parameters readers' pages read.
 HOSTILE = ["0", "-1", "01", "+1", "99999999999999999999", "%00", "%ED%A0%80", "%27%22%3E"]

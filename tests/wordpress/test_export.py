@@ -13,10 +13,11 @@ from taggit.models import Tag
 from blog.images import store_image
 from blog.models import Category, Image, Post
 from comments.models import Comment, Status
+from redirects.models import OldLink
 from tests.factories import CommentFactory, PostFactory
 from tests.media import samples
 from wordpress import wxr
-from wordpress.models import ImportedItem, OldLink
+from wordpress.models import ImportedItem
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from blog.models import Category, Post
 from comments.models import Comment, CommentEvent, Status
-from wordpress.models import ImportedItem, OldLink
+from redirects.models import OldLink
+from wordpress.models import ImportedItem
 
 from .helpers import FIXTURES, run_import
 
@@ -335,9 +336,9 @@ def test_an_imported_closed_post_refuses_a_comment(client, imported):
 def test_editors_see_and_edit_old_links_in_the_admin(admin_client, imported):
     link = OldLink.objects.get(old_path="/?p=10")
 
-    listing = admin_client.get(reverse("admin:wordpress_oldlink_changelist") + "?q=hello")
+    listing = admin_client.get(reverse("admin:redirects_oldlink_changelist") + "?q=hello")
     response = admin_client.post(
-        reverse("admin:wordpress_oldlink_change", args=[link.pk]),
+        reverse("admin:redirects_oldlink_change", args=[link.pk]),
         {"old_path": "/?p=10", "post": "", "new_path": "/about/"},
     )
 

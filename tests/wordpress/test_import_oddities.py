@@ -13,11 +13,12 @@ from taggit.models import Tag
 from blog.models import Category, Post
 from comments import notifications
 from comments.models import Comment, Status
+from redirects.models import OldLink
 from tests.factories import PostFactory
 from tests.support.people import editors_group, make_editor
 from wordpress import wxr
 from wordpress.importer import import_wxr
-from wordpress.models import ImportedItem, OldLink
+from wordpress.models import ImportedItem
 
 from .public_sweep import sweep
 from .wxr_builder import C, I, export

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from blog.models import Category, Post
 from comments.models import Comment
+from redirects.models import OldLink
 from wordpress.importer import import_wxr
-from wordpress.models import ImportedItem, OldLink
+from wordpress.models import ImportedItem
 from wordpress.wxr import WXRError
 
 from .public_sweep import sweep

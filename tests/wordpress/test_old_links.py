@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from redirects.models import OldLink
 from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
-from wordpress.models import OldLink
 
 from .helpers import run_import
 
@@ -22,7 +22,7 @@ OFF_SITE = [
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_an_editor_cannot_point_an_old_link_off_site(admin_client, target):
     response = admin_client.post(
-        reverse("admin:wordpress_oldlink_add"),
+        reverse("admin:redirects_oldlink_add"),
         {"old_path": "/old/", "post": "", "new_path": target},
     )
 
@@ -36,7 +36,7 @@ def test_an_editor_cannot_point_an_old_link_off_site(admin_client, target):
 
 def test_an_editor_may_point_an_old_link_at_a_path_on_this_site(admin_client, client):
     response = admin_client.post(
-        reverse("admin:wordpress_oldlink_add"),
+        reverse("admin:redirects_oldlink_add"),
         {"old_path": "/old/", "post": "", "new_path": "/about/?tab=team"},
     )
 
@@ -47,7 +47,7 @@ def test_an_editor_may_point_an_old_link_at_a_path_on_this_site(admin_client, cl
 
 def test_an_old_link_needs_a_post_or_an_address(admin_client):
     response = admin_client.post(
-        reverse("admin:wordpress_oldlink_add"), {"old_path": "/old/", "post": "", "new_path": ""}
+        reverse("admin:redirects_oldlink_add"), {"old_path": "/old/", "post": "", "new_path": ""}
     )
 
     assert response.status_code == 200

@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 
 from blog.models import Category, Post
 from comments.models import Comment, DailyCount, Status
-from wordpress.models import ImportedItem, OldLink
+from redirects.models import OldLink
+from wordpress.models import ImportedItem
 
 from .public_sweep import sweep
 

@@ -1,8 +1,8 @@
 """A post's old address keeps working when its own changes: slug, date or parent page.
 
-blog/ knows nothing of old links, so the wordpress app, which owns them, watches posts being
-saved: it notes the published addresses before the save (a page's, and those of the pages
-under it, which move with it) and records each one that changed as an old link to its post.
+blog/ knows nothing of old links, so this app, which owns them, watches posts being saved:
+it notes the published addresses before the save (a page's, and those of the pages under
+it, which move with it) and records each one that changed as an old link to its post.
 Bulk updates (`QuerySet.update`) send no signal and record nothing.
 """
 
@@ -28,13 +28,13 @@ def published_addresses(post: Post) -> dict[int, str]:
     return addresses
 
 
-@receiver(pre_save, sender=Post, dispatch_uid="wordpress.remember_addresses")
+@receiver(pre_save, sender=Post, dispatch_uid="redirects.remember_addresses")
 def remember_addresses(sender, instance, raw=False, **kwargs):
     stored = None if raw or instance.pk is None else Post.objects.filter(pk=instance.pk).first()
     instance.addresses_before_save = published_addresses(stored) if stored else {}
 
 
-@receiver(post_save, sender=Post, dispatch_uid="wordpress.record_moved_addresses")
+@receiver(post_save, sender=Post, dispatch_uid="redirects.record_moved_addresses")
 def record_moved_addresses(sender, instance, raw=False, **kwargs):
     before = getattr(instance, "addresses_before_save", {})
     if raw or not before:

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from blog.models import Post
+from redirects.models import OldLink
 from tests.factories import PostFactory
-from wordpress.models import OldLink
 
 pytestmark = pytest.mark.django_db
 
