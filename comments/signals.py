@@ -13,8 +13,6 @@ What the workflow announces once its transaction has committed:
 
 - `comments_approved(ids)`: these comments became approved for the first time (reader
   notifications hook in here).
-- `checks_requested(ids, reason)`: these comments should be checked by Akismet again
-  (`comments.tasks` queues the checks).
 """
 
 from django.dispatch import Signal
@@ -22,4 +20,3 @@ from django.dispatch import Signal
 comment_submitted = Signal()
 confirmation_awaited = Signal()
 comments_approved = Signal()
-checks_requested = Signal()
