@@ -85,11 +85,14 @@ def drain(limit: int | None = None) -> int:
     """Check batches of due comments until none is due (or `limit` were claimed); count them."""
     claimed = 0
     while limit is None or claimed < limit:
-        comments, until = claim(BATCH if limit is None else min(BATCH, limit - claimed))
-        if not comments:
-            break
+        wanted = BATCH if limit is None else min(BATCH, limit - claimed)
+        comments, until = claim(wanted)
         claimed += len(comments)
-        check_batch(comments, until)
+        if comments:
+            check_batch(comments, until)
+        if len(comments) < wanted:
+            # None left; what is stored meanwhile wakes the checkers again.
+            break
     return claimed
 
 
@@ -115,8 +118,9 @@ def next_due():
 def check_batch(comments, until) -> dict[int, str]:
     """Ask Akismet about claimed comments and record the answers; say what became of each."""
     labels = {}
-    done = [c for c in comments if not spamcheck.needs_check(c)]
-    asked = [c for c in comments if spamcheck.needs_check(c)]
+    needed = {c.pk: spamcheck.needs_check(c) for c in comments}
+    done = [c for c in comments if not needed[c.pk]]
+    asked = [c for c in comments if needed[c.pk]]
     now = timezone.now()
     if not spam.is_configured():
         outcomes = [spamcheck.not_configured(c) for c in asked if c.status == Status.AWAITING_CHECK]

@@ -11,6 +11,7 @@ editor labelled "Check failed".
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.db.models import F
 
@@ -155,26 +156,34 @@ def failed(comment, error: str, now, *, expected: bool) -> CheckOutcome:
         "next_check_at": None,
     }
 
-    def outcome(to_status, reason, label, **kwargs):
-        return CheckOutcome(
-            comment.pk, comment.status, to_status, Action.CHECK_FAILED, "Akismet", reason,
-            fields, label=label, **kwargs,
-        )  # fmt: skip
+    outcome = partial(
+        CheckOutcome,
+        comment.pk,
+        comment.status,
+        action=Action.CHECK_FAILED,
+        actor_label="Akismet",
+        fields=fields,
+    )
 
     if comment.status != Status.AWAITING_CHECK:
         # A recheck an editor asked for: the comment keeps its place, the editor decides.
-        return outcome(KEEP, f"{UNAVAILABLE} ({error[:200]})", "error")
+        return outcome(to_status=KEEP, reason=f"{UNAVAILABLE} ({error[:200]})", label="error")
     gave_up = GAVE_UP if expected else FAILED
     if now - comment.submitted_at >= GIVE_UP_AFTER or (
         not expected and attempts >= MAX_UNEXPECTED_FAILURES
     ):
-        return outcome(Status.PENDING, f"{gave_up} ({error[:200]})", "error: gave up", notify=True)
+        reason = f"{gave_up} ({error[:200]})"
+        return outcome(to_status=Status.PENDING, reason=reason, label="error: gave up", notify=True)
     fields["next_check_at"] = now + RETRY.delay(attempts)
     # The first failure is recorded, and puts it in the moderation queue ("Awaiting spam
     # check"); later ones only move the next try.
     first = attempts == 1
     return outcome(
-        Status.AWAITING_CHECK, UNAVAILABLE, "error: will retry", event=first, notify=first
+        to_status=Status.AWAITING_CHECK,
+        reason=UNAVAILABLE,
+        label="error: will retry",
+        event=first,
+        notify=first,
     )
 
 

@@ -14,8 +14,9 @@ Beside them, a waker thread runs the woken jobs the apps register (`add_woken`: 
 check): it LISTENs on each job's PostgreSQL channel on its own connection and runs the job
 when a transaction that called `wake` commits, or when the job's next item is due (a retry,
 an expired claim), and at least every `IDLE_LOOK` as a net. An idle worker sends no query in
-between. With `RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) `wake` runs the job in the
-process that committed instead.
+between. Only `LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on
+the lock, idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS`
+(development, tests) `wake` runs the job in the process that committed instead.
 
 `manage.py run_worker --processes N` (`make run`) runs N such workers and starts another
 whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
@@ -28,6 +29,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -64,6 +66,11 @@ DATABASE_ERRORS = (DatabaseError, InterfaceError)
 
 # The longest a waker sleeps without a notification: the net for one lost with a connection.
 IDLE_LOOK = 60.0
+# How many workers listen at once (the rest wait to take over): each wake-up costs each
+# listener a query, and two share a wave (each checks up to 32 comments side by side).
+LISTENING_WORKERS = 2
+# The advisory lock namespace of the listening places.
+_LISTENERS = 0x77616B65  # "wake"
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,7 @@ class Waker(threading.Thread):
         listener = connections.create_connection(DEFAULT_DB_ALIAS)
         try:
             with listener.cursor() as cursor:
+                self.take_a_listening_place(cursor)
                 for channel in self.jobs:
                     cursor.execute(f'LISTEN "{channel}"')
             notifies = listener.connection.notifies
@@ -243,6 +251,18 @@ class Waker(threading.Thread):
                 listener.close()
             with contextlib.suppress(*DATABASE_ERRORS):
                 connection.close()
+
+    def take_a_listening_place(self, cursor) -> None:
+        """Wait, idle, until this worker holds one of the `LISTENING_WORKERS` places."""
+        # Every listener runs the job on every notification; the others would only find the
+        # work taken. A place is an advisory lock: it passes on when its holder's process dies.
+        places = list(range(LISTENING_WORKERS))
+        random.shuffle(places)
+        for place in places:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LISTENERS, place])
+            if cursor.fetchone()[0]:
+                return
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LISTENERS, places[0]])
 
     def run_job(self, job: WokenJob) -> None:
         try:

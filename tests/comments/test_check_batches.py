@@ -32,13 +32,14 @@ def queries_to_check(post, n: int) -> int:
     return len(queries)
 
 
-def test_checking_a_full_batch_takes_as_many_queries_as_checking_two(post, akismet_answers):
+def test_checking_thirty_comments_takes_as_many_queries_as_checking_two(post, akismet_answers):
     queries_to_check(post, 1)  # what is read once per process (settings, the site) is read
     two = queries_to_check(post, 2)
-    full = queries_to_check(post, checker.BATCH)
+    thirty = queries_to_check(post, 30)
 
-    assert full == two
-    assert len(akismet_answers.calls) == 1 + 2 + checker.BATCH
+    assert checker.BATCH >= 30  # one batch
+    assert thirty == two
+    assert len(akismet_answers.calls) == 1 + 2 + 30
 
 
 def test_a_batch_with_every_kind_of_answer_records_each_once(post, double):
