@@ -3,7 +3,7 @@
 It recreates a separate `bench` database (the development data is untouched), loads the data
 set with set-based SQL (bench/data.py), starts the real stack the way production runs it
 (gunicorn with config/gunicorn.py, `manage.py db_worker`, nginx with deploy/nginx/ in front,
-and the Akismet double answering after 300 ms as its own process; all through `tests.harness`),
+and the Akismet double answering after 300 ms as its own process; all through `devstack`),
 drives it with wrk, prints a table with every figure's ratio to its floor measured in the
 same run (the trivial view; for nginx, nginx serving the same bytes as a static file),
 checks the targets, and writes bench/results.json. Everything it started is stopped by PID.
@@ -41,8 +41,8 @@ from bench.runs import (
     run_compare_workers,
     run_floor,
 )
-from tests.harness.nginx import nginx_binary
-from tests.harness.stack import ROOT, Stack, free_port, start_gunicorn
+from devstack.nginx import nginx_binary
+from devstack.stack import ROOT, Stack, free_port, start_gunicorn
 
 
 def compose_task_workers() -> int:
@@ -161,7 +161,7 @@ def run_stack(args, parts: list[str]) -> None:
         stack.start(
             "akismet",
             [
-                *(sys.executable, "-m", "tests.akismet_double"),
+                *(sys.executable, "-m", "devstack.akismet_double"),
                 *("--port", str(akismet_port), "--delay", str(AKISMET_DELAY)),
             ],
         )

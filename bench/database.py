@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
-from tests.harness.stack import ROOT
+from devstack.stack import ROOT
 
 BENCH_DATABASE = "bench"
 

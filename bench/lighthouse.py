@@ -4,7 +4,7 @@ It recreates a throwaway `bench_audit` database, loads the seed article and impo
 unit test data (`../shared/wxr-corpus/theme-unit-test-data.xml`, else the copy in
 tests/wordpress/corpus/) with an uploads folder of stand-in photographs, one for each
 attachment the export lists (the real files are on wordpress.com, out of reach here). Then it
-starts gunicorn behind the repository's nginx config (`tests.harness`), and runs Lighthouse
+starts gunicorn behind the repository's nginx config (`devstack`), and runs Lighthouse
 (installed by `make audit` into the git-ignored `.audit/`) with Debian's chromium: each page
 on mobile three times (the median performance is printed) and on desktop once. It prints the
 scores, the bytes each page transfers before scrolling, and what the admin's media library
@@ -27,8 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.database import bench_database_url, machine, recreate_database
-from tests.harness.nginx import start_nginx
-from tests.harness.stack import ROOT, Stack, start_gunicorn
+from devstack.nginx import start_nginx
+from devstack.stack import ROOT, Stack, start_gunicorn
 
 LIGHTHOUSE = ROOT / ".audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")

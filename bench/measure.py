@@ -5,7 +5,7 @@ import time
 from bench import wrk
 from bench.client import request
 from bench.database import database_backend_pids
-from tests.harness.stack import Stack, children, cpu_seconds
+from devstack.stack import Stack, children, cpu_seconds
 
 
 def wait_until_idle(pids: list[int], timeout: float = 120) -> None:
@@ -35,7 +35,7 @@ class Bench:
         self.args = args
         self.stack = stack
         self.base = base
-        self.proxy = None  # tests.harness.nginx.Nginx, when the proxy runs
+        self.proxy = None  # devstack.nginx.Nginx, when the proxy runs
         self.proxy_static_root = None
         self.rows: list[dict] = []
         self.extra: dict = {}

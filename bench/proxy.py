@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.measure import Bench
-from tests.harness.nginx import start_nginx
+from devstack.nginx import start_nginx
 
 FRESHNESS_PROBES = 5
 STATIC_COPY = "article-copy.html"

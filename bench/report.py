@@ -5,7 +5,7 @@ import json
 from bench.measure import HEALTHZ, Bench
 from bench.runs import AKISMET_DELAY, CHECK_DEADLINE, STAGES, TRICKLE_RATE
 from bench.wave import COST_FEW, COST_MANY, FEW, MANY, READERS
-from tests.harness.stack import ROOT
+from devstack.stack import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
 NGINX_STATIC = "nginx: static file, the article's bytes"

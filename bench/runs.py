@@ -10,7 +10,7 @@ from urllib.parse import quote_plus
 
 from bench.client import comment_form, cookies_of, log_in, request
 from bench.measure import Bench
-from tests.harness.stack import ROOT, start_gunicorn
+from devstack.stack import ROOT, start_gunicorn
 
 AKISMET_DELAY = 0.3
 STAGES = (10, 200, 2000)

@@ -34,8 +34,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from tests.akismet_double import AkismetDouble
-from tests.harness.stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import comment_form, manage, stack_env, start_db_worker, start_gunicorn
 
 ARTICLE = "/2007/05/selling-vs-marketing/"
 HONEST_PREFIX = "Soak comment "

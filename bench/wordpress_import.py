@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from bench.database import bench_database_url, machine, recreate_database
-from tests.harness.stack import ROOT
+from devstack.stack import ROOT
 
 POSTS, COMMENTS_PER_POST = 3000, 10
 TARGET_SECONDS = 60

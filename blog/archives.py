@@ -1,6 +1,5 @@
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.urls import reverse
@@ -11,10 +10,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from core import dates
+from core.http_caching import public_conditional_response
 
 from .models import Post
-from .public_cache import public_conditional_response
-from .views import PostDetailView
+from .views import PostDetailView, PostPages
 
 
 class PublishedArchiveMixin:
@@ -22,18 +21,10 @@ class PublishedArchiveMixin:
 
     date_field = "published_at"
     make_object_list = True
-    context_object_name = "posts"
     template_name = "blog/archive.html"
 
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_POSTS_PER_PAGE
-
     def get_queryset(self):
-        return (
-            Post.objects.published()
-            .posts()
-            .select_related("author__author_profile", "featured_image")
-        )
+        return Post.objects.listed()
 
     def get(self, request, *args, **kwargs):
         # Resolving the period first turns a bad year or month into 404 before any headers.
@@ -82,7 +73,7 @@ class PublishedArchiveMixin:
         }
 
 
-class PostYearArchiveView(PublishedArchiveMixin, YearArchiveView):
+class PostYearArchiveView(PublishedArchiveMixin, PostPages, YearArchiveView):
     period = "year"
     label_format = "Y"
     heading = _lazy("Year: %(period)s")
@@ -94,7 +85,7 @@ class PostYearArchiveView(PublishedArchiveMixin, YearArchiveView):
         return reverse("blog:archive_year", kwargs={"year": f"{day.year:04d}"})
 
 
-class PostMonthArchiveView(PublishedArchiveMixin, MonthArchiveView):
+class PostMonthArchiveView(PublishedArchiveMixin, PostPages, MonthArchiveView):
     period = "month"
     label_format = "F Y"
     heading = _lazy("Month: %(period)s")
@@ -109,7 +100,7 @@ class PostMonthArchiveView(PublishedArchiveMixin, MonthArchiveView):
         )
 
 
-class PostDayArchiveView(PublishedArchiveMixin, DayArchiveView):
+class PostDayArchiveView(PublishedArchiveMixin, PostPages, DayArchiveView):
     period = "day"
     label_format = "j F Y"
     heading = _lazy("Day: %(period)s")

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .feeds import PostsAtom
+from .models import Post
 from .taxonomy_feeds import CategoryFeed
-from .taxonomy_views import ArchiveView, listed_posts
+from .taxonomy_views import ArchiveView
 
 
 def author_from_username(username: str):
@@ -40,7 +41,7 @@ class AuthorArchiveView(ArchiveView):
         return author_url(self.term)
 
     def get_queryset(self):
-        return listed_posts().filter(author=self.term)
+        return Post.objects.listed().filter(author=self.term)
 
     def heading(self):
         return _("Posts by %(name)s") % {"name": display_name(self.term)}
@@ -49,7 +50,7 @@ class AuthorArchiveView(ArchiveView):
 class AuthorFeed(CategoryFeed):
     def get_object(self, request, username):
         user = author_from_username(username)
-        if not listed_posts().filter(author=user).exists():
+        if not Post.objects.listed().filter(author=user).exists():
             raise Http404(_("No posts by this author."))
         return user
 
@@ -63,7 +64,7 @@ class AuthorFeed(CategoryFeed):
         return _("New posts by %(name)s.") % {"name": display_name(user)}
 
     def items(self, user):
-        return listed_posts().unprotected().filter(author=user)[:20]
+        return Post.objects.listed().unprotected().filter(author=user)[:20]
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -79,12 +79,7 @@ class LatestPostsFeed(Feed):
     description = "New posts."
 
     def items(self):
-        return (
-            Post.objects.published()
-            .posts()
-            .unprotected()
-            .select_related("author__author_profile", "featured_image")[:20]
-        )
+        return Post.objects.listed().unprotected()[:20]
 
     def item_title(self, item):
         return item.display_title

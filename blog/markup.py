@@ -126,7 +126,12 @@ def sanitize_html(html: str, *, keep_remote_images: bool = False) -> str:
     )
     shown = _IMAGE.sub(_alt_text, cleaned)
     # An image without alt text that stood alone leaves an empty paragraph: it goes too.
-    return _EMPTY_PARAGRAPH.sub("", shown) if shown != cleaned else shown
+    return without_empty_paragraphs(shown) if shown != cleaned else shown
+
+
+def without_empty_paragraphs(fragment: str) -> str:
+    """Return `fragment` without the paragraphs that hold nothing but white space."""
+    return _EMPTY_PARAGRAPH.sub("", fragment)
 
 
 # An image whose address the rules above refused has no `src` left: HTML has no such image,

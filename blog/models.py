@@ -122,6 +122,10 @@ class PostQuerySet(models.QuerySet):
     def pages(self):
         return self.filter(kind=Post.Kind.PAGE)
 
+    def listed(self):
+        """The published posts as the lists and feeds show them, with what their bylines need."""
+        return self.published().posts().select_related("author__author_profile", "featured_image")
+
     def unprotected(self):
         """Posts without a password: what feeds and search may show (issue 27)."""
         return self.filter(password="")
@@ -299,7 +303,7 @@ class Post(models.Model):
         """Return the rendered body with this site's images in their sizes (blog.renditions).
 
         Called when the article is rendered, which the article cache does once per version
-        (blog.views.rendered_article), so it holds for bodies however they were written.
+        (blog.public_cache.rendered_article), so it holds for bodies however they were written.
         """
         names = renditions.names_in(self.body_html)
         if not names:

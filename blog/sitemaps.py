@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
+from core.http_caching import public_conditional_response
+
 from .authors import author_url
 from .models import Category, Post
-from .public_cache import public_conditional_response
 
 
 class HomeSitemap(Sitemap):
@@ -48,6 +49,8 @@ class AuthorSitemap(Sitemap):
         return (
             get_user_model()
             .objects.filter(posts__in=Post.objects.published().posts())
+            # A login with a "/" (an imported one may have it) has no archive address.
+            .exclude(username__contains="/")
             .annotate(last_post_change=Max("posts__updated_at"))
             .order_by("pk")
         )

@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from .feeds import LatestPostsFeed, PostsAtom
-from .taxonomy_views import category_from_path, listed_posts, tag_url
+from .models import Post
+from .taxonomy_views import category_from_path, tag_url
 
 
 class CategoryFeed(LatestPostsFeed):
@@ -21,7 +22,7 @@ class CategoryFeed(LatestPostsFeed):
         return category.description or f"New posts in {category.name}."
 
     def items(self, category):
-        return listed_posts().unprotected().filter(categories=category)[:20]
+        return Post.objects.listed().unprotected().filter(categories=category)[:20]
 
     def site_title(self):
         return LatestPostsFeed.title
@@ -38,7 +39,7 @@ class TagFeed(CategoryFeed):
         return f"New posts tagged {tag.name}."
 
     def items(self, tag):
-        return listed_posts().unprotected().filter(tags=tag)[:20]
+        return Post.objects.listed().unprotected().filter(tags=tag)[:20]
 
 
 class CategoryAtomFeed(CategoryFeed):

@@ -1,9 +1,7 @@
 """Category and tag archives: the posts filed under one, newest first, paginated."""
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -11,9 +9,7 @@ from taggit.models import Tag
 from core.slugs import same_path
 
 from .models import Category, Post
-
-# Readers without a session share these pages: a proxy may keep them this long.
-ARCHIVE_SHARED_SECONDS = 300
+from .views import PostPages
 
 
 def category_from_path(path: str) -> Category:
@@ -25,29 +21,15 @@ def tag_url(tag) -> str:
     return reverse("blog:tag", kwargs={"slug": tag.slug})
 
 
-def listed_posts():
-    """Return the published posts as lists show them, with what their byline needs."""
-    return (
-        Post.objects.published().posts().select_related("author__author_profile", "featured_image")
-    )
-
-
-class ArchiveView(ListView):
+class ArchiveView(PostPages, ListView):
     template_name = "blog/term_archive.html"
-    context_object_name = "posts"
-
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_POSTS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
         self.term = self.get_term()
         canonical = self.term_url()
         if not same_path(request.path, canonical):
             return redirect(canonical, permanent=True)
-        response = super().get(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            patch_cache_control(response, public=True, max_age=0, s_maxage=ARCHIVE_SHARED_SECONDS)
-        return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -66,7 +48,7 @@ class CategoryArchiveView(ArchiveView):
         return self.term.get_absolute_url()
 
     def get_queryset(self):
-        return listed_posts().filter(categories=self.term)
+        return Post.objects.listed().filter(categories=self.term)
 
     def heading(self):
         return _("Category: %(name)s") % {"name": self.term.name}
@@ -80,7 +62,7 @@ class TagArchiveView(ArchiveView):
         return tag_url(self.term)
 
     def get_queryset(self):
-        return listed_posts().filter(tags=self.term)
+        return Post.objects.listed().filter(tags=self.term)
 
     def heading(self):
         return _("Tag: %(name)s") % {"name": self.term.name}

@@ -1,15 +1,9 @@
-import hashlib
-import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -17,147 +11,37 @@ from django.views.generic import DetailView, ListView
 from core import http_caching
 from core.slugs import same_path
 
-from . import metadata, protection, site
+from . import metadata, protection
 from .forms import SearchForm
 from .models import Post
-from .release import RELEASE
-from .release import STARTED as RELEASE_STARTED
+from .public_cache import (
+    SharedPage,
+    page_last_modified,
+    reader_etag,
+    rendered_article,
+    shared_page_key,
+)
 
-ARTICLE_CACHE_SECONDS = 24 * 60 * 60
-# A shared page is kept for the second it was rendered in (its key names that second); the
-# comment form's signed timestamp has one-second resolution.
-SHARED_PAGE_SECONDS = 2
 
+class PostPages:
+    """Show a list of posts as `posts`, BLOG_POSTS_PER_PAGE at a time."""
 
-class PostListView(ListView):
-    template_name = "blog/post_list.html"
     context_object_name = "posts"
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_POSTS_PER_PAGE
 
+
+class PostListView(PostPages, ListView):
+    template_name = "blog/post_list.html"
+
     def get_queryset(self):
         # Staff preview drafts on their own pages; the list is what readers see. Sticky posts
         # come first, as WordPress's "Stick this post to the front page" has them.
-        return (
-            Post.objects.published()
-            .posts()
-            .select_related("author__author_profile", "featured_image")
-            .order_by("-sticky", "-published_at")
-        )
+        return Post.objects.listed().order_by("-sticky", "-published_at")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(web_site=metadata.web_site(), **kwargs)
-
-
-def _digest(*parts) -> str:
-    return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
-
-
-def author_fingerprint(post) -> str:
-    """Summarise the author details the article shows, which can change without the post."""
-    profile = getattr(post.author, "author_profile", None)
-    return _digest(
-        # The byline links to the author's archive by username.
-        post.author.get_username(),
-        post.author.get_full_name(),
-        profile.display_name if profile else "",
-        profile.bio if profile else "",
-    )
-
-
-def rendered_article(post) -> str:
-    """Return the post's article HTML, rendered once per version of the post and its author."""
-    # The byline's date is shown in the site's time zone (blog.site).
-    zone = timezone.get_current_timezone_name()
-    key = (
-        f"blog:article:{RELEASE}:{post.pk}:{post.updated_at.timestamp()}:{author_fingerprint(post)}"
-        f":{zone}"
-    )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("blog/_article.html", {"post": post})
-        cache.set(key, html, ARTICLE_CACHE_SECONDS)
-    return html
-
-
-def page_last_modified(post) -> datetime:
-    """Return when this post's page last changed for a reader without cookies of their own.
-
-    The post, its visible comments and the author box, and also the start of the hour and of
-    this release, for the same reasons the ETag carries them.
-    """
-    profile = getattr(post.author, "author_profile", None)
-    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    release = datetime.fromtimestamp(RELEASE_STARTED, tz=UTC)
-    return max(post.last_modified, hour, release, profile.updated_at if profile else hour)
-
-
-# What other apps show one reader on the post page from their own records (the comments app:
-# the reader's own comments, as they are now), each a function (request, post) -> str that
-# the app adds from its AppConfig.ready(); each answer is part of that reader's ETag.
-_READER_PARTS = []
-
-
-def add_reader_part(part) -> None:
-    """Make `part(request, post)` part of the validator of a reader's copy of a post page."""
-    _READER_PARTS.append(part)
-
-
-def reader_etag(request, post) -> str:
-    """Return a validator for everything this reader's copy of the post page depends on."""
-    private = http_caching.is_private(request)
-    digest = _digest(
-        RELEASE,
-        post.pk,
-        post.last_modified.timestamp(),
-        post.comment_count,
-        author_fingerprint(post),
-        # The form carries a signed timestamp that goes stale after days, and comments close
-        # a set number of days after publication: revalidate hourly.
-        timezone.now().strftime("%Y-%m-%d %H"),
-        # The remembered name and the reader's own pending comments come from cookies.
-        http_caching.private_cookies(request),
-        *(part(request, post) for part in _READER_PARTS if private),
-    )
-    return f'W/"{digest}"'
-
-
-@dataclass(frozen=True)
-class SharedPage:
-    """A post page as every reader without cookies of ours gets it, with its validators."""
-
-    content: bytes
-    content_type: str
-    etag: str
-    last_modified: int
-
-    def answer(self, request) -> HttpResponse:
-        response = HttpResponse(self.content, content_type=self.content_type)
-        return http_caching.answer(
-            request, response, etag=self.etag, last_modified=self.last_modified, shared=True
-        )
-
-
-def current_second() -> int:
-    return int(time.time())
-
-
-def shared_page_key(request) -> str | None:
-    """Return the cache key of this page as every reader without cookies of ours sees it now.
-
-    Such readers get the same bytes within a second: the page holds no per-reader token, and
-    the comment form's signed timestamp has one-second resolution. A private request, or any
-    query other than a comment page, has no shared page (None).
-    """
-    if http_caching.is_private(request) or set(request.GET) - {"cpage"}:
-        return None
-    comment_page = request.GET.get("cpage", "1")
-    if not (comment_page.isdigit() and len(comment_page) <= 6):
-        return None
-    # The site settings shape the page too: a save shows on the very next request.
-    address = _digest(request.path, int(comment_page), site.current().version)
-    return f"blog:page:{RELEASE}:{address}:{current_second()}"
 
 
 class PostDetailView(DetailView):
@@ -216,9 +100,7 @@ class PostDetailView(DetailView):
 
         response = self.render_page(post)
         shared = SharedPage(response.content, response["Content-Type"], etag, last_modified)
-        # A page with a CSP nonce belongs to one response only.
-        if b' nonce="' not in shared.content:
-            cache.set(key, shared, SHARED_PAGE_SECONDS)
+        shared.keep(key)
         return shared.answer(request)
 
     def post(self, request, *args, **kwargs):
@@ -254,12 +136,8 @@ class PostDetailView(DetailView):
         return self.render_to_response(context).render()
 
 
-class SearchView(ListView):
+class SearchView(PostPages, ListView):
     template_name = "blog/search.html"
-    context_object_name = "posts"
-
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)

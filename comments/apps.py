@@ -7,7 +7,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from blog.views import add_reader_part
+        from blog.public_cache import add_reader_part
         from core import outbox, personal_data
         from core.recurring import add_recurring
         from core.workers import add_woken
@@ -43,4 +43,5 @@ class CommentsConfig(AppConfig):
             count=privacy.count_for_email,
             export=privacy.export_comments,
             erase=privacy.erase_comments,
+            record=privacy.record_request,
         )

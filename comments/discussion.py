@@ -8,7 +8,6 @@ them and no cache keeps the old page.
 """
 
 from asgiref.local import Local
-from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -18,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from blog.models import Post
+
+from . import conf
 
 MAX_THREAD_DEPTH = 10
 MAX_COMMENTS_PER_PAGE = 1000
@@ -171,11 +172,11 @@ class DiscussionSettings(SingletonModel):
 
     @property
     def max_depth(self) -> int:
-        return self.thread_depth or settings.COMMENTS_THREAD_DEPTH
+        return self.thread_depth or conf.default_thread_depth()
 
     @property
     def per_page(self) -> int:
-        return self.comments_per_page or settings.COMMENTS_PER_PAGE
+        return self.comments_per_page or conf.default_per_page()
 
     @property
     def newest_first(self) -> bool:

@@ -15,16 +15,15 @@ it keeps its place, moved up to the nearest surviving comment.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import policy, reasons, workflow
+from . import conf, policy, reasons, workflow
 from .cookies import pending_ids
 from .deletion import delete_comments
 from .forms import CommentForm
-from .models import Comment, DiscussionSettings, Status
+from .models import Comment, Status
 from .statuses import LIVE
 
 EDITABLE_STATUSES = LIVE
@@ -42,7 +41,7 @@ _FIELDS = {
 
 
 def window() -> timedelta:
-    return timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+    return timedelta(minutes=conf.edit_minutes())
 
 
 def is_theirs(request, comment) -> bool:
@@ -59,7 +58,7 @@ def refusal(request, comment) -> str:
     if not is_theirs(request, comment):
         return str(NOT_YOURS)
     if timezone.now() > comment.submitted_at + window():
-        return str(WINDOW_OVER % {"n": settings.COMMENTS_EDIT_MINUTES})
+        return str(WINDOW_OVER % {"n": conf.edit_minutes()})
     if comment.status not in EDITABLE_STATUSES:
         return str(NOT_EDITABLE)
     return ""
@@ -111,7 +110,7 @@ def edit_comment(comment, data, user=None) -> Edit:
                 changed.append(name)
         if not changed:
             return Edit(302, form, comment)
-        discussion = DiscussionSettings.load()
+        discussion = conf.discussion()
         if comment.status == Status.APPROVED and (why := _why_it_waits(comment, discussion)):
             # Readers keep seeing the approved text while an editor looks at the change.
             workflow.propose_edit(comment, why, user)

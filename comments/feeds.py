@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from blog import site
 from blog.models import Post
-from blog.public_cache import public_conditional_response
+from core.http_caching import public_conditional_response
 
 from .markup import comment_html
 from .models import Comment

@@ -15,8 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import workflow
-from .discussion import current as current_discussion
+from . import conf, workflow
 from .models import Comment, ReaderReport, Status
 from .notifications import notify_moderators_again
 
@@ -41,7 +40,7 @@ def reporter_of(request_meta) -> str:
 
 
 def can_be_reported(comment) -> bool:
-    return comment.status == Status.APPROVED and current_discussion().report_threshold > 0
+    return comment.status == Status.APPROVED and conf.discussion().report_threshold > 0
 
 
 def report(comment, why: str, request_meta) -> Reported:
@@ -51,7 +50,7 @@ def report(comment, why: str, request_meta) -> Reported:
     recent = ReaderReport.objects.filter(reporter=reporter, created_at__gte=an_hour_ago)
     if recent.count() >= REPORTS_PER_HOUR:
         return Reported(429)
-    threshold = current_discussion().report_threshold
+    threshold = conf.discussion().report_threshold
     with transaction.atomic():
         # One report at a time per comment: the one that reaches the threshold holds it.
         since = (

@@ -1,4 +1,9 @@
+"""The reader's comment form, and what other apps add to it (`extend_form`)."""
+
+import copy
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,6 +37,40 @@ _BAD_URL = "Please enter a website address that starts with http:// or https://.
 
 def _too_long(what: str) -> str:
     return f"{what} is too long: at most %(limit_value)d characters, and it has %(show_value)d."
+
+
+@dataclass(frozen=True)
+class FormExtension:
+    """What one app adds to the reader's comment form."""
+
+    fields: dict[str, forms.Field]
+    # Rendered inside the form, after the remember-me box, with the form as `form`.
+    template: str
+    # Of these ids (the reader's own comments), which wait on the reader doing something?
+    # The thread shows them `reminder` (a template, with the comment as `c`) under those.
+    awaiting_reader: Callable[[list[int]], set[int]] | None = None
+    reminder: str = ""
+
+
+_EXTENSIONS: dict[str, FormExtension] = {}
+
+
+def extend_form(
+    name: str,
+    *,
+    fields: dict[str, forms.Field],
+    template: str,
+    awaiting_reader=None,
+    reminder: str = "",
+) -> None:
+    """Add fields and their markup to the comment form, from the app's AppConfig.ready()."""
+    # The stored comment's receivers of `comment_submitted` find these fields in its `data`.
+    _EXTENSIONS[name] = FormExtension(fields, template, awaiting_reader, reminder)
+
+
+def form_extensions() -> list[FormExtension]:
+    """Return what apps added to the comment form, in the order they registered."""
+    return list(_EXTENSIONS.values())
 
 
 class CommentForm(forms.Form):
@@ -77,9 +116,6 @@ class CommentForm(forms.Form):
         min_value=1,
         error_messages={"invalid": "The comment you are replying to is not valid."},
     )
-    # Email the reader may ask for (subscriptions/): unticked unless they tick them.
-    subscribe_comments = forms.BooleanField(required=False)
-    notify_approval = forms.BooleanField(required=False)
     form_ts = forms.CharField(required=False, strip=False)
     ak_hp_textarea = forms.CharField(required=False, strip=False)
 
@@ -99,6 +135,14 @@ class CommentForm(forms.Form):
         url.validators.append(URLValidator(schemes=["http", "https"], message=_BAD_URL))
         # The WordPress field name is not a Python name.
         self.fields[CONSENT_FIELD] = forms.BooleanField(required=False)
+        for extension in _EXTENSIONS.values():
+            for name, field in extension.fields.items():
+                self.fields[name] = copy.deepcopy(field)
+
+    @property
+    def extension_templates(self) -> list[str]:
+        """Return the markup other apps add to the form, in the order they registered."""
+        return [extension.template for extension in _EXTENSIONS.values()]
 
     @property
     def consent_checked(self) -> bool:

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from core.outbox import Message
 from core.text import clip
 
+from . import conf
+
 # Defined in its own module; importing it here registers it with the app.
 from .discussion import DiscussionSettings  # noqa: F401
-from .discussion import current as current_discussion
 from .markup import comment_plain_text
 
 # Status and its groups are read from here too (`from .models import Status`).
@@ -166,7 +167,7 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """Return where the comment is shown: its post, on the comment page of its thread."""
         post_url, anchor = self.post.get_absolute_url(), f"#comment-{self.pk}"
-        discussion = current_discussion()
+        discussion = conf.discussion()
         if self.post.comment_count < discussion.per_page:
             # Fewer visible comments than a page holds, so fewer earlier threads: page 1,
             # without walking up the thread or counting (feeds and mails ask for many).

@@ -5,18 +5,17 @@ check's answer that put the comment in the queue, and retried on the outbox's sc
 it goes out or the comment is decided (then there is nothing left to say).
 """
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from blog import site
 from core import outbox
-from core.outbox import CANCELLED, SENT, Outbox, Retry
+from core.mail import one_line, templated_email
+from core.outbox import CANCELLED, SENT, Outbox
 
-from . import webhooks
+from . import conf, webhooks
 from .models import Comment, ModeratorNotice, Status, WebhookNotice
 from .moderators import moderators
 from .statuses import QUEUE
@@ -77,8 +76,7 @@ def send(notice) -> object:
     recipients = list(_recipients().values_list("email", flat=True))
     if not recipients:
         return CANCELLED
-    subject, body = _message(comment)
-    get_connection().send_messages([EmailMessage(subject, body, to=[to]) for to in recipients])
+    get_connection().send_messages([_message(comment, to) for to in recipients])
     Comment.objects.filter(pk=comment.pk).update(notified_at=timezone.now())
     return SENT
 
@@ -87,7 +85,7 @@ def send(notice) -> object:
 NOTICES = Outbox(
     ModeratorNotice,
     send=send,
-    retry=Retry(cap=timedelta(hours=2)),
+    retry=conf.MODERATOR_NOTICE_RETRY,
     select_related=("comment__post",),
 )
 
@@ -104,33 +102,27 @@ def _admin_link(name: str, *args) -> str:
         return f"{settings.SITE_URL}/admin/comments/comment/"
 
 
-def _message(comment) -> tuple[str, str]:
+def _message(comment, to: str):
     post = comment.post
-    # The subject is a mail header: the post title is the editors' text, but keep it one line.
-    title = " ".join(post.title.split())
-    subject = f"[{site.current().site_name}] Please moderate: “{title}”"
+    title = one_line(post.title)
     why = (
         "Akismet could not check it yet; it will retry."
         if comment.status == Status.AWAITING_CHECK
         else comment.hold_reason or "New comments wait for approval."
     )
-    lines = [
-        f"A new comment on the post “{title}” is waiting for your approval.",
-        f"{settings.SITE_URL}{post.get_absolute_url()}",
-        "",
-        f"Author: {comment.author_name}",
-        f"Email: {comment.author_email}",
-        f"Website: {comment.author_url or '-'}",
-        f"IP address: {comment.ip_address or '-'}",
-        f"Why it waits: {why}",
-        "",
-        "Comment:",
-        comment.content,
-        "",
-        f"Approve it: {_admin_link('admin:comments_comment_approve', comment.pk)}",
-        f"Mark it as spam: {_admin_link('admin:comments_comment_spam', comment.pk)}",
-        f"Move it to the trash: {_admin_link('admin:comments_comment_trash', comment.pk)}",
-        f"Approve and reply: {_admin_link('admin:comments_comment_approve_reply', comment.pk)}",
-        f"The moderation queue: {_admin_link('admin:comments_comment_changelist')}",
-    ]
-    return subject, "\n".join(lines)
+    links = {
+        "approve": _admin_link("admin:comments_comment_approve", comment.pk),
+        "spam": _admin_link("admin:comments_comment_spam", comment.pk),
+        "trash": _admin_link("admin:comments_comment_trash", comment.pk),
+        "approve_reply": _admin_link("admin:comments_comment_approve_reply", comment.pk),
+        "queue": _admin_link("admin:comments_comment_changelist"),
+    }
+    context = {
+        "comment": comment,
+        "title": title,
+        "post_url": f"{settings.SITE_URL}{post.get_absolute_url()}",
+        "why": why,
+        "links": links,
+    }
+    subject = f"[{site.current().site_name}] Please moderate: “{title}”"
+    return templated_email(subject, "comments/email/moderate.txt", context, to=[to])

@@ -33,14 +33,13 @@ import re
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from . import reasons
+from . import conf, reasons
 from .models import Comment, Status
 from .moderators import is_moderator, moderators
 
@@ -140,18 +139,18 @@ def form_timestamp(post, issued_at: float | None = None) -> str:
 def form_age_reason(post, token: str) -> str:
     """Return why a form's signed timestamp is suspicious, or "" when it looks human."""
     signer = _FormSigner()
-    max_age = timedelta(days=settings.COMMENTS_MAX_FORM_AGE_DAYS)
+    max_age = timedelta(days=conf.max_form_age_days())
     try:
         value = signer.unsign(token or "", max_age=max_age)
     except signing.SignatureExpired:
-        return f"form older than {settings.COMMENTS_MAX_FORM_AGE_DAYS} days"
+        return f"form older than {conf.max_form_age_days()} days"
     except signing.BadSignature:
         return "form timestamp missing or invalid"
     if value != str(post.pk):
         return "form timestamp missing or invalid"
     issued = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
     seconds = time.time() - issued
-    if seconds < settings.COMMENTS_MIN_FORM_SECONDS:
+    if seconds < conf.min_form_seconds():
         return f"submitted too fast ({max(seconds, 0):.0f} s after the form was shown)"
     return ""
 
@@ -203,7 +202,7 @@ def is_flood(comment, user=None) -> bool:
     """Return whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
     if is_moderator(user):
         return False
-    since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+    since = timezone.now() - timedelta(seconds=conf.flood_seconds())
     same_sender = Q(author_email__iexact=comment.author_email)
     if comment.ip_address:
         same_sender |= Q(ip_address=comment.ip_address)

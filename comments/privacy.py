@@ -8,10 +8,8 @@ as long as spam fighting needs them:
   maintenance scheduler runs it daily (`comments.tasks.anonymise_old_comments`); editors can run it
   as `manage.py anonymise_comments`.
 - `export_comments(email)` and `erase_comments(email)` are the comments' share of a
-  data-subject request; `export_person(email)` and `erase_person(email)` serve the whole
-  request (`manage.py export_comments --email` / `erase_comments --email --yes`, and the
-  admin's Data requests) through `core.personal_data`, where every app that keeps something
-  about a reader registers its share.
+  data-subject request, registered with `core.personal_data`; `record_request` keeps the
+  log of requests handled. The request itself, across apps, is `core.data_requests`.
 
 Erasure deletes the person's comments through `comments.deletion`: replies that other readers
 wrote to them are kept and move to their nearest surviving ancestor. The erasure itself is
@@ -28,6 +26,7 @@ from django.utils.translation import ngettext
 
 from core import personal_data
 
+from . import conf
 from .deletion import delete_comments
 from .models import Comment, CommentEvent
 
@@ -49,7 +48,7 @@ def comments_with_connection_data():
 
 def anonymise_old_comments(days: int | None = None, *, now=None) -> int:
     """Blank IP address and user agent of comments older than `days`; return how many."""
-    days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
+    days = conf.ip_retention_days() if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     old = comments_with_connection_data().filter(submitted_at__lt=cutoff)
     reason = f"IP address and user agent removed after {days} days."
@@ -154,26 +153,6 @@ def count_for_email(email: str) -> int:
 
 def describe(n: int) -> str:
     return ngettext("%(n)d comment", "%(n)d comments", n) % {"n": n}
-
-
-def data_held(email: str) -> dict[str, int]:
-    """Count what is stored about `email`, by the app that stores it."""
-    return personal_data.held(email)
-
-
-def held_text(held: dict[str, int]) -> str:
-    """Say what `data_held` counted: "2 comments, 0 subscriptions"."""
-    return personal_data.describe(held)
-
-
-def export_person(email: str) -> dict[str, object]:
-    """Return everything stored about `email`: the comments and what other apps keep."""
-    return personal_data.export(email)
-
-
-def erase_person(email: str) -> int:
-    """Erase everything stored about `email`; return how many comments went."""
-    return personal_data.erase(email)["comments"]
 
 
 def record_request(kind: str, held: dict[str, int], actor) -> None:

@@ -6,12 +6,12 @@ newest id in the folder, and when they looked), and nothing newer is deleted.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from . import conf
 from .deletion import delete_comments
 from .models import Comment, CommentEvent, Status
 from .statuses import DELETABLE
@@ -40,8 +40,8 @@ def purge_old_comments(now=None) -> tuple[int, int]:
     """Delete spam and trash that sat there longer than the purge settings; record it."""
     now = now or timezone.now()
     ages = {
-        Status.SPAM: timedelta(days=settings.COMMENTS_SPAM_PURGE_DAYS),
-        Status.TRASH: timedelta(days=settings.COMMENTS_TRASH_PURGE_DAYS),
+        Status.SPAM: timedelta(days=conf.spam_purge_days()),
+        Status.TRASH: timedelta(days=conf.trash_purge_days()),
     }
     spam, trash = (
         delete_comments(

@@ -5,21 +5,16 @@ it judged; `comments.workflow` queues a report only for a comment Akismet was as
 A report is a message on the site's one outbox (`core.outbox`), which sends and retries it.
 """
 
-from datetime import timedelta
+from core.outbox import SENT, Hold, Outbox
 
-from core.outbox import SENT, Hold, Outbox, Retry
-
-from . import spam
+from . import conf, spam
 from .models import AkismetReport, CommentEvent
-
-# Without a key nothing can be sent: the report waits (not an attempt) for one to be set.
-UNCONFIGURED_WAIT = timedelta(hours=1)
 
 
 def send(report) -> object:
     """Send one report to Akismet, and note on the comment's history whether it went."""
     if not spam.is_configured():
-        return Hold(UNCONFIGURED_WAIT, "Akismet is not configured")
+        return Hold(conf.REPORT_UNCONFIGURED_WAIT, "Akismet is not configured")
     submit = spam.submit_spam if report.kind == AkismetReport.Kind.SPAM else spam.submit_ham
     kind = report.get_kind_display()
     try:
@@ -46,6 +41,6 @@ def _note(report, action, reason: str) -> None:
 REPORTS = Outbox(
     AkismetReport,
     send=send,
-    retry=Retry(cap=timedelta(hours=12), max_attempts=10),
+    retry=conf.REPORT_RETRY,
     select_related=("comment",),
 )

@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
-from . import discussion as discussion_settings
-from . import signals
+from . import conf
 from .cookies import pending_ids
 from .editing import editable_ids
+from .forms import form_extensions
 from .markup import comment_html
 from .models import Comment, ProposedEdit, Status
 from .statuses import QUEUE
@@ -47,7 +47,7 @@ def avatar_url(email: str, size: int = 56, discussion=None) -> str:
 
     Its default image and maximum rating are the discussion settings'.
     """
-    discussion = discussion or discussion_settings.current()
+    discussion = discussion or conf.discussion()
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     query = urlencode({"s": size, "d": discussion.avatar_default, "r": discussion.avatar_rating})
     return f"https://www.gravatar.com/avatar/{digest}?{query}"
@@ -61,7 +61,7 @@ def page_number(request) -> int:
         return 1
 
 
-def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
+def thread(rows, *, page: int, can_reply: bool):
     """Thread comment rows and cut out one page of top-level threads.
 
     Return (items, page, pages). Items come in document order, each with its depth, whether
@@ -69,9 +69,8 @@ def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
     are shown at the maximum depth; replies whose parent is not shown become top-level.
     Top-level threads come oldest or newest first, as the discussion settings say; replies
     follow the comment they answer, oldest first. Avatars only when the settings show them.
-    Readers' own links (Report) only `for_readers`, not in the editors' preview.
     """
-    discussion = discussion_settings.current()
+    discussion = conf.discussion()
     max_depth = discussion.max_depth
     shown = {row["pk"] for row in rows}
     children = defaultdict(list)
@@ -130,7 +129,7 @@ def thread(rows, *, page: int, can_reply: bool, for_readers: bool = True):
                 and depth < max_depth
                 and row["kind"] == Comment.Kind.COMMENT,
                 # The same link for every reader: the shared page stays shared.
-                "can_report": for_readers and not pending and discussion.report_threshold > 0,
+                "can_report": not pending and discussion.report_threshold > 0,
             }
         )
     return items, page, pages
@@ -151,7 +150,7 @@ def render_thread(
     is_open: bool,
     own_pending=(),
     editable=frozenset(),
-    unconfirmed=frozenset(),
+    reminders=None,
     waiting_edits=frozenset(),
 ) -> str:
     rows = _approved_rows(post)
@@ -160,7 +159,7 @@ def render_thread(
     items, page, pages = thread(rows, page=page, can_reply=is_open)
     for item in items:
         item["can_edit"] = item["pk"] in editable
-        item["awaits_confirmation"] = item["pk"] in unconfirmed
+        item["reminders"] = (reminders or {}).get(item["pk"], ())
         item["edit_waiting"] = item["pk"] in waiting_edits
     return render_to_string(
         "comments/thread.html",
@@ -176,7 +175,7 @@ def render_thread(
 
 def last_possible_page(post) -> int:
     """Return the highest comment page the post's visible comments could fill."""
-    per_page = discussion_settings.current().per_page
+    per_page = conf.discussion().per_page
     return max((post.comment_count + per_page - 1) // per_page, 1)
 
 
@@ -185,7 +184,7 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     # Any page past the end shows the last one: it must not get a cache entry of its own.
     page = min(page, last_possible_page(post))
     changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
-    shape = discussion_settings.current().thread_shape()
+    shape = conf.discussion().thread_shape()
     # Dates are shown in the site's time zone (blog.site), which the owner can change.
     zone = timezone.get_current_timezone_name()
     shown = hashlib.blake2b(
@@ -202,28 +201,34 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     return mark_safe(html)  # noqa: S308
 
 
-def awaiting_confirmation(ids) -> set[int]:
-    """Return which of the reader's own comments wait on their confirming an email address."""
+def reminders_for(ids) -> dict[int, list[str]]:
+    """Return, for each of the reader's own comments that waits on them, its reminders."""
+    # An address to confirm, say: the app that asked shows its own words (`extend_form`).
+    reminders = defaultdict(list)
     if not ids:
-        return set()
-    answers = signals.confirmation_awaited.send(sender=Comment, ids=list(ids))
-    return set().union(*(answer or () for _receiver, answer in answers))
+        return reminders
+    ids = list(ids)
+    for extension in form_extensions():
+        if extension.awaiting_reader is not None:
+            for pk in sorted(extension.awaiting_reader(ids)):
+                reminders[pk].append(extension.reminder)
+    return reminders
 
 
 def thread_for(request, post, *, page: int, is_open: bool) -> str:
     """Return the thread this visitor sees: the cached one, or with their own comments."""
     pending = own_pending(request, post)
     editable = editable_ids(request, post)
-    unconfirmed = awaiting_confirmation(pending_ids(request)) if request else set()
+    reminders = reminders_for(pending_ids(request)) if request else {}
     edits = edits_waiting(pending_ids(request)) if request else set()
-    if pending or editable or unconfirmed or edits:
+    if pending or editable or reminders or edits:
         html = render_thread(
             post,
             page=page,
             is_open=is_open,
             own_pending=pending,
             editable=editable,
-            unconfirmed=unconfirmed,
+            reminders=reminders,
             waiting_edits=edits,
         )
         return mark_safe(html)  # noqa: S308
@@ -254,7 +259,7 @@ def own_comments_version(request, post) -> str:
     # The Edit link goes when the window closes; the email reminder when the link is followed.
     shown = [
         sorted(editable_ids(request, post)),
-        sorted(awaiting_confirmation(ids)),
+        sorted(reminders_for(ids).items()),
         sorted(edits_waiting(ids)),
     ]
     return repr([*rows, *shown])

@@ -6,21 +6,16 @@ sent by the worker with a timeout, retried on the outbox's schedule, and sent ag
 admin ("Send again now"). A comment decided before the message goes out needs none.
 """
 
-from datetime import timedelta
-
 import httpx
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from core import outbox
-from core.outbox import CANCELLED, SENT, Outbox, Retry
+from core.outbox import CANCELLED, SENT, Outbox
 
-from .discussion import current as current_discussion
+from . import conf
 from .models import WebhookNotice
 from .statuses import QUEUE
-
-# Seconds to wait for the chat server to connect and to answer: a worker is never held long.
-TIMEOUT_SECONDS = 5.0
 
 _client = None
 
@@ -29,13 +24,13 @@ def client() -> httpx.Client:
     """Return this process's HTTP client (building one costs tens of milliseconds)."""
     global _client
     if _client is None:
-        _client = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+        _client = httpx.Client(timeout=conf.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False)
     return _client
 
 
 def announce(comment_id: int) -> None:
     """Queue the chat message about a comment held for review, once, if a webhook is set."""
-    if not current_discussion().moderation_webhook_url:
+    if not conf.discussion().moderation_webhook_url:
         return
     notice, created = WebhookNotice.objects.get_or_create(comment_id=comment_id)
     if created:
@@ -44,7 +39,7 @@ def announce(comment_id: int) -> None:
 
 def announce_all(ids) -> None:
     """Queue the chat message about each of these comments held for review, once each."""
-    if not current_discussion().moderation_webhook_url:
+    if not conf.discussion().moderation_webhook_url:
         return
     known = set(
         WebhookNotice.objects.filter(comment_id__in=ids).values_list("comment_id", flat=True)
@@ -57,7 +52,7 @@ def announce_all(ids) -> None:
 
 def send(notice) -> object:
     """Post the message about the notice's comment, if it still waits and a webhook is set."""
-    url = current_discussion().moderation_webhook_url
+    url = conf.discussion().moderation_webhook_url
     comment = notice.comment
     if not url or comment.status not in QUEUE:
         return CANCELLED
@@ -65,13 +60,13 @@ def send(notice) -> object:
         "comments/webhook_message.txt", {"comment": comment, "site_url": settings.SITE_URL}
     ).strip()
     # Any status but 2xx raises, and the outbox retries and shows the error.
-    client().post(url, json={"text": text}, timeout=TIMEOUT_SECONDS).raise_for_status()
+    client().post(url, json={"text": text}, timeout=conf.WEBHOOK_TIMEOUT_SECONDS).raise_for_status()
     return SENT
 
 
 WEBHOOK_NOTICES = Outbox(
     WebhookNotice,
     send=send,
-    retry=Retry(cap=timedelta(hours=2)),
+    retry=conf.WEBHOOK_RETRY,
     select_related=("comment__post",),
 )

@@ -44,12 +44,11 @@ from django.utils import timezone
 
 from core import outbox
 
-from . import moves, notifications, policy, reasons, signals, spamcheck, tally
+from . import conf, moves, notifications, policy, reasons, signals, spamcheck, tally
 from .models import (
     AkismetReport,
     Comment,
     CommentEvent,
-    DiscussionSettings,
     ProposedEdit,
     Status,
     tell_posts_comments_changed,
@@ -181,7 +180,7 @@ def _first_approvals(ids) -> list[int]:
 
 def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
     """Apply `move` to the comments (a queryset or ids) it applies to; count the changes."""
-    to_status, why = move.target(DiscussionSettings.load())
+    to_status, why = move.target(conf.discussion())
     if not isinstance(comments, list | tuple):
         comments = comments.in_status(*move.from_statuses)
     outcome = Outcome()
@@ -263,7 +262,7 @@ def record_checks(outcomes, claimed_until) -> set[int]:
         for (seen, to, action, label, reason, event, _verdict), group in groups.items():
             by_pk = {outcome.comment_id: outcome for outcome in group}
             if to == spamcheck.HAM_RULE:
-                discussion = discussion or DiscussionSettings.load()
+                discussion = discussion or conf.discussion()
                 to_status, why = policy.status_for_ham(discussion)
             elif to == spamcheck.KEEP:
                 to_status, why = F("status"), text("")
@@ -406,7 +405,7 @@ def reconsider_edited(comment) -> None:
     """
     approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
     approved.update(hold_reason="")
-    to_status, why = policy.status_for_ham(DiscussionSettings.load())
+    to_status, why = policy.status_for_ham(conf.discussion())
     rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
     comment.hold_reason = ""
     if not rows:

@@ -12,16 +12,24 @@ bypasses its cache for the same cookies.
 
 import hashlib
 import time
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_vary_headers,
+    quote_etag,
 )
 from django.utils.http import http_date
+
+# What every public page shows besides its own records (the blog's release and site settings):
+# functions () -> (validator parts, when they last changed), each added by the app that owns
+# them from its AppConfig.ready().
+_SITE_WIDE_PARTS = []
 
 # Cookies whose names start with this belong to one reader's comments (comments/cookies.py).
 READER_COOKIE_PREFIX = "comment_"
@@ -29,6 +37,18 @@ READER_COOKIE_PREFIX = "comment_"
 # address with a query string gets an entry; once it is gone, the date restarts (a 200
 # where a 304 could have been, never the reverse).
 FIRST_SEEN_SECONDS = 10 * 60
+
+
+def digest(*parts) -> str:
+    """Return a short hash of the parts, for a validator or a cache key (bytes as they are)."""
+    data = b"|".join(part if isinstance(part, bytes) else str(part).encode() for part in parts)
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def add_site_wide_part(part) -> None:
+    """Make `part()` -> (parts, changed) part of every public conditional response's validators."""
+    if part not in _SITE_WIDE_PARTS:
+        _SITE_WIDE_PARTS.append(part)
 
 
 def is_private(request) -> bool:
@@ -75,6 +95,37 @@ def answer(request, response, *, etag: str, last_modified: int | None, shared: b
     return not_modified
 
 
+def public_conditional_response(request, *, last_modified: datetime | None, etag_parts, render):
+    """Answer 304 if the reader's copy is current, else `render()`, with shared-cache headers.
+
+    For pages that are the same for every reader and whose validators come from their records
+    (archives, the sitemap, comment feeds), so a current copy costs no rendering. The
+    validators also carry what every page shows (`add_site_wide_part`: the blog's release, so
+    a deploy that changes the markup is never answered with 304, and its site settings).
+    """
+    parts, changed = [], [last_modified]
+    for site_wide in _SITE_WIDE_PARTS:
+        its_parts, its_change = site_wide()
+        parts += its_parts
+        changed.append(its_change)
+    newest = max(filter(None, changed), default=None)
+    validators = HttpResponse()
+    not_modified = answer(
+        request,
+        validators,
+        etag=quote_etag(digest(*parts, *etag_parts)),
+        last_modified=int(newest.timestamp()) if newest else None,
+        shared=True,
+    )
+    if not_modified is not validators:
+        return not_modified
+    response = render()
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+        if header in validators:
+            response[header] = validators[header]
+    return response
+
+
 def page_shown(response) -> int:
     """Return the number of the page a list showed (a ListView's `page_obj`), else 1."""
     page = (getattr(response, "context_data", None) or {}).get("page_obj")
@@ -96,7 +147,7 @@ def first_seen(request, etag: str, page: int = 1) -> int | None:
     # `page=1&page=1` are page 1; a feed ignores it), so they share one entry.
     now = int(time.time())
     address = f"{request.path}?page={page}"
-    key = "http:seen:" + hashlib.blake2b(address.encode()).hexdigest()
+    key = "http:seen:" + digest(address)
     seen = cache.get(key)
     if seen and seen[0] == etag:
         return seen[1]
@@ -124,7 +175,7 @@ def cache_for_readers(view):
         page = page_shown(response)
         if hasattr(response, "render"):
             response.render()
-        etag = f'W/"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
+        etag = f'W/"{digest(response.content)}"'
         if is_private(request):
             return answer(request, response, etag=etag, last_modified=None, shared=False)
         last_modified = first_seen(request, etag, page)

@@ -1,9 +1,10 @@
 """What the site keeps about a person, wherever an app keeps it: counted, exported, erased.
 
 Each app that stores something about a reader registers, from its AppConfig.ready(), how to
-count, export and erase it for an email address (`register`). Data requests (the admin's
-*Data requests*, `manage.py export_comments` and `erase_comments`) go through `held`,
-`export` and `erase`, so the app that offers them needs to know no other app.
+count, export and erase it for an email address (`register`), and, if it keeps a log of
+data requests, how to record one. Data requests (`core.data_requests`: the admin's *Data
+requests*, `manage.py export_comments` and `erase_comments`) go through `held`, `export`,
+`erase` and `record`, so no app needs to know another.
 """
 
 from collections.abc import Callable
@@ -23,14 +24,15 @@ class Holder:
     count: Callable[[str], int]
     export: Callable[[str], object]
     erase: Callable[[str], int]
+    record: Callable[[str, dict[str, int], object], None] | None = None
 
 
 _HOLDERS: dict[str, Holder] = {}
 
 
-def register(name: str, *, describe, count, export, erase) -> None:
+def register(name: str, *, describe, count, export, erase, record=None) -> None:
     """Say how to count, export and erase what this app keeps about an email address."""
-    _HOLDERS[name] = Holder(name, describe, count, export, erase)
+    _HOLDERS[name] = Holder(name, describe, count, export, erase, record)
 
 
 def held(email: str) -> dict[str, int]:
@@ -55,6 +57,13 @@ def erase(email: str) -> dict[str, int]:
     # at comments), never the other way.
     erased = {holder.name: holder.erase(email) for holder in reversed(_HOLDERS.values())}
     return {name: erased[name] for name in _HOLDERS}
+
+
+def record(kind: str, counts: dict[str, int], actor) -> None:
+    """Have the apps that keep a log record a request handled ("Export", "Erasure")."""
+    for holder in _HOLDERS.values():
+        if holder.record is not None:
+            holder.record(kind, counts, actor)
 
 
 def forget_admin_history(model, pks) -> int:

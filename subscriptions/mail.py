@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blog import site
 from comments.models import Comment, Status
+from core.mail import one_line, templated_email
 
 from . import links
 from .models import CONFIRM_WITHIN, Delivery, Subscription
@@ -27,11 +27,6 @@ def confirm_url(email: str) -> str:
     return absolute(reverse("subscriptions:confirm", args=[links.confirm_token(email)]))
 
 
-def _one_line(text: str) -> str:
-    # The subject is a mail header: a post title is the editors' text, but keep it one line.
-    return " ".join(text.split())
-
-
 def message_for(delivery) -> EmailMessage | None:
     """Build the email a delivery stands for, or None when nothing is left to say."""
     build = {
@@ -45,13 +40,10 @@ def message_for(delivery) -> EmailMessage | None:
     subject, template, context, post_id = built
     unsubscribe = unsubscribe_url(delivery.email, post_id)
     name = site.current().site_name
-    body = render_to_string(
+    return templated_email(
+        f"[{name}] {subject}",
         template,
         {**context, "site_name": name, "unsubscribe_url": unsubscribe},
-    )
-    return EmailMessage(
-        f"[{name}] {subject}",
-        body,
         to=[delivery.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -68,7 +60,7 @@ def _confirmation(delivery):
 
     def listed(kind):
         return [
-            (_one_line(s.post.title), absolute(s.post.get_absolute_url()))
+            (one_line(s.post.title), absolute(s.post.get_absolute_url()))
             for s in requests
             if s.kind == kind
         ]
@@ -93,7 +85,7 @@ def _approval(delivery):
     if comment.status != Status.APPROVED:
         return None  # unapproved, spam or trash before the worker got to it
     post = delivery.subscription.post
-    title = _one_line(post.title)
+    title = one_line(post.title)
     context = {"comment": comment, "title": title, "url": absolute(comment.get_absolute_url())}
     subject = _("Your comment on “%(title)s” is approved") % {"title": title}
     return subject, "subscriptions/email/approval.txt", context, post.pk
@@ -111,7 +103,7 @@ def _follow_up(delivery):
     if not comments:
         return None  # every one was unapproved or deleted meanwhile
     post = subscription.post
-    title = _one_line(post.title)
+    title = one_line(post.title)
     context = {
         "comments": [(c, absolute(c.get_absolute_url())) for c in comments],
         "title": title,

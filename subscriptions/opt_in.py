@@ -36,11 +36,6 @@ def request_from_form(comment, data) -> list[Subscription]:
     return made
 
 
-def on_confirmation_awaited(sender, ids, **kwargs) -> set[int]:
-    """Answer the comments app: which of these comments' requests wait on a confirmation."""
-    return unconfirmed_comment_ids(ids)
-
-
 def unconfirmed_comment_ids(comment_ids) -> set[int]:
     """Return which of these comments asked for email that waits on its confirmation link."""
     if not comment_ids:

@@ -13,14 +13,14 @@ from django.urls import reverse
 # The URLs as the test settings make them, before any test overrides MEDIA_URL (an S3 test's
 # absolute MEDIA_URL would leave out the local /media/ route for the whole run).
 import config.urls  # noqa: F401
-from blog import site, views
+from blog import public_cache, site
 from blog.models import Post
 from comments import spam
 from config.settings import base
-from tests.akismet_double import SITE_TIMEOUT, AkismetDouble
+from devstack.akismet_double import SITE_TIMEOUT, AkismetDouble
+from devstack.redis import redis_binary, redis_server
 from tests.comments.commenting import form_data, next_address
 from tests.factories import PostFactory
-from tests.harness.redis import redis_binary, redis_server
 from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
@@ -107,12 +107,12 @@ def site_settings_kept(db, monkeypatch):
 def one_second(monkeypatch):
     """Hold the shared page's clock in the second the test started, until the test moves it.
 
-    Readers without cookies of ours share one page per second (blog.views). Two requests a
+    Readers without cookies of ours share one page per second (blog.public_cache). Two requests a
     few milliseconds apart still straddle a second now and then, more often on a loaded
     machine, so a test that means "within the same second" holds the clock rather than hope.
     """
     clock = SimpleNamespace(second=int(time.time()))
-    monkeypatch.setattr(views, "current_second", lambda: clock.second)
+    monkeypatch.setattr(public_cache, "current_second", lambda: clock.second)
     return clock
 
 
@@ -133,7 +133,7 @@ def a_second_passes(one_second):
 def the_hour_does_not_turn():
     """Start the test well before the hour turns: the post page's validators change hourly.
 
-    Its ETag and Last-Modified carry the hour (blog.views), so a 304 a test expects from its
+    Its ETag and Last-Modified carry the hour (blog.public_cache), so a 304 a test expects from its
     second request would be a 200 if the hour turned in between.
     """
     left = 3600 - time.time() % 3600

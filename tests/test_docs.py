@@ -19,7 +19,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-PACKAGES = ("bench", "blog", "comments", "config", "core", "subscriptions", "tests", "wordpress")
+PACKAGES = (
+    "bench",
+    "blog",
+    "comments",
+    "config",
+    "core",
+    "devstack",
+    "subscriptions",
+    "tests",
+    "wordpress",
+)
 README_LIMIT = 8192
 
 BACKTICKED = re.compile(r"`([^`\n]+)`")

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from comments.models import AkismetReport, Comment, CommentEvent, ModeratorNotice, Status
 from core import outbox
+from devstack.stack import free_port
 from tests.factories import CommentFactory, UserFactory
-from tests.harness.stack import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -15,14 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 
-from blog.markup import sanitize_html
+from blog.markup import sanitize_html, without_empty_paragraphs
 from core.autop import wpautop
 
 from . import shortcodes
 
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 SETTLE_PASSES = 6
-_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _EMPTY_TERM = re.compile(r"<(dt|dd)>\s*</\1>")
 _EMPTY_DEFINITION_LIST = re.compile(r"<dl>\s*</dl>\n?")
 _EMPTY_INLINE = re.compile(r"<(a|abbr|b|cite|code|del|em|i|ins|q|s|small|strong|sub|sup)></\1>")
@@ -90,7 +89,7 @@ def _shown(paragraphed: str) -> str:
     # drops: all go, as nothing a reader could see.
     shown = _EMPTY_INLINE.sub("", sanitize_html(paragraphed, keep_remote_images=True))
     shown = _EMPTY_DEFINITION_LIST.sub("", _EMPTY_TERM.sub("", shown))
-    return _EMPTY_PARAGRAPH.sub("", shown)
+    return without_empty_paragraphs(shown)
 
 
 def plain_text(value: str) -> str:

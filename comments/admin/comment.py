@@ -1,42 +1,41 @@
-"""The comment changelist (the queue), the comment's page, and the editors' bulk actions."""
+"""The comment list, the comment's page, the editors' bulk actions, and the desk's URL table."""
 
 import ipaddress
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.urls import path
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from core.data_requests import DataRequests
 from core.text import clip
 
-from .. import moves, purge, queue, tasks, workflow
+from .. import moves, purge, queue, workflow
 from ..models import Comment, ProposedEdit, Status
 from ..statuses import DELETABLE
 from . import display, moderation
 from .desk import EditorsDesk
 from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
-from .health import HealthViews
-from .pages import ModerationViews, checks_queued, comment_id
+from .pages import OneClickPages, comment_id, recheck_message
 from .permissions import ModeratesComments
-from .privacy import PERMISSION, DataRequests
 
 
 def _move_action(move: moves.Move):
     @admin.action(permissions=["moderate"], description=move.label)
     def act(modeladmin, request, queryset):
-        modeladmin.moderate(request, queryset, move)
+        modeladmin.move_selected(request, queryset, move)
 
     act.__name__ = f"{move.name}_comments"
     return act
 
 
 @admin.register(Comment)
-class CommentAdmin(
-    HealthViews, DataRequests, EditorsDesk, ModerationViews, ModeratesComments, admin.ModelAdmin
-):
+class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, admin.ModelAdmin):
+    data_request_permission = "comments.handle_data_requests"
     list_display = [
         display.author_column,
         display.comment_column,
@@ -70,7 +69,7 @@ class CommentAdmin(
     # What an editor may change is what the reader wrote; the rest is the record.
     _record = [
         display.as_read,
-        display.moderate_links,
+        "moderate_links",
         display.post_link,
         "kind",
         "status",
@@ -127,7 +126,7 @@ class CommentAdmin(
         return [obj.summary() for obj in objs], count, set(), []
 
     def delete_model(self, request, obj):
-        purge.delete_permanently([obj.pk], request.user)
+        moderation.delete(request, [obj.pk])
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -150,10 +149,91 @@ class CommentAdmin(
         # An id that cannot be a comment's is not found, rather than a database error.
         return super().get_object(request, str(comment_id(object_id)), from_field)
 
-    # The queue ----------------------------------------------------------------------------
+    # The desk's pages ---------------------------------------------------------------------
+
+    def get_urls(self):
+        """List every page of the desk once; each is for moderators only."""
+
+        def desk(view, post_only=False):
+            view = require_POST(view) if post_only else view
+            return self.admin_site.admin_view(self.moderators_only(view))
+
+        return [
+            # One click from a row, the comment's page or the editors' email: GET asks first.
+            path(
+                "<path:object_id>/approve/",
+                desk(self.move_view),
+                {"move": moves.APPROVE},
+                name="comments_comment_approve",
+            ),
+            path(
+                "<path:object_id>/unapprove/",
+                desk(self.move_view),
+                {"move": moves.UNAPPROVE},
+                name="comments_comment_unapprove",
+            ),
+            path(
+                "<path:object_id>/spam/",
+                desk(self.move_view),
+                {"move": moves.SPAM},
+                name="comments_comment_spam",
+            ),
+            path(
+                "<path:object_id>/ham/",
+                desk(self.move_view),
+                {"move": moves.NOT_SPAM},
+                name="comments_comment_ham",
+            ),
+            path(
+                "<path:object_id>/trash/",
+                desk(self.move_view),
+                {"move": moves.TRASH},
+                name="comments_comment_trash",
+            ),
+            path(
+                "<path:object_id>/restore/",
+                desk(self.move_view),
+                {"move": moves.RESTORE},
+                name="comments_comment_restore",
+            ),
+            path(
+                "<path:object_id>/delete-permanently/",
+                desk(self.delete_one_view, post_only=True),
+                name="comments_comment_delete_permanently",
+            ),
+            # Pages of their own, which the list's script opens under the row.
+            path("<path:object_id>/reply/", desk(self.reply_view), name="comments_comment_reply"),
+            path(
+                "<path:object_id>/approve-and-reply/",
+                desk(self.reply_view),
+                {"approve": True},
+                name="comments_comment_approve_reply",
+            ),
+            path(
+                "<path:object_id>/quick-edit/",
+                desk(self.quick_edit_view),
+                name="comments_comment_quick_edit",
+            ),
+            # Buttons above the list and on the admin's index.
+            path("undo/", desk(self.undo_view, post_only=True), name="comments_comment_undo"),
+            path("empty/", desk(self.empty_view, post_only=True), name="comments_comment_empty"),
+            path(
+                "check-all/",
+                desk(self.check_all_view, post_only=True),
+                name="comments_comment_check_all",
+            ),
+            path(
+                "verify-key/",
+                desk(self.verify_key_view, post_only=True),
+                name="comments_comment_verify_key",
+            ),
+            *super().get_urls(),
+        ]
+
+    # The list ------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return display.annotate_queue(super().get_queryset(request))
+        return display.annotate_rows(super().get_queryset(request))
 
     def get_search_results(self, request, queryset, search_term):
         """Find an email address or IP exactly (by index); anything else anywhere in the text."""
@@ -189,7 +269,7 @@ class CommentAdmin(
         counts = display.counts(request)
         status = request.GET.get(STATUS_PARAM) or (ALL if request.GET.get(SEARCH_VAR) else None)
         extra_context = extra_context or {}
-        extra_context["data_requests"] = request.user.has_perm(PERMISSION)
+        extra_context["data_requests"] = request.user.has_perm(self.data_request_permission)
         if status in (None, REVIEW):
             # Readers' edits of approved comments wait beside the queue, each as a change.
             extra_context["edits_waiting"] = ProposedEdit.objects.count()
@@ -229,7 +309,7 @@ class CommentAdmin(
 
     # An editor's work ----------------------------------------------------------------------
 
-    def moderate(self, request, queryset, move):
+    def move_selected(self, request, queryset, move):
         """Apply a bulk action's move to the selected comments it applies to."""
         ids = list(
             queryset.in_status(*move.from_statuses).order_by("pk").values_list("pk", flat=True)
@@ -238,25 +318,16 @@ class CommentAdmin(
         self.message_user(request, done.message(request, request.get_full_path()), messages.SUCCESS)
         return done.changed
 
-    @admin.action(permissions=["moderate"], description=_("Delete permanently (spam and trash)"))
+    # `has_delete_permission` holds the moderate permission too.
+    @admin.action(permissions=["delete"], description=_("Delete permanently (spam and trash)"))
     def delete_permanently(self, request, queryset):
-        if not self.has_delete_permission(request):
-            raise PermissionDenied
         ids = list(queryset.deletable().order_by("pk").values_list("pk", flat=True))
-        deleted = tasks.run_or_hand_off(tasks.delete_permanently, ids, request.user.pk)
-        if deleted is None:
-            message = tasks.background_message(_t("Deleting"), len(ids))
-        elif deleted:
-            message = ngettext(
-                "%(n)d comment deleted permanently.", "%(n)d comments deleted permanently.", deleted
-            ) % {"n": deleted}
-        else:
-            message = _("Nothing deleted: only spam and trash can be deleted.")
-        self.message_user(request, message, messages.SUCCESS if ids else messages.WARNING)
+        done = moderation.delete(request, ids)
+        self.message_user(request, done.message(), done.level)
 
     @admin.action(permissions=["moderate"], description=_("Check for spam again"))
     def check_for_spam(self, request, queryset):
         # Only the queue is rechecked: a decided comment (approved, spam, trash) keeps its verdict.
         ids = list(queryset.in_queue().values_list("pk", flat=True))
         workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)
+        self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)

@@ -1,4 +1,4 @@
-"""The editor's desk in the queue: one-click row actions, Reply, Approve and reply, Quick edit.
+"""The editor's desk in the comment list: row buttons, Reply, Approve and reply, Quick edit.
 
 Each row's buttons submit the changelist's own form (its CSRF token) to the one-click views
 the notification email links to, so they run the same workflow as the bulk actions. Reply
@@ -8,22 +8,23 @@ are pages of their own, which `comments/desk.js` opens inline under the row.
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
-from .. import moves, policy, purge, queue, replies, workflow
+from .. import moves, policy, queue, replies, workflow
 from ..forms import CommentForm
 from ..models import Comment
 from ..statuses import DELETABLE, QUEUE
+from . import moderation
 from .pages import comment_id, next_url
 
 
@@ -50,27 +51,6 @@ def row_moves(status) -> list:
 SHORTCUTS = {"approve": "a", "spam": "s", "trash": "d", "unapprove": "u"}
 
 
-def _with_next(url: str, back: str) -> str:
-    return f"{url}?{urlencode({'next': back})}"
-
-
-def _row_urls(request):
-    """Return `url(name, pk)` for a page's rows: each URL reversed once, then filled in."""
-    if not hasattr(request, "_desk_row_urls"):
-        query = urlencode({"next": request.get_full_path()})
-        halves = {}
-
-        def url(name, pk):
-            if name not in halves:
-                # Reversed with a stand-in id once per page, not once per row (50 rows, 6 each).
-                halves[name] = reverse(f"admin:comments_comment_{name}", args=[0]).split("/0/", 1)
-            before, after = halves[name]
-            return f"{before}/{pk}/{after}?{query}"
-
-        request._desk_row_urls = url
-    return request._desk_row_urls
-
-
 class QuickEditForm(forms.ModelForm):
     """What the reader wrote, labelled as the reader's form labels it."""
 
@@ -86,7 +66,7 @@ class QuickEditForm(forms.ModelForm):
         widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
 
     def __init__(self, *args, instance, **kwargs):
-        # Ids of the comment's own: the form opens inside the queue, beside other rows' forms.
+        # Ids of the comment's own: the form opens inside the list, beside other rows' forms.
         kwargs.setdefault("auto_id", f"quick-edit-{instance.pk}-%s")
         super().__init__(*args, instance=instance, label_suffix="", **kwargs)
 
@@ -94,59 +74,67 @@ class QuickEditForm(forms.ModelForm):
 class EditorsDesk:
     """Row actions, replies and quick edits for `CommentAdmin`."""
 
+    @cached_property
+    def move_url_names(self) -> dict:
+        """Return each move's one-click page by the move's name, as `get_urls` names it."""
+        return {
+            url.default_args["move"].name: f"{self.admin_site.name}:{url.name}"
+            for url in self.get_urls()
+            if "move" in url.default_args
+        }
+
     def row_actions(self, request, comment) -> dict:
         """Return what a row's one-click buttons and Reply and Quick edit links need."""
-        url = _row_urls(request)
+        query = urlencode({"next": request.get_full_path()})
+
+        def url(name):
+            return f"{reverse(name, args=[comment.pk])}?{query}"
+
         status = comment.status
         return {
             "buttons": [
                 {
-                    "url": url(move.name, comment.pk),
+                    "url": url(self.move_url_names[move.name]),
                     "label": move.row_label,
                     "name": move.name,
                     "key": SHORTCUTS.get(move.name),
                 }
                 for move in row_moves(status)
             ],
-            "delete_url": url("delete_permanently", comment.pk) if status in DELETABLE else "",
-            "reply_url": url("reply", comment.pk) if status in replies.REPLYABLE else "",
-            "approve_reply_url": url("approve_reply", comment.pk) if status in QUEUE else "",
-            "edit_url": url("quick_edit", comment.pk) if status not in DELETABLE else "",
+            "delete_url": url("admin:comments_comment_delete_permanently")
+            if status in DELETABLE
+            else "",
+            "reply_url": url("admin:comments_comment_reply") if status in replies.REPLYABLE else "",
+            "approve_reply_url": url("admin:comments_comment_approve_reply")
+            if status in QUEUE
+            else "",
+            "edit_url": url("admin:comments_comment_quick_edit") if status not in DELETABLE else "",
         }
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        desk = [
-            path(
-                "<path:object_id>/reply/",
-                view(self.reply_view),
-                name="comments_comment_reply",
-            ),
-            path(
-                "<path:object_id>/approve-and-reply/",
-                view(self.reply_view),
-                {"approve": True},
-                name="comments_comment_approve_reply",
-            ),
-            path(
-                "<path:object_id>/quick-edit/",
-                view(self.quick_edit_view),
-                name="comments_comment_quick_edit",
-            ),
-            path(
-                "<path:object_id>/delete-permanently/",
-                view(require_POST(self.delete_one_view)),
-                name="comments_comment_delete_permanently",
-            ),
-        ]
-        return desk + super().get_urls()
+    @admin.display(description=_("Moderate"))
+    def moderate_links(self, comment) -> str:
+        """Offer the comment's page the moves that apply to it, and Reply."""
+        available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
+        return render_to_string(
+            "admin/comments/comment/moderate_links.html",
+            {
+                "comment": comment,
+                "moves": [
+                    {
+                        "url": reverse(self.move_url_names[move.name], args=[comment.pk]),
+                        "label": move.label,
+                    }
+                    for move in available
+                ],
+                "can_reply": comment.status in replies.REPLYABLE,
+                "waiting": comment.status in QUEUE,
+            },
+        )
 
-    def _desk_comment(self, request, object_id):
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
+    def _desk_comment(self, object_id):
         return get_object_or_404(Comment.objects.with_post(), pk=comment_id(object_id))
 
-    def _queue_url(self):
+    def _changelist_url(self):
         return reverse("admin:comments_comment_changelist")
 
     def _page(self, request, template, comment, status=200, **context):
@@ -167,8 +155,8 @@ class EditorsDesk:
 
     def reply_view(self, request, object_id, approve=False):
         """Show the article's comment form for a reply; store the reply as the editor's."""
-        parent = self._desk_comment(request, object_id)
-        back = next_url(request, self._queue_url())
+        parent = self._desk_comment(object_id)
+        back = next_url(request, self._changelist_url())
         if parent.status not in replies.REPLYABLE:
             self.message_user(
                 request,
@@ -225,8 +213,8 @@ class EditorsDesk:
 
     def quick_edit_view(self, request, object_id):
         """Edit what the reader wrote; the workflow records it and has Akismet look again."""
-        comment = self._desk_comment(request, object_id)
-        back = next_url(request, self._queue_url())
+        comment = self._desk_comment(object_id)
+        back = next_url(request, self._changelist_url())
         form = QuickEditForm(request.POST or None, instance=comment)
         if request.method == "POST" and form.is_valid():
             workflow.record_edit(comment, form.changed_data, request.user)
@@ -253,16 +241,9 @@ class EditorsDesk:
 
     def delete_one_view(self, request, object_id):
         """Delete one spam or trash comment for good, as the bulk action does."""
-        comment = self._desk_comment(request, object_id)
+        comment = self._desk_comment(object_id)
         if not self.has_delete_permission(request, comment):
             raise PermissionDenied
-        deleted = purge.delete_permanently([comment.pk], request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(n)d comment deleted permanently.", "%(n)d comments deleted permanently.", deleted
-            )
-            % {"n": deleted},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(next_url(request, self._queue_url()))
+        done = moderation.delete(request, [comment.pk])
+        self.message_user(request, done.message(), done.level)
+        return HttpResponseRedirect(next_url(request, self._changelist_url()))

@@ -1,4 +1,4 @@
-"""What editors see of a comment: the queue's folders and columns, and the comment's page."""
+"""What editors see of a comment: the list's folders and columns, and the comment's page."""
 
 import json
 import re
@@ -15,10 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import moves, queue, reasons, spam
+from .. import queue, reasons, spam
 from ..models import Comment, CommentEvent, Status
-from ..replies import REPLYABLE
-from ..statuses import QUEUE
 from ..threads import avatar_url, thread
 
 STATUS_PARAM = "status"
@@ -135,8 +133,8 @@ def _edited_by_author():
     )
 
 
-def annotate_queue(queryset):
-    """Add what the queue's columns show: the author's approved count, how many wait on the
+def annotate_rows(queryset):
+    """Add what the list's columns show: the author's approved count, how many wait on the
     comment's post, the last human say."""
     approved = (
         Comment.objects.approved()
@@ -212,10 +210,10 @@ def as_read_context(comment) -> dict:
             "submitted_at",
         )
     }
-    (item,), _page, _pages = thread(
-        [{**row, "parent_id": None}], page=1, can_reply=False, for_readers=False
-    )
-    return {"c": item, "post_url": comment.post.get_absolute_url(), "page": 1}
+    (item,), _page, _pages = thread([{**row, "parent_id": None}], page=1, can_reply=False)
+    # Report is a reader's link: the editors' preview has the desk's own buttons instead.
+    preview = {**item, "can_report": False}
+    return {"c": preview, "post_url": comment.post.get_absolute_url(), "page": 1}
 
 
 def as_readers_see_it(comment) -> str:
@@ -236,23 +234,6 @@ def why_column(comment) -> str:
             "comment": comment,
             "why": queue.why_here(comment),
             "status": comment.get_status_display(),
-        },
-    )
-
-
-@admin.display(description=_("Moderate"))
-def moderate_links(comment) -> str:
-    available = [m for m in moves.MOVES.values() if comment.status in m.from_statuses]
-    return render_to_string(
-        "admin/comments/comment/moderate_links.html",
-        {
-            "comment": comment,
-            "moves": [
-                {"url_name": f"admin:comments_comment_{m.name}", "label": m.label}
-                for m in available
-            ],
-            "can_reply": comment.status in REPLYABLE,
-            "waiting": comment.status in QUEUE,
         },
     )
 

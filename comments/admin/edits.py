@@ -10,7 +10,6 @@ from core.admin import ReadOnlyAdmin
 
 from .. import workflow
 from ..models import ProposedEdit
-from ..moderators import is_moderator
 from .permissions import ModeratesComments
 
 
@@ -21,7 +20,7 @@ class ProposedEditAdmin(ModeratesComments, ReadOnlyAdmin):
     actions = ["accept", "refuse"]
 
     def has_view_permission(self, request, obj=None):
-        return is_moderator(request.user)
+        return self.has_moderate_permission(request)
 
     @admin.display(description=_("Comment"))
     def comment_link(self, proposal):

@@ -1,5 +1,5 @@
-"""The comment admin's own pages: one-click moderation (a row's button, and the link in the
-editors' email), Undo, "Empty spam/trash" and "Check all awaiting a spam check"."""
+"""The comment admin's one-click pages: a move (a row's button, and the link in the editors'
+email), Undo, "Empty spam/trash", "Check all awaiting a spam check" and "Verify the key now"."""
 
 import re
 
@@ -9,19 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
-from .. import moves, purge, queue, tasks, workflow
-from ..models import Comment, Status
+from .. import health, purge, queue, workflow
+from ..models import Comment
 from . import moderation, undo
 
 
-def checks_queued(n: int) -> str:
+def recheck_message(n: int) -> str:
     return ngettext(
         "%(n)d comment queued for a spam check.", "%(n)d comments queued for a spam check.", n
     ) % {"n": n}
@@ -37,45 +36,12 @@ def next_url(request, default: str) -> str:
     return default
 
 
-class ModerationViews:
-    """Add the moderation pages to the comment admin."""
-
-    def get_urls(self):
-        urls = [
-            path(
-                f"<path:object_id>/{name}/",
-                self.admin_site.admin_view(self.moderate_view),
-                {"move": name},
-                name=f"comments_comment_{name}",
-            )
-            for name in moves.MOVES
-        ]
-        urls.append(
-            path(
-                "empty/",
-                self.admin_site.admin_view(require_POST(self.empty_view)),
-                name="comments_comment_empty",
-            )
-        )
-        urls.append(
-            path(
-                "undo/",
-                self.admin_site.admin_view(require_POST(self.undo_view)),
-                name="comments_comment_undo",
-            )
-        )
-        urls.append(
-            path(
-                "check-all/",
-                self.admin_site.admin_view(require_POST(self.check_all_view)),
-                name="comments_comment_check_all",
-            )
-        )
-        return urls + super().get_urls()
+class OneClickPages:
+    """The comment admin's one-click pages (`CommentAdmin.get_urls` lists them)."""
 
     def _answer(self, request, said, back, status=200, **data):
         """Tell the editor what happened: as messages on the page `back` redirects to, or as
-        JSON for the queue's script (`comments/queue.js`), which shows it in the row."""
+        JSON for the list's script (`comments/queue.js`), which shows it in the row."""
         if wants_json(request):
             return JsonResponse(
                 {"messages": [str(text) for text, _level in said], **data}, status=status
@@ -84,12 +50,9 @@ class ModerationViews:
             self.message_user(request, text, level)
         return HttpResponseRedirect(back)
 
-    def moderate_view(self, request, object_id, move):
+    def move_view(self, request, object_id, move):
         """GET asks "Approve this comment?"; POST does it."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
         comment = get_object_or_404(self.get_queryset(request), pk=comment_id(object_id))
-        move = moves.MOVES[move]
         if request.method == "POST":
             back = next_url(request, reverse("admin:comments_comment_changelist"))
             done = moderation.moderate(request, [comment.pk], move)
@@ -122,8 +85,6 @@ class ModerationViews:
 
     def undo_view(self, request):
         """Put the comments a move changed back where it found them; say how many went back."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
         back = next_url(request, reverse("admin:comments_comment_changelist"))
         try:
             move, ids, actor_id, since = undo.read(request.POST.get("undo", ""))
@@ -159,16 +120,14 @@ class ModerationViews:
 
     def check_all_view(self, request):
         """Queue a fresh spam check for everything still awaiting one."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
         ids = list(Comment.objects.awaiting_check().values_list("pk", flat=True))
         workflow.request_checks(ids, "recheck_queue")
-        self.message_user(request, checks_queued(len(ids)), messages.SUCCESS)
+        self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
 
     def empty_view(self, request):
         """Delete the spam or trash the editor saw on the page, and nothing that came later."""
-        if not (self.has_moderate_permission(request) and self.has_delete_permission(request)):
+        if not self.has_delete_permission(request):
             raise PermissionDenied
         try:
             status, ids = purge.folder_seen(request.POST.get("mark", ""))
@@ -177,23 +136,28 @@ class ModerationViews:
                 request, _("That page was too old; please try again."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-        deleted = tasks.run_or_hand_off(tasks.empty_folder, ids, status, request.user.pk)
-        if deleted is None:
-            message = tasks.background_message(_t("Deleting"), len(ids))
-        else:
-            message = ngettext(
-                "%(n)d comment deleted permanently from %(folder)s.",
-                "%(n)d comments deleted permanently from %(folder)s.",
-                deleted,
-            ) % {"n": deleted, "folder": Status(status).label.lower()}
-        self.message_user(request, message, messages.SUCCESS)
+        done = moderation.delete(request, ids, folder=status)
+        self.message_user(request, done.message(), done.level)
         return HttpResponseRedirect(
             reverse("admin:comments_comment_changelist") + "?" + urlencode({"status": status})
         )
 
+    def verify_key_view(self, request):
+        """Ask Akismet about the key now, keep the answer, and say it."""
+        answer = health.record_key_check()
+        if answer.valid:
+            self.message_user(request, _("Akismet accepted the key."), messages.SUCCESS)
+        elif answer.valid is False:
+            self.message_user(request, _("Akismet rejected the key."), messages.ERROR)
+        else:
+            self.message_user(
+                request, _("Akismet could not be reached: %s") % answer.error, messages.WARNING
+            )
+        return HttpResponseRedirect(reverse("admin:index"))
+
 
 def wants_json(request) -> bool:
-    """Whether the queue's script asked (a browser's own form post prefers HTML)."""
+    """Whether the list's script asked (a browser's own form post prefers HTML)."""
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 

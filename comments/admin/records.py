@@ -36,60 +36,65 @@ class CommentEventAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+@admin.display(description=_("Comment"))
+def comment_link(message):
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("admin:comments_comment_change", args=[message.comment_id]),
+        message.comment_id,
+    )
+
+
+class CommentOutboxAdmin(ModeratesComments, OutboxAdmin):
+    """The messages an outbox holds about comments, newest first."""
+
+    list_filter = ["state"]
+    ordering = ["-created_at", "-pk"]
+
+
+class NoticeAdmin(CommentOutboxAdmin):
+    """The editors' notices about comments waiting for them: whether each went out."""
+
+    list_display = ["created_at", "state", "attempts", "sent_at", comment_link, "last_error"]
+
+
 @admin.register(AkismetReport)
-class AkismetReportAdmin(ModeratesComments, OutboxAdmin):
+class AkismetReportAdmin(CommentOutboxAdmin):
     list_display = [
         "created_at",
         "kind",
         "state",
         "attempts",
-        "comment_link",
+        comment_link,
         "requested_by",
         "last_error",
     ]
     list_filter = ["state", "kind"]
     list_select_related = ["requested_by"]
-    ordering = ["-created_at", "-pk"]
     sent_again = (
         "%(n)d report queued to be sent again.",
         "%(n)d reports queued to be sent again.",
     )
 
-    @admin.display(description=_("Comment"))
-    def comment_link(self, message):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[message.comment_id]),
-            message.comment_id,
-        )
-
 
 @admin.register(ModeratorNotice)
-class ModeratorNoticeAdmin(ModeratesComments, OutboxAdmin):
-    """The editors' emails about comments waiting for them: whether each went out."""
+class ModeratorNoticeAdmin(NoticeAdmin):
+    """The editors' emails about comments waiting for them."""
 
-    list_display = ["created_at", "state", "attempts", "sent_at", "comment_link", "last_error"]
-    list_filter = ["state"]
-    ordering = ["-created_at", "-pk"]
     sent_again = (
         "%(n)d email queued to be sent again.",
         "%(n)d emails queued to be sent again.",
     )
-    comment_link = AkismetReportAdmin.comment_link
 
 
 @admin.register(WebhookNotice)
-class WebhookNoticeAdmin(ModeratesComments, OutboxAdmin):
-    """The messages to the editors' chat about held comments: whether each went out."""
+class WebhookNoticeAdmin(NoticeAdmin):
+    """The messages to the editors' chat about held comments."""
 
-    list_display = ["created_at", "state", "attempts", "sent_at", "comment_link", "last_error"]
-    list_filter = ["state"]
-    ordering = ["-created_at", "-pk"]
     sent_again = (
         "%(n)d chat message queued to be sent again.",
         "%(n)d chat messages queued to be sent again.",
     )
-    comment_link = AkismetReportAdmin.comment_link
 
 
 @admin.register(DiscussionSettings)

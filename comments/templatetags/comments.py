@@ -3,8 +3,7 @@
 from django import template
 from django.conf import settings
 
-from comments import discussion as discussion_settings
-from comments import policy
+from comments import conf, policy
 from comments.cookies import remembered_author
 from comments.forms import CommentForm
 from comments.threads import page_number, reply_target, thread_for
@@ -16,7 +15,7 @@ register = template.Library()
 def render_comments(context, post):
     """Render a post's comment section: its approved comments and the comment form."""
     request = context.get("request")
-    discussion = discussion_settings.current()
+    discussion = conf.discussion()
     is_open = not policy.closed_reason(post, discussion)
     user = request.user if request else None
     login_required = is_open and bool(policy.login_refusal(discussion, user))

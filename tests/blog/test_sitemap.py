@@ -40,6 +40,17 @@ def test_the_sitemap_lists_the_home_page_and_each_author(client, post):
     assert f"http://testserver{post.get_absolute_url()}" in found
 
 
+def test_an_author_whose_login_no_address_can_hold_is_left_out_of_the_sitemap(client, post):
+    # An imported WordPress login may hold a "/": such an author has no archive to list.
+    post.author.username = "a/b"
+    post.author.save()
+
+    found = entries(client)
+
+    assert f"http://testserver{post.get_absolute_url()}" in found
+    assert not [address for address in found if "/author/" in address]
+
+
 def test_the_sitemap_is_served_with_validators_and_answers_304_without_rendering(
     client, post, django_assert_max_num_queries
 ):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from comments import checker, checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
 from core import workers
-from tests.akismet_double import SITE_TIMEOUT
+from devstack.akismet_double import SITE_TIMEOUT
 from tests.factories import CommentFactory
 
 # Someone to notify, so tests can see when a comment reaches the queue.

@@ -69,7 +69,7 @@ def test_erase_asks_first_then_erases_and_keeps_others_replies(privacy_client, g
 
     done = privacy_client.post(url, {"email": "grace@example.com", "confirm": "yes"}, follow=True)
 
-    assert "Erased 2 comments." in messages_of(done)
+    assert "Erased 2 comments, 0 subscriptions." in messages_of(done)
     assert not Comment.objects.filter(author_email="grace@example.com").exists()
     reply.refresh_from_db()
     assert reply.parent_id is None

@@ -6,7 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import AkismetReport, CommentEvent, Status, Verdict
 from core import outbox
-from tests.akismet_double import AkismetDouble
+from devstack.akismet_double import AkismetDouble
 from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
 

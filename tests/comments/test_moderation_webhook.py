@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from comments import notifications, webhooks
+from comments import conf, notifications, webhooks
 from comments.models import DiscussionSettings, Status, WebhookNotice
 from tests.factories import CommentFactory
 
@@ -96,7 +96,7 @@ def test_a_chat_server_that_never_answers_does_not_hold_the_worker(
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen()  # connections are accepted by the kernel and never answered
-    monkeypatch.setattr(webhooks, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(conf, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
     monkeypatch.setattr(webhooks, "_client", None)
     use_webhook(f"http://127.0.0.1:{silent.getsockname()[1]}/hook")
     comment = held_comment(post)

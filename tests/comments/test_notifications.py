@@ -4,6 +4,7 @@ import akismet
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,3 +188,33 @@ def test_nothing_is_queued_when_no_editor_has_an_email_address(send, post, akism
     assert Comment.objects.get().status == Status.PENDING
     assert not ModeratorNotice.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.fixture
+def templates_rendered():
+    """Collect the names of the templates rendered while the test runs."""
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+def test_the_editors_email_is_rendered_from_its_template_with_a_one_line_subject(
+    post, moderator, templates_rendered, django_capture_on_commit_callbacks
+):
+    post.title = "A title\nacross  two lines"
+    post.save()
+    comment = CommentFactory(post=post, status=Status.PENDING, content="First\nSecond")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_moderators(comment.pk)
+
+    [email] = mail.outbox
+    assert "comments/email/moderate.txt" in templates_rendered
+    assert email.subject.endswith("Please moderate: “A title across two lines”")
+    assert "A new comment on the post “A title across two lines” is waiting" in email.body
+    assert "Comment:\nFirst\nSecond\n" in email.body
+    assert "Website: -\nIP address: " in email.body

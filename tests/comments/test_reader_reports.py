@@ -41,6 +41,20 @@ def test_each_published_comment_has_a_report_link_and_the_page_stays_shared(clie
     assert "Set-Cookie" not in page.headers
 
 
+def test_the_editors_preview_of_a_published_comment_has_no_report_link(editor_client, published):
+    article = Client().get(published.post.get_absolute_url()).text
+    report_link = f'href="/comments/report/{published.pk}/"'
+
+    listed = editor_client.get(reverse("admin:comments_comment_changelist"), {"status": "all"})
+    its_page = editor_client.get(reverse("admin:comments_comment_change", args=[published.pk]))
+
+    assert report_link in article
+    assert "Buy cheap watches here." in listed.text
+    assert report_link not in listed.text
+    assert "Buy cheap watches here." in its_page.text
+    assert report_link not in its_page.text
+
+
 def test_a_reader_reports_a_comment_without_an_account_or_a_cookie(client, published):
     form = client.get(f"/comments/report/{published.pk}/")
     thanks = report(client, published)

@@ -17,9 +17,9 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from blog.models import Post
+from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
 from tests.factories import PostFactory
-from tests.harness.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.support.people import make_editor
 from tests.wordpress import stand_in_uploads
 

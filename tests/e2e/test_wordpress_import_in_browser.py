@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from blog.models import Post
 from comments.models import Comment
+from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
-from tests.harness.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.support.people import make_editor
 from tests.wordpress.helpers import FIXTURES
 from wordpress.models import ImportRun

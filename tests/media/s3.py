@@ -6,7 +6,7 @@ from pathlib import Path
 
 import boto3
 
-from tests.harness.stack import Process, free_port, spawn, wait_until_ready
+from devstack.stack import Process, free_port, spawn, wait_until_ready
 
 ACCESS_KEY, SECRET_KEY, REGION = "testing-key", "testing-secret", "us-east-1"
 

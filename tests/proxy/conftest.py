@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.harness.nginx import nginx, nginx_binary
-from tests.harness.stack import database_url_for, gunicorn, stack_env
+from devstack.nginx import nginx, nginx_binary
+from devstack.stack import database_url_for, gunicorn, stack_env
 
 # Small lockout limits, so the lockout tests need few requests.
 PAIR_LIMIT, USERNAME_LIMIT = 3, 6

@@ -11,8 +11,8 @@ import yaml
 from django.core.management import call_command
 
 from comments.cookies import AUTHOR_COOKIES, PENDING_COOKIE
-from tests.harness.nginx import MAIN_CONF, TEMPLATES, check_config, nginx_binary, render_templates
-from tests.harness.stack import ROOT
+from devstack.nginx import MAIN_CONF, TEMPLATES, check_config, nginx_binary, render_templates
+from devstack.stack import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 

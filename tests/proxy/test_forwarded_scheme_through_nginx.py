@@ -9,8 +9,8 @@ the page it kept for https ones, and the header counts only from `PROXY_TRUSTED_
 import httpx
 import pytest
 
-from tests.harness.nginx import nginx
-from tests.harness.stack import gunicorn
+from devstack.nginx import nginx
+from devstack.stack import gunicorn
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +22,7 @@ HTTP = {"X-Forwarded-Proto": "http"}
 @pytest.fixture(scope="module")
 def https_web(web):
     """A gunicorn with production's HTTPS rules, on the same database as `web`."""
-    env = {**web.env, "DJANGO_SETTINGS_MODULE": "tests.harness.live_settings_https"}
+    env = {**web.env, "DJANGO_SETTINGS_MODULE": "devstack.live_settings_https"}
     with gunicorn(env, workers=1) as process:
         yield process
 

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from devstack.nginx import nginx
 from tests.factories import PostFactory, UserFactory
-from tests.harness.nginx import nginx
 from tests.media import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)

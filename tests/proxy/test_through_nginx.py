@@ -10,8 +10,8 @@ import pytest
 
 from comments import moves, workflow
 from comments.models import Comment, Status
+from devstack.stack import comment_form
 from tests.factories import CommentFactory, UserFactory
-from tests.harness.stack import comment_form
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

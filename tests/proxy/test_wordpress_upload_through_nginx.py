@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from devstack.nginx import IMPORT_MAX_BYTES, nginx
 from tests.factories import UserFactory
-from tests.harness.nginx import IMPORT_MAX_BYTES, nginx
 from tests.proxy.test_through_nginx import log_in
 from wordpress.models import ImportRun
 

@@ -17,8 +17,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.akismet_double import AkismetDouble
-from tests.harness.stack import comment_form, gunicorn, manage, stack_env, start_db_worker
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import comment_form, gunicorn, manage, stack_env, start_db_worker
 from tests.support.waiting import wait_for
 
 ARTICLE = "/2007/05/selling-vs-marketing/"

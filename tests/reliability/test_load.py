@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from bench.soak import post_load, problems, wait_for_drain
-from tests.akismet_double import AkismetDouble
-from tests.harness.stack import database_url_for, db_worker, gunicorn, stack_env
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

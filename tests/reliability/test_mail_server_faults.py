@@ -15,8 +15,8 @@ from django.db import connection
 
 from comments.models import Comment, ModeratorNotice, Verdict
 from core.outbox import Message
+from devstack.stack import comment_form, database_url_for, db_worker, gunicorn, stack_env
 from tests.factories import PostFactory
-from tests.harness.stack import comment_form, database_url_for, db_worker, gunicorn, stack_env
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,9 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from tests.akismet_double import AkismetDouble
-from tests.factories import PostFactory
-from tests.harness.stack import (
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import (
     comment_form,
     database_url_for,
     db_worker,
@@ -26,6 +25,7 @@ from tests.harness.stack import (
     stack_env,
     start_db_worker,
 )
+from tests.factories import PostFactory
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

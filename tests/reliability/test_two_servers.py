@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 
 from comments.models import Comment, tell_posts_comments_changed
+from devstack.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.comments.discussion_helpers import SETTINGS_URL, settings_form
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from tests.harness.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,7 +173,7 @@ def test_discussion_settings_an_editor_saves_on_one_server_hold_on_the_other(ser
 
         def closed_page():
             """the other server's page to ask readers to log in"""
-            # Readers without cookies share one page a second (blog.views): within the
+            # Readers without cookies share one page a second (blog.public_cache): within the
             # second of the save they may still get the page rendered before it.
             page = reader.get(two + article.get_absolute_url()).text
             return page if 'class="must-log-in"' in page else None

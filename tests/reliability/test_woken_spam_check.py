@@ -11,9 +11,9 @@ from django_tasks_db.models import DBTaskResult
 from comments.models import Comment, CommentEvent, Status, Verdict
 from comments.spamcheck import CHANNEL
 from core.workers import IDLE_LOOK
-from tests.akismet_double import AkismetDouble
+from devstack.akismet_double import AkismetDouble
+from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.factories import PostFactory
-from tests.harness.stack import database_url_for, db_worker, gunicorn, stack_env
 from tests.reliability.test_spam_check_faults import post_comments
 from tests.support.waiting import wait_for
 

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core import recurring
 from core.models import RecurringTask
-from tests.harness.stack import database_url_for, db_worker, stack_env, start_db_worker
+from devstack.stack import database_url_for, db_worker, stack_env, start_db_worker
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.harness.stack import PYTHON, children, database_url_for, spawn, stack_env
+from devstack.stack import PYTHON, children, database_url_for, spawn, stack_env
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 
 from comments.models import Comment
+from devstack.stack import comment_form
 from tests.factories import PostFactory
-from tests.harness.stack import comment_form
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
+from devstack.stack import comment_form
 from tests.factories import PostFactory
-from tests.harness.stack import comment_form
 from tests.security.test_hostile_comments import REFUSED, STORED
 
 pytestmark = pytest.mark.django_db

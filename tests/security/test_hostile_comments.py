@@ -16,8 +16,8 @@ from django.test import Client
 
 from comments import moves, workflow
 from comments.models import Comment, Status
+from devstack.stack import comment_form
 from tests.factories import CommentFactory, PostFactory
-from tests.harness.stack import comment_form
 from tests.security.inert import MARKER, assert_inert, visible_text
 
 pytestmark = pytest.mark.django_db

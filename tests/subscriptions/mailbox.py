@@ -9,7 +9,7 @@ from email import policy
 
 from aiosmtpd.controller import Controller
 
-from tests.harness.stack import free_port
+from devstack.stack import free_port
 
 READY_TIMEOUT = 15
 LINK = re.compile(r"https?://\S+/comments/subscriptions/(confirm|unsubscribe)/[^/\s]+/")

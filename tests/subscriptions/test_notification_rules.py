@@ -6,12 +6,16 @@ from datetime import timedelta
 import akismet
 import pytest
 from bs4 import BeautifulSoup
+from django import forms
 from django.core import mail
 from django.test import Client
+from django.test.signals import template_rendered
 from django.utils import timezone
 
+from comments import forms as comment_forms
 from comments import moves, purge, spam
 from comments.models import Comment, DiscussionSettings, Status
+from comments.signals import comment_submitted
 from core import outbox
 from subscriptions import deliveries
 from subscriptions.models import Delivery, Subscription
@@ -94,6 +98,56 @@ def test_the_form_has_two_unticked_boxes_under_the_cookie_box(client, seed_post)
         "Notify me when my comment is approved."
     )
     assert "Your email address will not be published." in page.select_one(".comment-notes").text
+
+
+def test_the_boxes_are_the_subscriptions_apps_own_part_of_the_form(client, seed_post):
+    rendered = []
+
+    def record(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        page = client.get(seed_post.get_absolute_url())
+    finally:
+        template_rendered.disconnect(record)
+
+    assert "subscriptions/form_boxes.html" in rendered
+    form = BeautifulSoup(page.text, "html.parser").select_one("#commentform")
+    # Still in the form, between the remember-me box and the honeypot, as on the seed page.
+    fields = [tag["name"] for tag in form.select("input[type=checkbox], textarea")]
+    assert fields == [
+        "comment",
+        "wp-comment-cookies-consent",
+        "subscribe_comments",
+        "notify_approval",
+        "ak_hp_textarea",
+    ]
+
+
+def test_a_field_another_app_adds_to_the_form_reaches_the_stored_comments_receivers(
+    send, post, monkeypatch
+):
+    monkeypatch.setitem(
+        comment_forms._EXTENSIONS,
+        "newsletter",
+        comment_forms.FormExtension(
+            fields={"newsletter": forms.BooleanField(required=False)},
+            template="subscriptions/form_boxes.html",
+        ),
+    )
+    heard = []
+
+    def receiver(sender, comment, data, **kwargs):
+        heard.append((data["newsletter"], data["subscribe_comments"]))
+
+    comment_submitted.connect(receiver)
+    try:
+        ask(send, post, newsletter=True)
+    finally:
+        comment_submitted.disconnect(receiver)
+
+    assert heard == [(True, False)]
 
 
 def test_follow_ups_send_one_confirmation_and_nothing_more_until_it_is_clicked(send, post, approve):

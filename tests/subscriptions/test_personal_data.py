@@ -9,8 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from subscriptions import deliveries, privacy
+from comments.models import Comment
+from subscriptions import deliveries, subscriber_data
 from subscriptions.models import Delivery, Subscription
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def test_export_comments_includes_the_subscriptions_and_the_emails_sent(subscrib
 
 
 def test_erase_comments_deletes_the_subscriptions_and_their_email_records(subscribed):
-    assert privacy.for_email("GRACE@example.com").count() == 2
+    assert subscriber_data.for_email("GRACE@example.com").count() == 2
 
     call_command("erase_comments", email="grace@example.com", yes=True, stdout=StringIO())
 
@@ -65,3 +67,19 @@ def test_retention_forgets_expired_requests_and_old_email_records(subscribed, ap
     }
     assert not Subscription.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_erase_comments_erases_the_subscriptions_of_an_address_that_wrote_no_comment(post):
+    # The reader changed their comment's address after asking for email: the subscription
+    # still holds the old one, which no comment carries any more.
+    comment = CommentFactory(post=post, author_email="new@example.com")
+    Subscription.objects.create(
+        kind=Subscription.Kind.FOLLOW_UPS, email="old@example.com", post=post, comment=comment
+    )
+    out = StringIO()
+
+    call_command("erase_comments", email="old@example.com", yes=True, stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 0 comments, 1 subscription."
+    assert not Subscription.objects.exists()
+    assert Comment.objects.filter(pk=comment.pk).exists()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from blog.models import Post
-from tests.harness.stack import database_url_for, db_worker, stack_env
+from devstack.stack import database_url_for, db_worker, stack_env
 from tests.support.waiting import wait_for
 from wordpress import tasks
 from wordpress.models import ImportRun

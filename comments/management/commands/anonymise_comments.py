@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from comments import conf
 from comments.privacy import anonymise_old_comments
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
+        days = conf.ip_retention_days() if days is None else days
         count = anonymise_old_comments(days)
         self.stdout.write(
             f"Removed IP address and user agent from {count} "

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from comments import conf
 from comments.purge import purge_old_comments
 
 
@@ -13,6 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         spam, trash = purge_old_comments()
         self.stdout.write(
-            f"Purged {spam} spam (older than {settings.COMMENTS_SPAM_PURGE_DAYS} days) and "
-            f"{trash} trash comments (older than {settings.COMMENTS_TRASH_PURGE_DAYS} days)."
+            f"Purged {spam} spam (older than {conf.spam_purge_days()} days) and "
+            f"{trash} trash comments (older than {conf.trash_purge_days()} days)."
         )

@@ -5,7 +5,7 @@ or `viagra-test-123`, or email `akismet-guaranteed-spam@example.com`, is spam;
 `user_role=administrator` is ham), records every request, and can be told to misbehave:
 slow, HTTP 500, garbage, or an invalid key.
 
-    python -m tests.akismet_double --port 8765 --delay 0.3
+    python -m devstack.akismet_double --port 8765 --delay 0.3
 """
 
 import argparse

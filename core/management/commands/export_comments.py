@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from comments.privacy import export_person
+from core import personal_data
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--email", required=True, help="The commenter's email address.")
+        parser.add_argument("--email", required=True, help="The reader's email address.")
 
     def handle(self, *args, email, **options):
-        self.stdout.write(json.dumps(export_person(email), indent=2, ensure_ascii=False))
+        self.stdout.write(json.dumps(personal_data.export(email), indent=2, ensure_ascii=False))

@@ -4,7 +4,7 @@ As `config.settings.production` does: the scheme is the proxy's `X-Forwarded-Pro
 request that came over http is redirected to https.
 """
 
-from tests.harness.live_settings import *  # noqa: F403
+from devstack.live_settings import *  # noqa: F403
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

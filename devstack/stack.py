@@ -4,7 +4,7 @@
     with gunicorn(env) as web, db_worker(env):  # manage.py run_worker
         requests.post(f"{web.url}/comments/post/1/", ...)
 
-Each process runs with the environment it is given (tests: `tests.harness.live_settings`, the
+Each process runs with the environment it is given (tests: `devstack.live_settings`, the
 `make run` settings reading everything from the environment), binds 127.0.0.1 on a free
 port, logs to a file, and is stopped by its PID. `Stack` keeps a named group of them.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # The interpreter running us: the project's .venv under make, pytest and the benchmark.
 BIN = Path(sys.executable).parent
 PYTHON = Path(sys.executable)
@@ -78,7 +78,7 @@ def stack_env(db_url: str, **overrides) -> dict:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/root"),
-        "DJANGO_SETTINGS_MODULE": "tests.harness.live_settings",
+        "DJANGO_SETTINGS_MODULE": "devstack.live_settings",
         "DJANGO_READ_DOT_ENV_FILE": "false",
         "SECRET_KEY": "live-stack-test-key-not-secret-" + "x" * 30,
         "DATABASE_URL": db_url,

@@ -1,7 +1,10 @@
-"""Data-subject requests in the admin: look up an email address, export it, erase it.
+"""A reader's data request, across every app: look it up, export it, erase it, record it.
 
-Only staff with `comments.handle_data_requests` see these pages. Each export or erasure is
-recorded as a `CommentEvent` that counts what was handled and never names the person.
+What each app keeps is registered with `core.personal_data`; these admin pages (mounted on
+an app's ModelAdmin, which names the permission they need as `data_request_permission`)
+and `manage.py export_comments` / `erase_comments` serve the whole request through it. Each
+export or erasure is recorded by the apps that keep a log (`core.personal_data.record`),
+counting what was handled and never naming the person.
 """
 
 import json
@@ -11,13 +14,11 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import privacy
-
-PERMISSION = "comments.handle_data_requests"
+from . import personal_data
 
 
 class LookupForm(forms.Form):
@@ -25,7 +26,9 @@ class LookupForm(forms.Form):
 
 
 class DataRequests:
-    """The data-request pages of `CommentAdmin`."""
+    """The data-request pages, for the ModelAdmin that offers them to its editors."""
+
+    data_request_permission: str  # "app_label.codename", set by the ModelAdmin
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -48,7 +51,7 @@ class DataRequests:
         """Return a 403 page saying which permission these pages need, or None if held."""
         # An answer rather than PermissionDenied: an editor who follows a link here gets a
         # page that says why, and the console no traceback.
-        if request.user.has_perm(PERMISSION):
+        if request.user.has_perm(self.data_request_permission):
             return None
         return self._data_page(request, "not_allowed.html", status=403, title=_("Data requests"))
 
@@ -58,7 +61,7 @@ class DataRequests:
     def _data_page(self, request, template, status=200, **context):
         return TemplateResponse(
             request,
-            f"admin/comments/data_requests/{template}",
+            f"admin/data_requests/{template}",
             {**self.admin_site.each_context(request), "opts": self.opts, **context},
             status=status,
         )
@@ -68,14 +71,14 @@ class DataRequests:
         if refused := self._refusal(request):
             return refused
         form = self._request_form(request)
-        held = privacy.data_held(form.cleaned_data["email"]) if form.is_valid() else None
+        held = personal_data.held(form.cleaned_data["email"]) if form.is_valid() else None
         return self._data_page(
             request,
             "lookup.html",
             status=400 if form.errors else 200,
             title=_("Data requests"),
             form=form,
-            held=None if held is None else privacy.held_text(held),
+            held=None if held is None else personal_data.describe(held),
         )
 
     def data_export_view(self, request):
@@ -86,9 +89,9 @@ class DataRequests:
         if not form.is_valid():
             return self.data_request_view(request)
         email = form.cleaned_data["email"]
-        privacy.record_request("Export", privacy.data_held(email), request.user)
+        personal_data.record("Export", personal_data.held(email), request.user)
         response = HttpResponse(
-            json.dumps(privacy.export_person(email), indent=2, ensure_ascii=False),
+            json.dumps(personal_data.export(email), indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="comments-data.json"'
@@ -102,21 +105,21 @@ class DataRequests:
         if not form.is_valid():
             return self.data_request_view(request)
         email = form.cleaned_data["email"]
-        held = privacy.data_held(email)
+        held = personal_data.held(email)
         if request.POST.get("confirm") != "yes":
             return self._data_page(
                 request,
                 "erase_confirm.html",
                 title=_("Erase this reader's data?"),
                 form=form,
-                held=privacy.held_text(held),
+                held=personal_data.describe(held),
                 email=email,
             )
-        privacy.record_request("Erasure", held, request.user)
-        erased = privacy.erase_person(email)
+        personal_data.record("Erasure", held, request.user)
+        erased = personal_data.erase(email)
         self.message_user(
             request,
-            ngettext("Erased %(n)d comment.", "Erased %(n)d comments.", erased) % {"n": erased},
+            gettext("Erased %(what)s.") % {"what": personal_data.describe(erased)},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:comments_data_request"))

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness.stack import ROOT, Process, free_port, spawn, wait_until_ready
+from devstack.stack import ROOT, Process, free_port, spawn, wait_until_ready
 
 TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
 # How many free ports to try when another process takes the one chosen first.
