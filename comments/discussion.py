@@ -1,13 +1,16 @@
 """The site's discussion settings: one row, edited like WordPress's Settings → Discussion.
 
-Pages read them through `current()`: at most once per request (django-solo's `get_solo()`,
-kept for the rest of the request), and with no query at all when SOLO_CACHE names a cache
-every process shares (config/settings/base.py). Saving them empties that cache and tells
-every post its comment section changed, so each page's ETag and Last-Modified change with
-them and no cache keeps the old page.
+Pages read them through `current()`: at most once per request, and from the cache between
+requests (as `blog.site` reads the site settings): in a cache every process shares it is kept
+until the next save; in a per-process cache (`make run`) for a second, so every process
+follows a save within that second. Saving them empties that cache and tells every post its
+comment section changed, so each page's ETag and Last-Modified change with them and no cache
+keeps the old page.
 """
 
 from asgiref.local import Local
+from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -20,6 +23,9 @@ from blog.models import Post
 
 from . import conf
 
+CACHE_KEY = "comments:discussion-settings"
+# A per-process cache cannot hear of a save made in another process: keep the row a second.
+PER_PROCESS_SECONDS = 1
 MAX_THREAD_DEPTH = 10
 MAX_COMMENTS_PER_PAGE = 1000
 
@@ -213,26 +219,32 @@ _request = Local()
 
 
 def current() -> DiscussionSettings:
-    """Return the discussion settings, read at most once per request."""
+    """Return the discussion settings, read at most once per request and kept in the cache."""
     found = getattr(_request, "settings", None)
     if found is None:
-        found = DiscussionSettings.get_solo()
+        found = cache.get(CACHE_KEY)
+        if found is None:
+            found = DiscussionSettings.get_solo()
+            shared = settings.SOLO_CACHE is not None
+            cache.set(CACHE_KEY, found, None if shared else PER_PROCESS_SECONDS)
         if getattr(_request, "active", False):
             _request.settings = found
     return found
 
 
 def forget() -> None:
+    """Drop the row kept in this request and in the cache: the next read gets the saved one."""
     _request.settings = None
+    cache.delete(CACHE_KEY)
 
 
 @receiver(request_started)
 def _request_started(**kwargs):
     _request.active = True
-    forget()
+    _request.settings = None
 
 
 @receiver(request_finished)
 def _request_finished(**kwargs):
     _request.active = False
-    forget()
+    _request.settings = None

@@ -9,10 +9,11 @@
 3. `form_age_reason`: the signed `form_ts` says the form came back too fast (under
    COMMENTS_MIN_FORM_SECONDS), too late (over COMMENTS_MAX_FORM_AGE_DAYS), or it is missing
    or forged. Stored, but held for moderation with that reason.
-4. `lock_author` then `is_duplicate` (409) and `is_flood` (429): the same post, parent,
-   author and text again; or another comment from the same IP address or email within
-   COMMENTS_FLOOD_SECONDS (staff are exempt). Both are read from the database under
-   transaction-scoped advisory locks, so they hold across any number of web processes.
+4. `lock_author` then `repeated`: a duplicate (409: the same post, parent, author and text
+   again, `earlier_copies`) or a flood (429: another comment from the same IP address or
+   email within COMMENTS_FLOOD_SECONDS, `recent_from_sender`; moderators are exempt). Both
+   are read in one query under transaction-scoped advisory locks, so they hold across any
+   number of web processes.
 5. `honeypot_filled`: a bot filled in the hidden field. Stored as spam, Akismet not asked
    (after the duplicate and flood rules, so a bot cannot store the same row twice either).
 6. `disallowed_word`: straight to the trash, Akismet not asked.
@@ -38,6 +39,8 @@ from django.db import connection
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
+
+from blog.models import Post
 
 from . import conf, reasons
 from .models import Comment, Status
@@ -179,6 +182,9 @@ def lock_author(comment) -> None:
         )
 
 
+DUPLICATE, FLOOD = "duplicate", "flood"
+
+
 def is_duplicate(comment) -> bool:
     """Return whether the same author already said the same thing in the same place."""
     return earlier_copies(comment).exists()
@@ -198,15 +204,24 @@ def earlier_copies(comment):
     )
 
 
-def is_flood(comment, user=None) -> bool:
-    """Return whether the same IP address or email commented within COMMENTS_FLOOD_SECONDS."""
-    if is_moderator(user):
-        return False
+def recent_from_sender(comment):
+    """The comments from the same IP address or email within COMMENTS_FLOOD_SECONDS."""
     since = timezone.now() - timedelta(seconds=conf.flood_seconds())
     same_sender = Q(author_email__iexact=comment.author_email)
     if comment.ip_address:
         same_sender |= Q(ip_address=comment.ip_address)
-    return Comment.objects.filter(same_sender, submitted_at__gte=since).exists()
+    return Comment.objects.filter(same_sender, submitted_at__gte=since).order_by()
+
+
+def repeated(comment, user=None) -> str:
+    """Return DUPLICATE or FLOOD when the comment repeats one too soon or at all, else ""."""
+    rules = {DUPLICATE: Exists(earlier_copies(comment))}
+    # Moderators are exempt from the flood rule.
+    if not is_moderator(user):
+        rules[FLOOD] = Exists(recent_from_sender(comment))
+    # Both rules in one query, asked of the post the comment answers.
+    found = Post.objects.filter(pk=comment.post_id).values(**rules).get()
+    return next((rule for rule in rules if found.get(rule)), "")
 
 
 # --- Words and links --------------------------------------------------------------------

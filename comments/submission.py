@@ -53,9 +53,10 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
 
     with transaction.atomic():
         policy.lock_author(comment)
-        if policy.is_duplicate(comment):
+        repeated = policy.repeated(comment, user)
+        if repeated == policy.DUPLICATE:
             return Submission(409, form=form, message=policy.DUPLICATE_MESSAGE)
-        if policy.is_flood(comment, user):
+        if repeated == policy.FLOOD:
             return Submission(429, form=form, message=policy.FLOOD_MESSAGE)
 
         # A bot that fills in the hidden field is stored as spam, and Akismet is not asked

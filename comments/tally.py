@@ -22,7 +22,12 @@ from .models import Comment, DailyCount
 
 def count_new(*comments) -> None:
     """Count comments that were just stored."""
-    _insert(Counter(_key(c.submitted_at, c.status, c.spam_verdict) for c in comments))
+    DailyCount.objects.bulk_create(new_rows(*comments))
+
+
+def new_rows(*comments) -> list[DailyCount]:
+    """Return the unsaved ledger rows that count new comments."""
+    return _rows(Counter(_key(c.submitted_at, c.status, c.spam_verdict) for c in comments))
 
 
 def count_moves(rows) -> None:
@@ -39,11 +44,15 @@ def _key(submitted_at, status, verdict) -> tuple:
 
 
 def _insert(deltas: Counter) -> None:
-    DailyCount.objects.bulk_create(
+    DailyCount.objects.bulk_create(_rows(deltas))
+
+
+def _rows(deltas: Counter) -> list[DailyCount]:
+    return [
         DailyCount(day=day, status=status, verdict=verdict, count=n)
         for (day, status, verdict), n in sorted(deltas.items())
         if n
-    )
+    ]
 
 
 def compact() -> int:

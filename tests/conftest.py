@@ -15,7 +15,7 @@ from django.urls import reverse
 import config.urls  # noqa: F401
 from blog import public_cache, site
 from blog.models import Post
-from comments import spam
+from comments import discussion, spam
 from config.settings import base
 from devstack.akismet_double import SITE_TIMEOUT, AkismetDouble
 from devstack.redis import redis_binary, redis_server
@@ -101,6 +101,13 @@ def site_settings_kept(db, monkeypatch):
     """
     monkeypatch.setattr(site, "PER_PROCESS_SECONDS", 60 * 60)
     return site.current()
+
+
+@pytest.fixture
+def discussion_settings_kept(db, monkeypatch):
+    """Keep the discussion settings row in the cache for the whole test, as a shared cache would."""
+    monkeypatch.setattr(discussion, "PER_PROCESS_SECONDS", 60 * 60)
+    return discussion.current()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
 from comments import moves, workflow
-from comments.models import DiscussionSettings, Status, tell_posts_comments_changed
+from comments.models import Status, tell_posts_comments_changed
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -241,8 +241,9 @@ def test_posting_to_a_feed_is_refused(client, discussion):
     assert client.post("/comments/feed/").status_code == 405
 
 
-def test_a_short_threads_items_link_without_a_query_each(client, post, site_settings_kept):
-    DiscussionSettings.load()  # the settings row exists on any site that has been visited
+def test_a_short_threads_items_link_without_a_query_each(
+    client, post, site_settings_kept, discussion_settings_kept
+):
 
     def queries_for_feed():
         tell_posts_comments_changed([post.pk])

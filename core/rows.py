@@ -1,0 +1,62 @@
+"""Store a new row with the rows that go with it in one statement: one round trip, not one each.
+
+The ORM sends one INSERT per model, and each costs a round trip and its compilation; a row
+and its satellites (a comment, its history event and its dashboard count) can go together as
+one PostgreSQL statement of data-modifying CTEs. The columns and values come from the models'
+own fields (`Field.pre_save` and `get_db_prep_save`, as `Model.save()` uses them), so nothing
+here restates a model.
+"""
+
+from django.db import connection
+
+
+def insert_together(row, linked=(), also=()) -> None:
+    """Insert `row`, each (object, foreign key name) in `linked` pointing at it, and `also`."""
+    pk = _quoted(row._meta.pk)
+    new_pk = f"(SELECT {pk} FROM new_row)"  # noqa: S608 (a quoted column name)
+    parts = [f"new_row AS ({_insert(row)} RETURNING {pk})"]
+    params = _params(row)
+    for n, (other, key) in enumerate(linked):
+        link = other._meta.get_field(key)
+        parts.append(f"linked_{n} AS ({_insert(other, link, new_pk)})")
+        params += _params(other, link)
+    for n, other in enumerate(also):
+        parts.append(f"also_{n} AS ({_insert(other)})")
+        params += _params(other)
+    with connection.cursor() as cursor:
+        # Only quoted table and column names are spliced in; every value is a parameter.
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {pk} FROM new_row", params)  # noqa: S608
+        row.pk = cursor.fetchone()[0]
+    # As `Model.save()` leaves a stored instance (the documented `_state` attributes).
+    row._state.adding, row._state.db = False, connection.alias
+    for other, key in linked:
+        setattr(other, key, row)
+
+
+def _fields(obj, link=None) -> list:
+    # The documented _meta API: a field with a column of its own (no reverse or m2m relation).
+    return [
+        f
+        for f in obj._meta.get_fields()
+        if f.concrete and f.column and not f.primary_key and f != link
+    ]
+
+
+def _quoted(field) -> str:
+    return connection.ops.quote_name(field.column)
+
+
+def _insert(obj, link=None, link_value="") -> str:
+    """Return an INSERT of `obj`'s fields as parameters, `link` set to the SQL `link_value`."""
+    fields = _fields(obj, link)
+    columns = [_quoted(f) for f in fields]
+    values = ["%s"] * len(fields)
+    if link is not None:
+        columns.insert(0, _quoted(link))
+        values.insert(0, link_value)
+    table = connection.ops.quote_name(obj._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
+
+
+def _params(obj, link=None) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in _fields(obj, link)]
