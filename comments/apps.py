@@ -10,15 +10,28 @@ class CommentsConfig(AppConfig):
         from blog.public_cache import add_reader_part
         from core import outbox, personal_data
         from core.recurring import add_recurring
+        from core.workers import add_woken
 
-        # Register the Akismet key check, and the tasks that answer the workflow's signals.
-        from . import checks, notifications, privacy, reports, tasks, threads, webhooks  # noqa: F401
+        # Register the Akismet key check (checks registers itself on import).
+        from . import (  # noqa: F401
+            checker,
+            checks,
+            notifications,
+            privacy,
+            reports,
+            spamcheck,
+            tasks,
+            threads,
+            webhooks,
+        )
 
         # What the comments owe outside a request: Akismet's reports and the editors' email.
         outbox.register(reports.REPORTS)
         outbox.register(notifications.NOTICES)
         outbox.register(webhooks.WEBHOOK_NOTICES)
 
+        # The spam check: each task worker drains due comments when a comment wakes it.
+        add_woken(spamcheck.CHANNEL, checker.drain, checker.next_due)
         for recurring, every in tasks.MAINTENANCE.items():
             add_recurring(recurring, every)
         # A reader's own comments are part of their copy of the post page.

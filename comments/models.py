@@ -107,7 +107,13 @@ class Comment(models.Model):
     )
     spam_checked_at = models.DateTimeField(null=True, blank=True)
     check_attempts = models.PositiveSmallIntegerField(default=0)
+    # The comment row is the spam check's queue entry (`comments.checker`): due at
+    # `next_check_at` (None: nothing due), claimed by one checker until `check_claimed_until`
+    # (a dead checker's claim expires), and `check_requested` is an editor's reason to ask
+    # Akismet again ("recheck_queue", "edit").
     next_check_at = models.DateTimeField(null=True, blank=True)
+    check_claimed_until = models.DateTimeField(null=True, blank=True)
+    check_requested = models.CharField(max_length=20, blank=True)
     # Exactly what was sent to comment-check, empty until it is sent; spam/ham reports resend
     # it unchanged, and a comment Akismet never saw owes it no report.
     akismet_payload = models.JSONField(default=dict, blank=True)
@@ -141,6 +147,12 @@ class Comment(models.Model):
             # The duplicate rule's other half (comments/policy.py): the same name on the post.
             models.Index(fields=["post", "author_name"], name="comment_post_author_idx"),
             models.Index(fields=["spam_verdict", "status"], name="comment_verdict_idx"),
+            # The spam check's queue: only comments with a check due are in it.
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="comment_check_due_idx",
+            ),
             models.Index(
                 fields=["author_email"],
                 condition=models.Q(status="approved"),

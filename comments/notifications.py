@@ -37,6 +37,29 @@ def notify_moderators(comment_id: int) -> bool:
     return created
 
 
+def notify_moderators_of(ids) -> int:
+    """Queue the editors' email (and chat message) about each of these comments in the queue,
+    once per comment, in one outbox call of each kind; return how many emails were queued."""
+    waiting = set(
+        Comment.objects.in_queue()
+        .filter(pk__in=list(ids), notified_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if not waiting:
+        return 0
+    webhooks.announce_all(waiting)
+    if not _recipients().exists():
+        return 0
+    known = set(
+        ModeratorNotice.objects.filter(comment_id__in=waiting).values_list("comment_id", flat=True)
+    )
+    notices = ModeratorNotice.objects.bulk_create(
+        ModeratorNotice(comment_id=pk) for pk in sorted(waiting - known)
+    )
+    outbox.queue(*notices)
+    return len(notices)
+
+
 def notify_moderators_again(comment_id: int) -> None:
     """Queue the editors' email about a comment back in the queue, even if they heard of it."""
     Comment.objects.filter(pk=comment_id).update(notified_at=None)

@@ -10,12 +10,9 @@ What the workflow announces once its transaction has committed:
 
 - `comments_approved(ids)`: these comments became approved for the first time (reader
   notifications hook in here).
-- `checks_requested(ids, reason)`: these comments should be checked by Akismet again
-  (`comments.tasks` queues the checks).
 """
 
 from django.dispatch import Signal
 
 comment_submitted = Signal()
 comments_approved = Signal()
-checks_requested = Signal()

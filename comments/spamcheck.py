@@ -1,32 +1,29 @@
-"""The spam check of one stored comment: ask Akismet, then record its answer or the failure.
+"""What the spam check asks Akismet about a comment, and what each answer or failure means.
 
-It reads the comment under a short lock, asks Akismet holding none (an editor acting on the
-comment never waits on Akismet), and applies the answer only if the comment still awaits it:
-an editor's decision taken meanwhile stands. Akismet outages are retried with backoff for up
-to 15 days; an unexpected error (a bug, not an answer from Akismet) is tried at most
-`MAX_UNEXPECTED_FAILURES` times, then the comment waits for an editor labelled "Check failed".
+`comments.checker` claims the comments whose check is due and asks Akismet about them; here
+each one is judged: does it still need a check (`needs_check`), what is sent (`payload`), and
+where its answer sends it (`answered`, `failed`, `not_configured`: a `CheckOutcome` that
+`comments.workflow.record_checks` writes for the whole batch at once). Akismet outages are
+retried with backoff for up to 15 days; an unexpected error (a bug, not an answer from
+Akismet) is tried at most `MAX_UNEXPECTED_FAILURES` times, then the comment waits for an
+editor labelled "Check failed".
 """
 
-import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 
 from core.outbox import Retry
+from core.workers import wake
 
-from . import notifications, policy, spam, verdicts
-from .deletion import delete_comments
-from .models import Comment, CommentEvent, Status, Verdict
+from . import policy, spam
+from .models import CommentEvent, Status, Verdict
 from .moderators import is_moderator
 
-logger = logging.getLogger(__name__)
-
-# A comment whose first check never ran (a worker died, a queue was lost) is picked up by
-# `recheck_overdue` this long after it was submitted.
-CHECK_GRACE = timedelta(minutes=5)
+# The PostgreSQL channel a stored comment (or an editor's recheck) wakes the checkers on.
+CHANNEL = "comments_check"
 # WordPress retries every 20 minutes and gives up after 15 days; we start sooner and back off.
 MAX_RETRY_DELAY = timedelta(minutes=20)
 GIVE_UP_AFTER = timedelta(days=15)
@@ -43,71 +40,51 @@ GAVE_UP = (
 )
 FAILED = "The spam check failed with an unexpected error; it waits for an editor."
 
-
-@dataclass
-class Result:
-    """What became of a check, and when to try again (if it should be)."""
-
-    outcome: str
-    retry_at: datetime | None = None
-
-
 # The outbox's schedule (`core.outbox`): 1, 2, 4 … 20 minutes. The check's state is the
 # comment's own ("Awaiting spam check"), so it is kept on the comment, not in the outbox.
 RETRY = Retry(cap=MAX_RETRY_DELAY)
+_ONE_MORE_ATTEMPT = F("check_attempts") + 1
+
+Action = CommentEvent.Action
 
 
-def check(comment_id: int, recheck_reason: str = "") -> Result:
-    """Ask Akismet about a stored comment and move it to where the answer sends it."""
-    with transaction.atomic():
-        comment = _locked(comment_id, skip_locked=True)
-        # Gone, being read by another worker, or already decided: nothing to do.
-        if comment is None or not _needs_check(comment, recheck_reason):
-            return Result("skipped")
-        if not spam.is_configured():
-            return Result(_not_configured(comment))
-        payload = _payload(comment, recheck_reason)
-
-    try:
-        verdict, failure, expected = spam.comment_check(payload), None, True
-    except spam.AkismetUnavailable as error:
-        verdict, failure, expected = None, str(error), True
-    except Exception as error:
-        logger.exception("Spam check of comment %s failed unexpectedly", comment_id)
-        verdict, failure, expected = None, f"{error.__class__.__name__}: {error}", False
-
-    with transaction.atomic():
-        comment = _locked(comment_id, skip_locked=False)
-        # An editor (or a twin of this task) decided while Akismet was asked: theirs stands.
-        if comment is None or not _needs_check(comment, recheck_reason):
-            return Result("skipped: decided meanwhile")
-        if failure is not None:
-            return _failed(comment, failure, expected=expected)
-        return Result(_decided(comment, verdict, payload))
+def wake_checkers() -> None:
+    """Have the spam check look for due comments as soon as this transaction commits."""
+    wake(CHANNEL)
 
 
-def _locked(comment_id: int, *, skip_locked: bool):
-    return (
-        Comment.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-        .with_post()
-        .select_related("user")
-        .filter(pk=comment_id)
-        .first()
-    )
+@dataclass
+class CheckOutcome:
+    """Where one comment's check sends it, if it is still as the check saw it (`seen_status`).
+
+    `to_status` is a status, `KEEP` (a recheck that changes nothing) or `HAM_RULE` (a first
+    check cleared: `policy.status_for_ham` decides); `notify` tells editors when the comment
+    lands in the queue.
+    """
+
+    comment_id: int
+    seen_status: str
+    to_status: str
+    action: str
+    actor_label: str
+    reason: str
+    fields: dict = field(default_factory=dict)
+    event: bool = True
+    notify: bool = False
+    label: str = ""
 
 
-def _needs_check(comment, recheck_reason: str) -> bool:
+KEEP = "keep"
+HAM_RULE = "ham_rule"
+
+
+def needs_check(comment) -> bool:
+    """Return whether a claimed comment still needs Akismet's answer."""
     if comment.status in (Status.PENDING, Status.APPROVED):
         # An editor's own reply is approved as it is stored, and still asked about once
         # (with user_role=administrator), as WordPress asks about administrators' comments.
-        return bool(recheck_reason) or _editors_own_unchecked(comment)
-    if comment.status != Status.AWAITING_CHECK:
-        return False
-    # A retry that is not due yet (its twin from `recheck_overdue` already ran) waits,
-    # unless an editor asked for this check.
-    if recheck_reason or not comment.check_attempts or comment.next_check_at is None:
-        return True
-    return comment.next_check_at <= timezone.now()
+        return bool(comment.check_requested) or _editors_own_unchecked(comment)
+    return comment.status == Status.AWAITING_CHECK
 
 
 def _editors_own_unchecked(comment) -> bool:
@@ -121,99 +98,106 @@ def _editors_own_unchecked(comment) -> bool:
 def _approver(comment):
     """Return the id of whoever approved the comment last, or None."""
     return (
-        comment.events.filter(action=CommentEvent.Action.APPROVED)
+        comment.events.filter(action=Action.APPROVED)
         .order_by("-created_at", "-pk")
         .values_list("actor_id", flat=True)
         .first()
     )
 
 
-def _payload(comment, recheck_reason: str) -> dict:
+def payload(comment) -> dict:
     """Build what Akismet is sent, the first time it is sent; resend it on a recheck."""
+    recheck_reason = comment.check_requested
     if comment.akismet_payload and recheck_reason != "edit":
-        payload = dict(comment.akismet_payload)
+        sent = dict(comment.akismet_payload)
     else:
         role = STAFF_ROLE if is_moderator(comment.user) else ""
-        payload = spam.payload_for(comment, user_role=role)
+        sent = spam.payload_for(comment, user_role=role)
     if recheck_reason:
-        payload["recheck_reason"] = recheck_reason
-    return payload
+        sent["recheck_reason"] = recheck_reason
+    return sent
 
 
-def _not_configured(comment) -> str:
-    if comment.status == Status.AWAITING_CHECK:
-        verdicts.hold_unchecked(comment, policy.NOT_CONFIGURED_REASON)
-        _notify(comment)
-    return "skipped: not configured"
-
-
-def _decided(comment, verdict, payload) -> str:
+def answered(comment, verdict, sent: dict, now) -> CheckOutcome:
+    """Akismet answered: ham clears a comment awaiting its first check, spam goes to spam."""
     if verdict == Verdict.HAM:
         reason = CLEARED
-    elif verdict == Verdict.DISCARD:
-        reason = CAUGHT_DISCARD
+        to_status = HAM_RULE if comment.status == Status.AWAITING_CHECK else KEEP
     else:
-        reason = CAUGHT
-    to_status = verdicts.record_verdict(comment, verdict, payload, reason=reason)
-    if verdict == Verdict.DISCARD and settings.AKISMET_DROP_DISCARD:
-        delete_comments(
-            [comment.pk],
-            actor_label="Akismet",
-            describe=lambda _ids: (
-                f"{CAUGHT_DISCARD} Comment {comment.pk} on post {comment.post_id} was dropped "
-                "(AKISMET_DROP_DISCARD)."
-            ),
-        )
-        return "discard: dropped"
-    if to_status == Status.PENDING and comment.status == Status.AWAITING_CHECK:
-        _notify(comment)
-    return verdict
+        reason = CAUGHT_DISCARD if verdict == Verdict.DISCARD else CAUGHT
+        to_status = Status.SPAM
+    fields = {
+        "spam_verdict": verdict,
+        "spam_checked_at": now,
+        "next_check_at": None,
+        "check_error": "",
+        "akismet_payload": sent,
+    }
+    return CheckOutcome(
+        comment.pk,
+        comment.status,
+        to_status,
+        Action.CHECKED,
+        "Akismet",
+        reason,
+        fields,
+        notify=comment.status == Status.AWAITING_CHECK,
+        label=str(verdict),
+    )
 
 
-def _failed(comment, error: str, *, expected: bool) -> Result:
-    now = timezone.now()
+def failed(comment, error: str, now, *, expected: bool) -> CheckOutcome:
+    """No answer: retry with backoff, or give up and leave the comment to an editor."""
     attempts = comment.check_attempts + 1
-    logger.warning("Akismet check of comment %s failed: %s", comment.pk, error)
+    fields = {
+        "spam_verdict": Verdict.ERROR,
+        "check_attempts": _ONE_MORE_ATTEMPT,
+        "check_error": error[:200],
+        "next_check_at": None,
+    }
+
+    outcome = partial(
+        CheckOutcome,
+        comment.pk,
+        comment.status,
+        action=Action.CHECK_FAILED,
+        actor_label="Akismet",
+        fields=fields,
+    )
+
     if comment.status != Status.AWAITING_CHECK:
         # A recheck an editor asked for: the comment keeps its place, the editor decides.
-        verdicts.record_check_failure(
-            comment,
-            error,
-            to_status=comment.status,
-            next_check_at=None,
-            reason=f"{UNAVAILABLE} ({error[:200]})",
-        )
-        return Result("error")
+        return outcome(to_status=KEEP, reason=f"{UNAVAILABLE} ({error[:200]})", label="error")
     gave_up = GAVE_UP if expected else FAILED
     if now - comment.submitted_at >= GIVE_UP_AFTER or (
         not expected and attempts >= MAX_UNEXPECTED_FAILURES
     ):
-        verdicts.record_check_failure(
-            comment,
-            error,
-            to_status=Status.PENDING,
-            next_check_at=None,
-            reason=f"{gave_up} ({error[:200]})",
-        )
-        _notify(comment)
-        return Result("error: gave up")
-    retry_at = now + RETRY.delay(attempts)
-    # The first failure is recorded; later ones only move the next try.
-    verdicts.record_check_failure(
-        comment,
-        error,
+        reason = f"{gave_up} ({error[:200]})"
+        return outcome(to_status=Status.PENDING, reason=reason, label="error: gave up", notify=True)
+    fields["next_check_at"] = now + RETRY.delay(attempts)
+    # The first failure is recorded, and puts it in the moderation queue ("Awaiting spam
+    # check"); later ones only move the next try.
+    first = attempts == 1
+    return outcome(
         to_status=Status.AWAITING_CHECK,
-        next_check_at=retry_at,
         reason=UNAVAILABLE,
-        event=attempts == 1,
+        label="error: will retry",
+        event=first,
+        notify=first,
     )
-    if attempts == 1:
-        # It now waits in the moderation queue, labelled "Awaiting spam check".
-        _notify(comment)
-    return Result("error: will retry", retry_at=retry_at)
 
 
-def _notify(comment) -> None:
-    # Stored with the answer that put the comment in the queue; the outbox sends it after
-    # commit and retries it, so an email problem never undoes or repeats the check.
-    notifications.notify_moderators(comment.pk)
+def not_configured(comment) -> CheckOutcome:
+    """No Akismet key: hold the comment for an editor without a check."""
+    fields = {"spam_verdict": Verdict.SKIPPED, "next_check_at": None}
+    return CheckOutcome(
+        comment.pk,
+        comment.status,
+        Status.PENDING,
+        Action.HELD,
+        "system",
+        policy.NOT_CONFIGURED_REASON,
+        fields,
+        notify=True,
+        label="skipped: not configured",
+    )

@@ -7,7 +7,7 @@ from django.db import transaction
 from core.addresses import stored_ip
 
 from . import discussion as discussion_settings
-from . import policy, reasons, signals, spamcheck, tasks, workflow
+from . import policy, reasons, signals, spamcheck, workflow
 from .forms import CommentForm
 from .models import Comment, CommentEvent, Status, Verdict
 from .moderators import is_moderator
@@ -76,13 +76,13 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         comment.hold_reason = "; ".join(filter(None, held))[:200]
         # Stored before anything slow happens: the reader never waits on Akismet, and a
         # comment is never lost to an outage; the check picks it up after commit.
+        # The comment row is the check's queue entry, due at once (`comments.checker`).
         comment.status = Status.AWAITING_CHECK
-        comment.next_check_at = comment.submitted_at + spamcheck.CHECK_GRACE
+        comment.next_check_at = comment.submitted_at
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
         workflow.record_new(comment, action, reasons.held(comment.hold_reason))
-        # Robust: if the queue cannot take it, the reader still gets their 302 and
-        # `recheck_overdue` finds the comment once CHECK_GRACE has passed.
-        transaction.on_commit(lambda: tasks.check_comment.enqueue(comment.pk), robust=True)
+        # NOTIFY is delivered at commit: the checkers wake exactly when the comment is stored.
+        spamcheck.wake_checkers()
         # Only a comment stored for review is announced (the subscriptions app records the
         # email it asks for); after the spam check is queued, so a comment Akismet catches at
         # once sends no confirmation.

@@ -9,16 +9,10 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
-from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from core.outbox import hand_over
-
-from . import moves, privacy, purge, signals, spamcheck, tally, workflow
-from .models import Comment
+from . import checker, moves, privacy, purge, tally, workflow
 
 # Bigger jobs go to the task worker, so that no admin request runs into the web server's
 # timeout (a batch of moves runs at about 10,000 comments a second here).
@@ -67,45 +61,20 @@ def empty_folder(ids: list[int], status: str, actor_id: int | None) -> int:
 
 
 # The spam check -----------------------------------------------------------------------------
+# Checks are not queued as tasks: the comment row is the queue entry, and each task worker
+# drains the due ones when woken (`comments.checker`, registered with `core.workers`).
 
 
 @task()
 def check_comment(comment_id: int, recheck_reason: str = "") -> str:
-    """Ask Akismet about a stored comment (`comments.spamcheck`); schedule a retry if due."""
-    result = spamcheck.check(comment_id, recheck_reason)
-    if result.retry_at is not None:
-        # `recheck_overdue` is the net for a lost task (and all there is without deferral).
-        hand_over(check_comment, result.retry_at, comment_id)
-    return result.outcome
-
-
-@task()
-def queue_rechecks(ids: list[int], reason: str) -> int:
-    """Queue one spam check per comment (their own retries and backoff apply)."""
-    for pk in ids:
-        check_comment.enqueue(pk, recheck_reason=reason)
-    return len(ids)
-
-
-@receiver(signals.checks_requested)
-def _queue_rechecks(sender, ids, reason, **kwargs):
-    # One task fans out into one check per comment, so the request stays short.
-    queue_rechecks.enqueue(ids, reason)
+    """Check one comment now, if its check is due or `recheck_reason` asks (`comments.checker`)."""
+    return checker.check_one(comment_id, recheck_reason)
 
 
 @task()
 def recheck_overdue(limit: int = 500) -> int:
-    """Queue a check for every comment whose check is overdue: lost tasks are harmless."""
-    overdue = (
-        Comment.objects.awaiting_check()
-        .filter(Q(next_check_at__lte=timezone.now()) | Q(next_check_at__isnull=True))
-        .order_by("next_check_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    ids = list(overdue)
-    for comment_id in ids:
-        check_comment.enqueue(comment_id)
-    return len(ids)
+    """Check every comment whose check is due: the net under the woken checkers."""
+    return checker.drain(limit)
 
 
 # Housekeeping ---------------------------------------------------------------------------------

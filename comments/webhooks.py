@@ -37,6 +37,19 @@ def announce(comment_id: int) -> None:
         outbox.queue(notice)
 
 
+def announce_all(ids) -> None:
+    """Queue the chat message about each of these comments held for review, once each."""
+    if not conf.discussion().moderation_webhook_url:
+        return
+    known = set(
+        WebhookNotice.objects.filter(comment_id__in=ids).values_list("comment_id", flat=True)
+    )
+    notices = WebhookNotice.objects.bulk_create(
+        WebhookNotice(comment_id=pk) for pk in sorted(set(ids) - known)
+    )
+    outbox.queue(*notices)
+
+
 def send(notice) -> object:
     """Post the message about the notice's comment, if it still waits and a webhook is set."""
     url = conf.discussion().moderation_webhook_url

@@ -1,8 +1,9 @@
 """The one writer of a comment's status, and of the history that records each change.
 
 Every change of status goes through `write`: an editor's moves (`apply_move`, for one comment
-or a hundred thousand) and their Undo (`undo_move`), the spam check's answers
-(`comments.verdicts`). New comments come in through
+or a hundred thousand) and their Undo (`undo_move`), the spam check's answers for a batch of
+comments (`record_checks`); an editor's request for a fresh check goes through
+`request_checks`. New comments come in through
 `record_new` (from `submit_comment`), or `record_imported` when they move in from another
 site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules, or
 `propose_edit` when an approved comment's edit waits for an editor: `accept_edit`,
@@ -43,7 +44,7 @@ from django.utils import timezone
 
 from core import outbox, rows
 
-from . import conf, moves, policy, reasons, signals, tally
+from . import conf, moves, notifications, policy, reasons, signals, spamcheck, tally
 from .models import (
     AkismetReport,
     Comment,
@@ -52,6 +53,7 @@ from .models import (
     Status,
     tell_posts_comments_changed,
 )
+from .statuses import QUEUE
 
 BATCH_SIZE = 1000
 Action = CommentEvent.Action
@@ -220,12 +222,87 @@ def undo_move(ids, move, actor_id, since, actor=None) -> Outcome:
 
 
 def request_checks(ids, reason: str) -> None:
-    """Ask for a fresh Akismet check of these comments once the transaction commits."""
+    """Ask for a fresh Akismet check of these comments; the checkers wake at commit."""
     ids = list(ids)
     if ids:
-        transaction.on_commit(
-            lambda: signals.checks_requested.send(sender=Comment, ids=ids, reason=reason)
+        # The comment row is the check's queue entry (`comments.checker`).
+        Comment.objects.filter(pk__in=ids).update(
+            check_requested=reason, next_check_at=timezone.now()
         )
+        spamcheck.wake_checkers()
+
+
+# The spam check's answers ---------------------------------------------------------------------
+
+
+def record_checks(outcomes, claimed_until) -> set[int]:
+    """Record a batch of spam checks' outcomes (`spamcheck.CheckOutcome`); return the ids
+    written.
+
+    Only comments the checker still holds (`claimed_until`) and still as it saw them are
+    written: an editor's decision taken while Akismet was asked stands. Outcomes alike go
+    together: one locking read, one UPDATE and one `bulk_create` of events per group; the
+    editors' notices are queued together once the batch is written.
+    """
+    groups = defaultdict(list)
+    for outcome in outcomes:
+        key = (
+            outcome.seen_status,
+            outcome.to_status,
+            outcome.action,
+            outcome.actor_label,
+            outcome.reason,
+            outcome.event,
+            outcome.fields.get("spam_verdict"),
+        )
+        groups[key].append(outcome)
+    written, to_notify = set(), []
+    discussion = None
+    with transaction.atomic():
+        for (seen, to, action, label, reason, event, _verdict), group in groups.items():
+            by_pk = {outcome.comment_id: outcome for outcome in group}
+            if to == spamcheck.HAM_RULE:
+                discussion = discussion or conf.discussion()
+                to_status, why = policy.status_for_ham(discussion)
+            elif to == spamcheck.KEEP:
+                to_status, why = F("status"), text("")
+            else:
+                to_status, why = text(to), text("")
+            held = Comment.objects.filter(
+                pk__in=list(by_pk), status=seen, check_claimed_until=claimed_until
+            )
+            rows = rows_for(held, to_status, why)
+            if not rows:
+                continue
+            fields = _per_row_fields([by_pk[row["pk"]] for row in rows])
+            fields.update(check_claimed_until=None, check_requested="")
+            write(rows, action=action, actor_label=label, reason=reason, fields=fields, event=event)
+            written |= {row["pk"] for row in rows}
+            # A comment the check put in the moderation queue: its editors are told.
+            to_notify += [
+                row["pk"] for row in rows if by_pk[row["pk"]].notify and row["to_status"] in QUEUE
+            ]
+        notifications.notify_moderators_of(to_notify)
+    return written
+
+
+def _per_row_fields(outcomes) -> dict:
+    """Merge the outcomes' fields: one value when all agree, else a CASE over the ids."""
+    fields = {}
+    for name in outcomes[0].fields:
+        values = [outcome.fields[name] for outcome in outcomes]
+        if all(value == values[0] for value in values):
+            fields[name] = values[0]
+            continue
+        output = Comment._meta.get_field(name)
+        fields[name] = Case(
+            *(
+                When(pk=outcome.comment_id, then=Value(value, output_field=output))
+                for outcome, value in zip(outcomes, values, strict=True)
+            ),
+            default=F(name),
+        )
+    return fields
 
 
 # New comments and edits -------------------------------------------------------------------

@@ -28,6 +28,7 @@ _FORMER_PATHS = (
     "core.recurring.run_recurring",
     "comments.tasks.run_recurring",
     "comments.tasks.send_akismet_reports",
+    "comments.tasks.queue_rechecks",
     "subscriptions.outbox.send_delivery",
     "subscriptions.outbox.send_due_deliveries",
 )

@@ -10,24 +10,45 @@ error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_E
   most `MAX_CLAIMS` times in all (a task that kills its worker every time then fails);
 - queues the recurring tasks whose time has come (`core.recurring.queue_due`).
 
+Beside them, a waker thread runs the woken jobs the apps register (`add_woken`: the spam
+check): it LISTENs on each job's PostgreSQL channel on its own connection and runs the job
+when a transaction that called `wake` commits, or when the job's next item is due (a retry,
+an expired claim), and at least every `IDLE_LOOK` as a net. An idle worker sends no query in
+between. Only `LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on
+the lock, idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS`
+(development, tests) `wake` runs the job in the process that committed instead.
+
 `manage.py run_worker --processes N` (`make run`) runs N such workers and starts another
 whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
 
 Every task is safe to run again: each claims its work in one UPDATE (`core.outbox`,
-`comments.spamcheck`) or applies its answer only if nothing changed.
+`comments.checker`) or applies its answer only if nothing changed.
 """
 
 import contextlib
 import hashlib
 import logging
 import os
+import random
 import signal
 import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import DatabaseError, InterfaceError, connection
+from django.conf import settings
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    connection,
+    connections,
+    transaction,
+)
+from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -41,6 +62,42 @@ MAX_CLAIMS = 3
 # The advisory lock namespace of live workers (the first of pg_advisory_lock's two keys).
 _LIVE_WORKERS = 0x7461736B  # "task"
 DATABASE_ERRORS = (DatabaseError, InterfaceError)
+
+
+# The longest a waker sleeps without a notification: the net for one lost with a connection.
+IDLE_LOOK = 60.0
+# How many workers listen at once (the rest wait to take over): each wake-up costs each
+# listener a query, and two share a wave (each checks up to 32 comments side by side).
+LISTENING_WORKERS = 2
+# The advisory lock namespace of the listening places.
+_LISTENERS = 0x77616B65  # "wake"
+
+
+@dataclass(frozen=True)
+class WokenJob:
+    """Work that waits in an app's own rows: run when woken on `channel` or when due."""
+
+    channel: str
+    run: Callable[[], object]
+    # When the next item is due without a wake-up (None: nothing waits).
+    next_due: Callable[[], datetime | None]
+
+
+WOKEN: dict[str, WokenJob] = {}
+
+
+def add_woken(channel: str, run: Callable[[], object], next_due) -> None:
+    """Have every task worker run `run()` when `channel` is notified or `next_due()` comes."""
+    WOKEN[channel] = WokenJob(channel, run, next_due)
+
+
+def wake(channel: str) -> None:
+    """Wake the workers listening on `channel` when this transaction commits."""
+    with connection.cursor() as cursor:
+        # Delivered at commit, and never if the transaction rolls back.
+        cursor.execute("SELECT pg_notify(%s, '')", [channel])
+    if settings.RUN_WOKEN_JOBS_IN_PROCESS:
+        transaction.on_commit(WOKEN[channel].run, robust=True)
 
 
 class WorkerLost(Exception):
@@ -147,6 +204,80 @@ class Watch(threading.Thread):
             self.scheduled = True
         retry_orphans()
         recurring.queue_due()
+
+
+class Waker(threading.Thread):
+    """Run the woken jobs when notified or due; reconnect when the database comes back."""
+
+    def __init__(self, jobs: dict[str, WokenJob]):
+        super().__init__(name="task-worker-waker", daemon=True)
+        self.jobs = dict(jobs)
+        self.runs = 0
+
+    def run(self):
+        attempt = 0
+        while True:
+            runs = self.runs
+            try:
+                self.serve()
+            except DATABASE_ERRORS as error:
+                logger.warning("Task worker waker: the database is unreachable (%s)", error)
+            # 1, 2, 4 … 30 seconds between tries while the database stays away.
+            attempt = 0 if self.runs > runs else attempt + 1
+            time.sleep(min(2.0**attempt, 30.0))
+
+    def serve(self) -> None:
+        listener = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with listener.cursor() as cursor:
+                self.take_a_listening_place(cursor)
+                for channel in self.jobs:
+                    cursor.execute(f'LISTEN "{channel}"')
+            notifies = listener.connection.notifies
+            while True:
+                # First what is due now (a wake-up missed while not listening included).
+                for job in self.jobs.values():
+                    self.run_job(job)
+                self.runs += 1
+                wait = self.seconds_to_next()
+                # Sleep until a notification, or until the next retry is due.
+                for _ in notifies(timeout=wait, stop_after=1):
+                    pass
+                # The wave's other notifications are covered by the run that follows.
+                for _ in notifies(timeout=0):
+                    pass
+        finally:
+            with contextlib.suppress(*DATABASE_ERRORS):
+                listener.close()
+            with contextlib.suppress(*DATABASE_ERRORS):
+                connection.close()
+
+    def take_a_listening_place(self, cursor) -> None:
+        """Wait, idle, until this worker holds one of the `LISTENING_WORKERS` places."""
+        # Every listener runs the job on every notification; the others would only find the
+        # work taken. A place is an advisory lock: it passes on when its holder's process dies.
+        places = list(range(LISTENING_WORKERS))
+        random.shuffle(places)
+        for place in places:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LISTENERS, place])
+            if cursor.fetchone()[0]:
+                return
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LISTENERS, places[0]])
+
+    def run_job(self, job: WokenJob) -> None:
+        try:
+            job.run()
+        except DATABASE_ERRORS:
+            raise
+        except Exception:
+            # A bug in one batch: its claims expire, and the job is run again when due.
+            logger.exception("Task worker waker: %s failed", job.channel)
+
+    def seconds_to_next(self) -> float:
+        dues = [due for job in self.jobs.values() if (due := job.next_due()) is not None]
+        if not dues:
+            return IDLE_LOOK
+        return min(IDLE_LOOK, max(0.0, (min(dues) - timezone.now()).total_seconds()))
 
 
 def supervise(command: list[str], count: int, *, pause: float = 1.0) -> None:

@@ -307,6 +307,9 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Run woken background jobs (the spam check) in the web process right after its commit,
+# instead of in `run_worker`: for development without a worker, and the tests.
+RUN_WOKEN_JOBS_IN_PROCESS = env.bool("RUN_WOKEN_JOBS_IN_PROCESS", default=False)
 
 # Akismet: without a key, comments are stored and queued unchecked.
 AKISMET_API_KEY = env("AKISMET_API_KEY", default="")

@@ -14,6 +14,8 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
     }
 }
+# A comment is checked by the time its POST returns (`core.workers.wake`).
+RUN_WOKEN_JOBS_IN_PROCESS = True
 STORAGES = {
     "default": STORAGES["default"],  # noqa: F405 (the media storage the environment chose)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

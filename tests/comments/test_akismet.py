@@ -1,6 +1,7 @@
 """Every stored comment gets Akismet's verdict, or waits in the queue until it can."""
 
 import datetime
+from dataclasses import replace
 from datetime import timedelta
 
 import akismet
@@ -10,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
-from comments import checks, moves, spam, spamcheck, tasks, workflow
+from comments import checker, checks, moves, spam, spamcheck, tasks, workflow
 from comments.models import Comment, CommentEvent, Status, Verdict
+from core import workers
 from devstack.akismet_double import SITE_TIMEOUT
 from tests.factories import CommentFactory
 
@@ -360,42 +362,44 @@ def test_an_unexpected_error_is_tried_a_few_times_then_left_to_an_editor(
     assert "Check failed: RuntimeError: a bug, not Akismet" in queue
 
 
-def test_lost_check_is_picked_up_by_recheck_overdue(
+def test_a_check_whose_checker_died_is_done_once_its_claim_expires(
     client, post, double, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
     from tests.comments.commenting import form_data
 
-    # The worker died before the first check ran: its task is gone.
+    # Stored (no in-process check: its commit callbacks are not run), then claimed by a
+    # checker that dies before it asks Akismet.
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("comments:post", args=[post.pk]), form_data(post))
-    comment = Comment.objects.get()
-    assert comment.next_check_at > timezone.now()
+    comments, _until = checker.claim()
+    assert [c.pk for c in comments] == [Comment.objects.get().pk]
 
-    Comment.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.recheck_overdue.call()
+        assert tasks.recheck_overdue.call() == 0  # another checker leaves it alone
+        # Its claim runs out.
+        Comment.objects.update(check_claimed_until=timezone.now() - timedelta(seconds=1))
+        assert tasks.recheck_overdue.call() == 1
 
-    comment.refresh_from_db()
-    assert comment.status == Status.PENDING
-    assert comment.spam_verdict == Verdict.HAM
+    comment = Comment.objects.get()
+    assert (comment.status, comment.spam_verdict) == (Status.PENDING, Verdict.HAM)
+    assert comment.check_claimed_until is None
+    assert len(double.requests_to("comment-check")) == 1
 
 
-def test_comment_is_kept_when_the_queue_refuses_its_check(
+def test_comment_is_kept_when_its_check_cannot_run_at_once(
     send, post, double, monkeypatch, django_capture_on_commit_callbacks
 ):
-    class BrokenQueue:
-        def enqueue(self, *args, **kwargs):
-            raise ConnectionError("queue unavailable")
+    def broken():
+        raise ConnectionError("no checker")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(tasks, "check_comment", BrokenQueue())
-        response = send(post)
+    wake_up = workers.WOKEN[spamcheck.CHANNEL]
+    monkeypatch.setitem(workers.WOKEN, spamcheck.CHANNEL, replace(wake_up, run=broken))
+    response = send(post)
 
     assert response.status_code == 302
     assert Comment.objects.get().status == Status.AWAITING_CHECK
-    Comment.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         tasks.recheck_overdue.call()
     assert Comment.objects.get().spam_verdict == Verdict.HAM

@@ -56,6 +56,8 @@ def statements(monkeypatch, settings, site_settings_kept, discussion_settings_ke
     """Count what each comment POST runs, on a site whose settings rows are in the cache."""
     # Production's queue: queueing the spam check is one INSERT, not the check itself.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # and the check runs in a task worker, woken by the pg_notify, not in this process.
+    settings.RUN_WOKEN_JOBS_IN_PROCESS = False
     recorded = Statements()
     commit = connection.commit
 

@@ -45,6 +45,8 @@ class Command(BaseCommand):
         watch = workers.Watch(process)
         watch.start()
         watch.ready.wait(timeout=workers.WATCH_EVERY)
+        if workers.WOKEN:
+            workers.Waker(workers.WOKEN).start()
         for run in itertools.count(1):
             worker = workers.worker_id(process, run)
             try:

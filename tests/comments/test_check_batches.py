@@ -1,0 +1,65 @@
+"""A wave of comments is checked in batches: the database work does not grow per comment."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments import checker, tasks
+from comments.models import Comment, CommentEvent, ModeratorNotice, Status, Verdict
+from tests.factories import CommentFactory
+
+# Someone to notify, so the editors' notices are part of the work measured.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("superuser")]
+
+
+def awaiting(post, n: int) -> list[int]:
+    return [
+        CommentFactory(
+            post=post,
+            status=Status.AWAITING_CHECK,
+            author_email=f"reader{n}-{i}@example.com",
+            hold_reason="held for the test",
+        ).pk
+        for i in range(n)
+    ]
+
+
+def queries_to_check(post, n: int) -> int:
+    ids = awaiting(post, n)
+    with CaptureQueriesContext(connection) as queries:
+        assert tasks.recheck_overdue.call() == n
+    assert not Comment.objects.filter(pk__in=ids, status=Status.AWAITING_CHECK).exists()
+    return len(queries)
+
+
+def test_checking_thirty_comments_takes_as_many_queries_as_checking_two(post, akismet_answers):
+    queries_to_check(post, 1)  # what is read once per process (settings, the site) is read
+    two = queries_to_check(post, 2)
+    thirty = queries_to_check(post, 30)
+
+    assert checker.BATCH >= 30  # one batch
+    assert thirty == two
+    assert len(akismet_answers.calls) == 1 + 2 + 30
+
+
+def test_a_batch_with_every_kind_of_answer_records_each_once(post, double):
+    ham, spam_ = awaiting(post, 2), []
+    spam_ += [
+        CommentFactory(
+            post=post, status=Status.AWAITING_CHECK, author_name="akismet-guaranteed-spam"
+        ).pk
+        for _ in range(2)
+    ]
+
+    assert checker.drain() == 4
+
+    verdicts = dict(Comment.objects.values_list("pk", "spam_verdict"))
+    assert [verdicts[pk] for pk in ham] == [Verdict.HAM, Verdict.HAM]
+    assert [verdicts[pk] for pk in spam_] == [Verdict.SPAM, Verdict.SPAM]
+    checked = CommentEvent.objects.filter(action=CommentEvent.Action.CHECKED)
+    assert sorted(checked.values_list("comment_id", flat=True)) == sorted(ham + spam_)
+    # The held ones wait for an editor, who is told once about each.
+    assert set(Comment.objects.filter(pk__in=ham).values_list("status", flat=True)) == {
+        Status.PENDING
+    }
+    assert sorted(ModeratorNotice.objects.values_list("comment_id", flat=True)) == sorted(ham)
