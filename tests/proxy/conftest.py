@@ -38,6 +38,7 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory, redis_cache):
     )
     with gunicorn(env, workers=2) as process:
         process.env = env
+        process.ready_at = time.time()  # when it answered its readiness probe
         yield process
 
 
