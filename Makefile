@@ -88,10 +88,10 @@ auditors:
 	  npm ci --prefix $(AUDITORS) --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
 
-# `make test TEST_PROCESSES=2` runs the tests in two processes (pytest-xdist), each on its own
-# test database, a file's tests kept together so its module-wide servers start once. One
-# process stays the default until two have passed the whole suite repeatedly, loaded machine too.
-TEST_PROCESSES ?= 0
+# Two test processes (pytest-xdist), each on its own test database, a file's tests kept
+# together so its module-wide servers start once: most tests wait on servers, browsers and I/O,
+# so two win even on two cores. `make test TEST_PROCESSES=0` runs them all in one process.
+TEST_PROCESSES ?= 2
 test: install browser nginx redis auditors
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
