@@ -88,9 +88,13 @@ auditors:
 	  npm ci --prefix $(AUDITORS) --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
 
+# Two test processes (pytest-xdist), each on its own test database, a file's tests kept
+# together so its module-wide servers start once: most tests wait on servers, browsers and I/O,
+# so two win even on two cores. `make test TEST_PROCESSES=0` runs them all in one process.
+TEST_PROCESSES ?= 2
 test: install browser nginx redis auditors
 	@set -euo pipefail; $(with_database); trap stop_db EXIT; \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # The benchmark (docs/performance.md): a throwaway `bench` database, the real stack
 # under wrk, a table of figures with their ratios to the trivial view, and bench/results.json.

@@ -17,6 +17,7 @@ from comments.models import Comment, Status, tell_posts_comments_changed
 from tests.comments.commenting import form_data, next_address
 from tests.comments.discussion_helpers import save_settings
 from tests.factories import CommentFactory, UserFactory
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -220,8 +221,9 @@ def test_saving_the_settings_changes_the_pages_etag_and_last_modified(
     AuthorProfile.objects.filter(user=post.author).update(updated_at=long_ago)
     before = client.get(post.get_absolute_url())
     etag, last_modified = before["ETag"], before["Last-Modified"]
-    if parsedate_to_datetime(last_modified).timestamp() >= int(time.time()):
-        time.sleep(1)  # the save must fall in a later second than the page's date
+    # The save must fall in a later second than the page's date.
+    dated = parsedate_to_datetime(last_modified).timestamp()
+    wait_for(lambda: time.time() >= dated + 1, timeout=5, what="a later second than the page's")
     revalidate = {"if-none-match": etag}
     assert client.get(post.get_absolute_url(), headers=revalidate).status_code == 304
 

@@ -9,6 +9,7 @@ from django.db import connection
 
 from devstack.nginx import nginx, nginx_binary
 from devstack.stack import database_url_for, gunicorn, stack_env
+from tests.support.waiting import wait_for
 
 # Small lockout limits, so the lockout tests need few requests.
 PAIR_LIMIT, USERNAME_LIMIT = 3, 6
@@ -37,6 +38,7 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory, redis_cache):
     )
     with gunicorn(env, workers=2) as process:
         process.env = env
+        process.ready_at = time.time()  # when it answered its readiness probe
         yield process
 
 
@@ -75,11 +77,24 @@ def _redis_starts_empty(request):
         request.getfixturevalue("redis_cache").flush()
 
 
+# The second in which the last test through the module's server ended.
+_last_test_ended = {"second": 0}
+
+
 @pytest.fixture(autouse=True)
 def a_new_second():
-    """Start each test in a new second: gunicorn keeps each shared page for its second only.
+    """Start each test in a later second than the test before ended in.
 
-    The server lives for the whole module while each test's database is new, so a page kept
-    from the test before (same address, another post id) must not answer this one.
+    Gunicorn keeps each shared page for its second only, and the server lives for the whole
+    module while each test's database is new: a page kept from the test before (same address,
+    another post id) must not answer this one. Emptying the test's database afterwards usually
+    takes that second by itself, so this rarely waits.
     """
-    time.sleep(1.05 - time.time() % 1)
+    wait_for(
+        lambda: int(time.time()) > _last_test_ended["second"],
+        timeout=5,
+        every=0.01,
+        what="a second later than the one the test before ended in",
+    )
+    yield
+    _last_test_ended["second"] = int(time.time())

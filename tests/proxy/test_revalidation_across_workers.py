@@ -9,6 +9,8 @@ import time
 import httpx
 import pytest
 
+from tests.support.waiting import wait_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -16,7 +18,11 @@ def test_every_worker_gives_the_article_the_same_validators(web, seed_post):
     url = web.url + seed_post.get_absolute_url()
     # The point of the wait: a worker that has not answered yet answers its first request in
     # a later second than the one that answered the server's readiness probe.
-    time.sleep(1.1)
+    wait_for(
+        lambda: int(time.time()) > int(web.ready_at),
+        timeout=5,
+        what="a later second than the server's readiness probe",
+    )
     # A new connection each time, so that both of the server's workers answer.
     answers = [httpx.get(url) for _ in range(20)]
     assert {a.status_code for a in answers} == {200}

@@ -123,23 +123,32 @@ def test_an_approval_reaches_readers_without_cookies_within_a_second(proxy, seed
         post=seed_post, status=Status.PENDING, content="Approved while the page was cached."
     )
     path = seed_post.get_absolute_url()
-    # Approve about half a second before the cached copies (nginx's, gunicorn's) end: readers
-    # must see it once that second ends, with time to spare for a loaded machine's answer,
-    # while a copy kept a second too long would show it only 1.5 s later.
+    # Approve while the cached copies (nginx's, gunicorn's) of this second are current. Once
+    # that second ends, nginx may hand out its old copy only as STALE or UPDATING while it
+    # fetches the new page; a copy kept a second too long would still be a HIT. Judged by
+    # the second and the cache status, not a stopwatch: a loaded machine's slow answer is no
+    # failure.
     assert comment.content not in cached_until_mid_second(proxy, path).text
+    cached_second = int(time.time())
 
-    approved = time.monotonic()
     workflow.apply_move([comment.pk], moves.APPROVE)
     wait_for(
-        lambda: comment.content in cookieless_get(proxy, path).text,
-        timeout=5,
+        lambda: time.time() >= cached_second + FRESHNESS_LIMIT,
         every=POLL,
-        what="the approval to reach cookieless readers",
+        what="the cached copies' second to end",
     )
-    delay = time.monotonic() - approved
+    old_copies = []
 
-    # One polling interval of slack: the test cannot see sooner than it looks.
-    assert delay <= FRESHNESS_LIMIT + POLL, f"readers saw the approval after {delay:.2f} s"
+    def approval_shown():
+        answer = cookieless_get(proxy, path)
+        if comment.content in answer.text:
+            return True
+        old_copies.append(answer.headers.get("X-Cache-Status"))
+        return False
+
+    wait_for(approval_shown, timeout=30, every=POLL, what="the approval to reach readers")
+
+    assert set(old_copies) <= {"STALE", "UPDATING"}, f"old copies after their second: {old_copies}"
 
 
 def test_a_pending_comment_shows_to_its_author_at_once(proxy, seed_post):

@@ -26,15 +26,25 @@ FLOOD = "You are posting comments too quickly. Slow down."
 PENDING = "Your comment is awaiting moderation."
 
 
-@pytest.fixture
-def servers(shared_cache):
+@pytest.fixture(scope="module")
+def both_servers(django_db_setup, django_db_blocker, redis_cache):
+    """Start the two servers once for the module: no test changes how they run."""
+    with django_db_blocker.unblock():
+        db_url = database_url_for(connection)
     env = stack_env(
-        database_url_for(connection),
-        CACHE_URL=shared_cache.url,
+        db_url,
+        CACHE_URL=redis_cache.url,
         TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
     )
     with gunicorn(env, workers=2) as one, gunicorn(env, workers=2) as two:
         yield one.url, two.url
+
+
+@pytest.fixture
+def servers(both_servers, shared_cache):
+    # Each test's database is new and the cache is emptied (`shared_cache`): nothing the
+    # servers kept for the test before (pages, sessions, settings) answers this one.
+    return both_servers
 
 
 @pytest.fixture
