@@ -9,8 +9,8 @@ from django.db import connection
 
 from blog.markup import render_markdown
 from blog.models import Post
-from comments import tally
 from comments.models import Comment, CommentEvent, tell_posts_comments_changed
+from comments.workflow import tally
 
 SEED_SLUG = "selling-vs-marketing"
 OTHER_POSTS = 199

@@ -49,8 +49,9 @@ def run_proxy(bench: Bench, seed) -> None:
 
 def run_freshness(bench: Bench, seed) -> None:
     """Approve a reply on the first page; time until a cookieless reader sees it via nginx."""
-    from comments import moves, workflow
     from comments.models import Comment, Status
+    from comments.workflow import moves
+    from comments.workflow import writer as workflow
 
     url = bench.proxy.url + seed.get_absolute_url()
     parent = (

@@ -8,22 +8,17 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from blog.public_cache import add_reader_part
+        from comments import tasks
+        from comments.reading import threads
+        from comments.spam import check as spamcheck
+
+        # Register the Akismet key check (checks registers itself on import).
+        from comments.spam import checker, checks, reports  # noqa: F401
+        from comments.workflow import notifications, webhooks
+        from comments.workflow import personal_data as privacy
         from core import outbox, personal_data
         from core.recurring import add_recurring
         from core.workers import add_woken
-
-        # Register the Akismet key check (checks registers itself on import).
-        from . import (  # noqa: F401
-            checker,
-            checks,
-            notifications,
-            privacy,
-            reports,
-            spamcheck,
-            tasks,
-            threads,
-            webhooks,
-        )
 
         # What the comments owe outside a request: Akismet's reports and the editors' email.
         outbox.register(reports.REPORTS)

@@ -6,17 +6,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.outbox import Message
-from core.text import clip
-
-from . import conf
+from comments.rules import conf
 
 # Defined in its own module; importing it here registers it with the app.
-from .discussion import DiscussionSettings  # noqa: F401
-from .markup import comment_plain_text
+from comments.rules.discussion import DiscussionSettings  # noqa: F401
+from comments.rules.markup import comment_plain_text
 
 # Status and its groups are read from here too (`from .models import Status`).
-from .statuses import DELETABLE, QUEUE, Status
+from comments.rules.statuses import DELETABLE, QUEUE, Status
+from core.outbox import Message
+from core.text import clip
 
 
 class Verdict(models.TextChoices):
@@ -65,7 +64,7 @@ class Comment(models.Model):
         TRACKBACK = "trackback", _("Trackback")
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
-    # A reply outlives its parent: `comments.deletion` moves it up before the parent goes.
+    # A reply outlives its parent: `comments.workflow.deletion` moves it up before the parent goes.
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="replies"
     )
@@ -107,7 +106,7 @@ class Comment(models.Model):
     )
     spam_checked_at = models.DateTimeField(null=True, blank=True)
     check_attempts = models.PositiveSmallIntegerField(default=0)
-    # The comment row is the spam check's queue entry (`comments.checker`): due at
+    # The comment row is the spam check's queue entry (`comments.spam.checker`): due at
     # `next_check_at` (None: nothing due), claimed by one checker until `check_claimed_until`
     # (a dead checker's claim expires), and `check_requested` is an editor's reason to ask
     # Akismet again ("recheck_queue", "edit").
@@ -138,13 +137,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
             models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_idx"),
             models.Index(fields=["author_email", "-submitted_at"], name="comment_email_idx"),
-            # The moderation queue and the purge (comments/admin, comments/purge.py).
+            # The moderation queue and the purge (comments/admin, comments/workflow/purge.py).
             # Covers the dashboard's per-day counts without reading the table.
             models.Index(fields=["submitted_at"], include=["status"], name="comment_submitted_idx"),
             models.Index(fields=["status", "status_changed_at"], name="comment_status_age_idx"),
             models.Index(fields=["status", "id"], name="comment_status_id_idx"),
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
-            # The duplicate rule's other half (comments/policy.py): the same name on the post.
+            # The duplicate rule's other half (comments/intake/policy.py): the same name on the
+            # post.
             models.Index(fields=["post", "author_name"], name="comment_post_author_idx"),
             models.Index(fields=["spam_verdict", "status"], name="comment_verdict_idx"),
             # The spam check's queue: only comments with a check due are in it.
@@ -175,7 +175,7 @@ class Comment(models.Model):
         root = self
         while root.parent_id is not None:
             root = root.parent
-        # Threads are shown `per_page` to a page, oldest or newest first (comments.threads).
+        # Threads are shown `per_page` to a page, oldest or newest first (comments.reading.threads).
         before = "submitted_at__gt" if discussion.newest_first else "submitted_at__lt"
         earlier_threads = Comment.objects.filter(
             post_id=self.post_id,
@@ -318,7 +318,7 @@ class ProposedEdit(models.Model):
     """A reader's edit of their approved comment that waits for an editor.
 
     The approved text stays public meanwhile; an editor approves the change (it replaces the
-    text) or refuses it (the text stays as it was), through `comments.workflow`.
+    text) or refuses it (the text stays as it was), through `comments.workflow.writer`.
     """
 
     comment = models.OneToOneField(
@@ -347,7 +347,7 @@ class ProposedEdit(models.Model):
 class DailyCount(models.Model):
     """A change in how many comments submitted on a day have a status and verdict.
 
-    The workflow writes +1 and -1 rows as comments come in and move (`comments.tally`), and
+    The workflow writes +1 and -1 rows as comments come in and move (`comments.workflow.tally`), and
     deleting a comment writes none, so the dashboard's figures (the sums) outlive the purge.
     """
 
@@ -393,7 +393,7 @@ class ReaderReport(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reader_reports", verbose_name=_("comment")
     )
-    # A keyed hash of the reader's address (comments.flagging): enough to count each address
+    # A keyed hash of the reader's address (comments.intake.flagging): enough to count each address
     # once and to slow one down, and nothing personal to export or erase.
     reporter = models.CharField(max_length=32)
     why = models.CharField(_("why"), max_length=10, choices=Why.choices)

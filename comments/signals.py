@@ -2,7 +2,7 @@
 
 - `comment_submitted(comment, data)`: a new comment was stored for review (never a refused,
   honeypot or disallowed-word one), with the form's cleaned `data` (the fields apps added
-  through `comments.forms.extend_form`, the subscription boxes, among it). Sent inside the
+  through `comments.intake.forms.extend_form`, the subscription boxes, among it). Sent inside the
   comment's transaction, after its spam check is queued, so what a receiver writes is stored
   with the comment or not at all.
 

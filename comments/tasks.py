@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from . import checker, moves, privacy, purge, tally, workflow
+from comments.spam import checker
+from comments.workflow import moves, purge, tally
+from comments.workflow import personal_data as privacy
+from comments.workflow import writer as workflow
 
 # Bigger jobs go to the task worker, so that no admin request runs into the web server's
 # timeout (a batch of moves runs at about 10,000 comments a second here).
@@ -44,30 +47,31 @@ def _user(user_id: int | None):
 
 @task()
 def apply_move(ids: list[int], move_name: str, actor_id: int | None) -> int:
-    """Apply an editor's move to a selection (`comments.workflow`)."""
+    """Apply an editor's move to a selection (`comments.workflow.writer`)."""
     return workflow.apply_move(ids, moves.MOVES[move_name], _user(actor_id)).changed
 
 
 @task()
 def delete_permanently(ids: list[int], actor_id: int | None) -> int:
-    """Delete an editor's selection of spam and trash (`comments.purge`)."""
+    """Delete an editor's selection of spam and trash (`comments.workflow.purge`)."""
     return purge.delete_permanently(ids, _user(actor_id))
 
 
 @task()
 def empty_folder(ids: list[int], status: str, actor_id: int | None) -> int:
-    """Delete the comments an editor saw in the spam or trash folder (`comments.purge`)."""
+    """Delete the comments an editor saw in the spam or trash folder (`comments.workflow.purge`)."""
     return purge.empty_folder(status, ids, _user(actor_id))
 
 
 # The spam check -----------------------------------------------------------------------------
 # Checks are not queued as tasks: the comment row is the queue entry, and each task worker
-# drains the due ones when woken (`comments.checker`, registered with `core.workers`).
+# drains the due ones when woken (`comments.spam.checker`, registered with `core.workers`).
 
 
 @task()
 def check_comment(comment_id: int, recheck_reason: str = "") -> str:
-    """Check one comment now, if its check is due or `recheck_reason` asks (`comments.checker`)."""
+    """Check one comment now, if its check is due or `recheck_reason` asks
+    (`comments.spam.checker`)."""
     return checker.check_one(comment_id, recheck_reason)
 
 
@@ -89,13 +93,14 @@ def purge_comments() -> dict:
 
 @task()
 def anonymise_old_comments() -> int:
-    """Apply the IP retention period (`comments.privacy`)."""
+    """Apply the IP retention period (`comments.workflow.personal_data`)."""
     return privacy.anonymise_old_comments()
 
 
 @task()
 def compact_daily_counts() -> int:
-    """Fold the dashboard's ledger of daily counts into one row per bucket (`comments.tally`)."""
+    """Fold the dashboard's ledger of daily counts into one row per bucket
+    (`comments.workflow.tally`)."""
     return tally.compact()
 
 

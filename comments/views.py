@@ -6,14 +6,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from blog import protection
 from blog.models import Post
+from comments.intake import editing, flagging
+from comments.intake.cookies import remember_author, remember_pending
+from comments.intake.forms import CommentForm
+from comments.intake.submission import submit_comment
+from comments.models import Comment, ReaderReport
+from comments.rules.statuses import DELETABLE
 from core.csrf import cross_origin_protect
-
-from . import editing, flagging
-from .cookies import remember_author, remember_pending
-from .forms import CommentForm
-from .models import Comment, ReaderReport
-from .statuses import DELETABLE
-from .submission import submit_comment
 
 
 @cross_origin_protect

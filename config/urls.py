@@ -25,7 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_view, name="sitemap"),
     path("comments/", include("comments.urls")),
     # Comment feeds: /comments/feed/ and <permalink>feed/, served by the comments app.
-    path("", include("comments.feed_urls")),
+    path("", include("comments.reading.feed_urls")),
     path("comments/subscriptions/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]

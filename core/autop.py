@@ -2,7 +2,7 @@
 
 WordPress stores posts and comments without paragraphs and adds them when it shows them,
 from blank lines, leaving block elements (lists, tables, quotes, figures, `<pre>`) whole.
-Imported posts (`wordpress.content`) and every comment (`comments.markup`) are paragraphed
+Imported posts (`wordpress.content`) and every comment (`comments.rules.markup`) are paragraphed
 here, so they read as they did there. Each step below is one of `wpautop`'s, in its order.
 No maintained Python package does this (PyPI had none, 2026-12-06).
 """

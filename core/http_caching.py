@@ -31,7 +31,7 @@ from django.utils.http import http_date
 # them from its AppConfig.ready().
 _SITE_WIDE_PARTS = []
 
-# Cookies whose names start with this belong to one reader's comments (comments/cookies.py).
+# Cookies whose names start with this belong to one reader's comments (comments/intake/cookies.py).
 READER_COOKIE_PREFIX = "comment_"
 # How long the date a page was first seen in its current form is remembered. Short: every
 # address with a query string gets an entry; once it is gone, the date restarts (a 200

@@ -22,7 +22,7 @@ the lock, idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROC
 whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
 
 Every task is safe to run again: each claims its work in one UPDATE (`core.outbox`,
-`comments.checker`) or applies its answer only if nothing changed.
+`comments.spam.checker`) or applies its answer only if nothing changed.
 """
 
 import contextlib

@@ -1,6 +1,6 @@
 """Email a reader asked for under their comment, and nothing else.
 
-Two boxes under the comment form (`comments.forms.CommentForm`) ask for it:
+Two boxes under the comment form (`comments.intake.forms.CommentForm`) ask for it:
 
 - "Notify me when my comment is approved.": one notice, the first time that comment is
   approved; never for spam, trash or a deleted comment.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comments.moderators import is_moderator
+from comments.rules.moderators import is_moderator
 from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 from .models import Delivery, Subscription

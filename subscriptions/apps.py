@@ -11,7 +11,7 @@ class SubscriptionsConfig(AppConfig):
 
         from django import forms
 
-        from comments.forms import extend_form
+        from comments.intake.forms import extend_form
         from comments.signals import comment_submitted, comments_approved
         from core import outbox, personal_data
         from core.recurring import add_recurring

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments.statuses import DELETABLE
+from comments.rules.statuses import DELETABLE
 from core.outbox import Message
 
 # An unconfirmed request (follow-ups, or an approval notice) is forgotten after this long.

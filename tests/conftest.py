@@ -15,7 +15,8 @@ from django.urls import reverse
 import config.urls  # noqa: F401
 from blog import public_cache, site
 from blog.models import Post
-from comments import discussion, spam
+from comments.rules import discussion
+from comments.spam import akismet as spam
 from config.settings import base
 from devstack.akismet_double import SITE_TIMEOUT, AkismetDouble
 from devstack.redis import redis_binary, redis_server

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from blog.models import AuthorProfile, Post
-from comments import tally
 from comments.models import Comment, Status
+from comments.workflow import tally
 
 
 class UserFactory(factory.django.DjangoModelFactory):

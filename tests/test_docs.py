@@ -2,9 +2,9 @@
 
 Every `backticked` token of README.md and docs/*.md is read as:
 - a repository path when it has a file extension or starts with a top-level entry of the
-  repository (`comments/workflow.py`, `deploy/nginx/templates/`, `.env.example`);
+  repository (`comments/workflow/writer.py`, `deploy/nginx/templates/`, `.env.example`);
 - a dotted Python name when it starts with one of the project's packages
-  (`comments.submission.submit_comment`), imported with importlib and getattr;
+  (`comments.intake.submission.submit_comment`), imported with importlib and getattr;
 - a class attribute when it starts with a class the project defines (`Comment.parent`).
 A dotted name that starts with a bare module of a package (`workflow.record_new`) is refused:
 the reader cannot tell which package it is in.
@@ -155,10 +155,10 @@ def test_every_dotted_python_name_the_docs_name_exists():
 def test_the_docs_check_catches_a_stale_name():
     assert not _class_attribute_exists("Comment.transition")
     assert _class_attribute_exists("Comment.parent")
-    assert not _resolve("comments.workflow.no_such_function")
-    assert _resolve("comments.submission.submit_comment")
+    assert not _resolve("comments.workflow.writer.no_such_function")
+    assert _resolve("comments.intake.submission.submit_comment")
     assert _is_path("deploy/nginx/templates/")
-    assert _is_path("comments/workflow.py")
+    assert _is_path("comments/workflow/writer.py")
     assert not _is_path("/2007/05/")
 
 

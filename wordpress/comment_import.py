@@ -1,7 +1,7 @@
 """Imported comments: written in their WordPress status, threaded, with their old numbers.
 
 No Akismet call, no email, no moderation event: these comments were judged on the old
-site. They enter through the workflow (`comments.workflow.record_imported`), which counts
+site. They enter through the workflow (`comments.workflow.writer.record_imported`), which counts
 them in the dashboard's ledger and brings the posts' counts and cached threads up to date.
 Their ids come from our own sequence, so a reader posting while an import runs never
 collides with it; the old number is kept (`Comment.old_number`) for `#comment-N` links.
@@ -15,7 +15,7 @@ from bisect import bisect_left
 from django.utils import timezone
 
 from comments.models import Comment, Status, Verdict
-from comments.workflow import record_imported
+from comments.workflow.writer import record_imported
 from core.addresses import stored_ip
 
 from . import content, wxr
@@ -181,7 +181,7 @@ class CommentWriter:
             author_name=content.plain_text(record.author)[:245] or "Anonymous",
             author_email=record.email[:100],
             author_url=url if url.startswith(("http://", "https://")) else "",
-            # As WordPress stored it: its allowed tags show as formatting (comments.markup).
+            # As WordPress stored it: its allowed tags show as formatting (comments.rules.markup).
             content=record.content,
             ip_address=stored_ip(record.ip),
             user_agent=record.user_agent[:1000],

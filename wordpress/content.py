@@ -5,7 +5,7 @@ from blank lines (`wpautop`, ported in `core.autop`). Here they get their paragr
 lose the block editor's `<!-- wp:… -->` comments, have their shortcodes drawn
 (`wordpress.shortcodes`), and then meet the same nh3 allow-list as Markdown posts
 (`blog.markup.sanitize_html`). Comments keep their markup as WordPress stored it
-(`comments.markup` shows it).
+(`comments.rules.markup` shows it).
 """
 
 import html

@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from comments.admin import display, moderation
+from comments.admin.desk import EditorsDesk
+from comments.admin.display import ALL, REVIEW, STATUS_PARAM, StatusFilter
+from comments.admin.pages import OneClickPages, comment_id, recheck_message
+from comments.admin.permissions import ModeratesComments
+from comments.models import Comment, ProposedEdit, Status
+from comments.moderation import queue
+from comments.rules.statuses import DELETABLE
+from comments.workflow import moves, purge
+from comments.workflow import writer as workflow
 from core.data_requests import DataRequests
 from core.text import clip
-
-from .. import moves, purge, queue, workflow
-from ..models import Comment, ProposedEdit, Status
-from ..statuses import DELETABLE
-from . import display, moderation
-from .desk import EditorsDesk
-from .display import ALL, REVIEW, STATUS_PARAM, StatusFilter
-from .pages import OneClickPages, comment_id, recheck_message
-from .permissions import ModeratesComments
 
 
 def _move_action(move: moves.Move):

@@ -20,12 +20,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import moves, policy, queue, replies, workflow
-from ..forms import CommentForm
-from ..models import Comment
-from ..statuses import DELETABLE, QUEUE
-from . import moderation
-from .pages import comment_id, next_url
+from comments.admin import moderation
+from comments.admin.pages import comment_id, next_url
+from comments.intake import policy, replies
+from comments.intake.forms import CommentForm
+from comments.models import Comment
+from comments.moderation import queue
+from comments.rules.statuses import DELETABLE, QUEUE
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 
 
 def display_name(user) -> str:

@@ -15,9 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .. import queue, reasons, spam
-from ..models import Comment, CommentEvent, Status
-from ..threads import avatar_url, thread
+from comments.models import Comment, CommentEvent, Status
+from comments.moderation import queue
+from comments.reading.threads import avatar_url, thread
+from comments.rules import reasons
+from comments.spam import akismet as spam
 
 STATUS_PARAM = "status"
 REVIEW = "review"

@@ -6,11 +6,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from comments.admin.permissions import ModeratesComments
+from comments.models import ProposedEdit
+from comments.workflow import writer as workflow
 from core.admin import ReadOnlyAdmin
-
-from .. import workflow
-from ..models import ProposedEdit
-from .permissions import ModeratesComments
 
 
 @admin.register(ProposedEdit)

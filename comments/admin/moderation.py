@@ -5,7 +5,7 @@ The bulk action, a row's button and the email's one-click link all call `moderat
 runs the same workflow (in the request, or in the worker for a big selection: `comments.tasks`)
 and tells the editor the same thing, with the same Undo (`comments.admin.undo`). The bulk
 action, a row's button, the comment's own Delete and "Empty spam/trash" all call `delete`;
-what may be deleted, and what becomes of replies, is `comments.purge`'s rule.
+what may be deleted, and what becomes of replies, is `comments.workflow.purge`'s rule.
 """
 
 from dataclasses import dataclass
@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import ngettext
 
-from .. import tasks
-from ..models import Status
-from ..moves import Move
-from . import undo
+from comments import tasks
+from comments.admin import undo
+from comments.models import Status
+from comments.workflow.moves import Move
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import health, purge, queue, workflow
-from ..models import Comment
-from . import moderation, undo
+from comments.admin import moderation, undo
+from comments.models import Comment
+from comments.moderation import queue
+from comments.spam import health
+from comments.workflow import purge
+from comments.workflow import writer as workflow
 
 
 def recheck_message(n: int) -> str:

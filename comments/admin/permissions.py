@@ -1,10 +1,10 @@
-"""The desk's one permission gate: who may moderate comments (`comments.moderators`)."""
+"""The desk's one permission gate: who may moderate comments (`comments.rules.moderators`)."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from ..moderators import is_moderator
+from comments.rules.moderators import is_moderator
 
 
 class ModeratesComments:

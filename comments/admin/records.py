@@ -7,16 +7,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
-from core.admin import OutboxAdmin, ReadOnlyAdmin
-
-from ..models import (
+from comments.admin.permissions import ModeratesComments
+from comments.models import (
     AkismetReport,
     CommentEvent,
     DiscussionSettings,
     ModeratorNotice,
     WebhookNotice,
 )
-from .permissions import ModeratesComments
+from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 
 @admin.register(CommentEvent)

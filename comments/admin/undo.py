@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 
-from .. import moves
+from comments.workflow import moves
 
 SALT = "comments.admin.undo"
 # An Undo names its comments; a bigger selection is taken back with the opposite bulk action.

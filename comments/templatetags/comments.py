@@ -3,10 +3,11 @@
 from django import template
 from django.conf import settings
 
-from comments import conf, policy
-from comments.cookies import remembered_author
-from comments.forms import CommentForm
-from comments.threads import page_number, reply_target, thread_for
+from comments.intake import policy
+from comments.intake.cookies import remembered_author
+from comments.intake.forms import CommentForm
+from comments.reading.threads import page_number, reply_target, thread_for
+from comments.rules import conf
 
 register = template.Library()
 

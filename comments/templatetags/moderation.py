@@ -1,6 +1,6 @@
 from django import template
 
-from comments.dashboard import dashboard
+from comments.moderation.dashboard import dashboard
 
 register = template.Library()
 

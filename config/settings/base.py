@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "taggit",
-    # Single-row settings with their admin: the discussion settings (comments/discussion.py).
+    # Single-row settings with their admin: the discussion settings (comments/rules/discussion.py).
     "solo",
     "core",
     "blog",
@@ -284,7 +284,7 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 # Days a comment keeps its IP address and user agent (they are sent to Akismet).
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=60)
-# Moderation: days spam and trash wait before the daily purge (comments/purge.py).
+# Moderation: days spam and trash wait before the daily purge (comments/workflow/purge.py).
 COMMENTS_SPAM_PURGE_DAYS = env.int("COMMENTS_SPAM_PURGE_DAYS", default=15)
 COMMENTS_TRASH_PURGE_DAYS = env.int("COMMENTS_TRASH_PURGE_DAYS", default=30)
 
@@ -319,7 +319,7 @@ AKISMET_TEST_MODE = env.bool("AKISMET_TEST_MODE", default=False)
 # Drop comments Akismet calls blatant spam ("discard") instead of keeping them in Spam.
 AKISMET_DROP_DISCARD = env.bool("AKISMET_DROP_DISCARD", default=False)
 
-# Comments: the local rules (comments/policy.py) and the comment section's shape.
+# Comments: the local rules (comments/intake/policy.py) and the comment section's shape.
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
 COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", default=3)
 COMMENTS_MAX_FORM_AGE_DAYS = env.int("COMMENTS_MAX_FORM_AGE_DAYS", default=2)

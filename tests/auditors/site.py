@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Category, Post
-from comments import moves, workflow
 from comments.models import Comment
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.comments.commenting import form_data, next_address
 from tests.factories import AuthorProfileFactory, PostFactory
 

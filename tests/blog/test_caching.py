@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from comments import moves, workflow
 from comments.models import Comment, Status, tell_posts_comments_changed
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory, UserFactory
 
 # Each post page revalidation below expects the validators of the same hour.

@@ -3,7 +3,7 @@
 import itertools
 import time
 
-from comments import policy
+from comments.intake import policy
 
 # Each post comes from an address of its own unless the test says otherwise, so the flood
 # rule (one comment per IP address per 15 s) only bites where a test means it to. The

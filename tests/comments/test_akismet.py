@@ -11,8 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
-from comments import checker, checks, moves, spam, spamcheck, tasks, workflow
+from comments import tasks
 from comments.models import Comment, CommentEvent, Status, Verdict
+from comments.spam import akismet as spam
+from comments.spam import check as spamcheck
+from comments.spam import checker, checks
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from core import workers
 from devstack.akismet_double import SITE_TIMEOUT
 from tests.factories import CommentFactory

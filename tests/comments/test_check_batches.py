@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments import checker, tasks
+from comments import tasks
 from comments.models import Comment, CommentEvent, ModeratorNotice, Status, Verdict
+from comments.spam import checker
 from tests.factories import CommentFactory
 
 # Someone to notify, so the editors' notices are part of the work measured.

@@ -5,8 +5,10 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from comments import moves, tasks, workflow
+from comments import tasks
 from comments.models import CommentEvent, Status
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory
 from tests.support.people import make_editor
 from tests.support.waiting import wait_for

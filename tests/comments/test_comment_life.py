@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from comments import moves, privacy, purge, signals, workflow
+from comments import signals
 from comments.models import (
     AkismetReport,
     Comment,
@@ -14,6 +14,9 @@ from comments.models import (
     Status,
     tell_posts_comments_changed,
 )
+from comments.workflow import moves, purge
+from comments.workflow import personal_data as privacy
+from comments.workflow import writer as workflow
 from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
 from tests.support.people import make_editor

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from comments.markup import TAGS
 from comments.models import Comment, Status, tell_posts_comments_changed
+from comments.rules.markup import TAGS
 from tests.factories import CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("superuser")]

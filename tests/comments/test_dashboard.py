@@ -7,9 +7,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from comments import privacy, purge, tasks
-from comments.dashboard import akismet_totals, last_days
+from comments import tasks
 from comments.models import Comment, DailyCount, Status, Verdict
+from comments.moderation.dashboard import akismet_totals, last_days
+from comments.workflow import personal_data as privacy
+from comments.workflow import purge
 from tests.comments.moderation_helpers import run_action
 from tests.factories import CommentFactory
 from tests.support.people import make_editor

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from comments import moves
 from comments.models import Comment, CommentEvent, Status
+from comments.workflow import moves
 from tests.factories import CommentFactory, UserFactory
 
 from .moderation_helpers import messages_of, queue_url, run_action

@@ -12,12 +12,13 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from blog.site import SiteSettings
-from comments import moves, workflow
 from comments.models import (
     DiscussionSettings,
     Status,
     tell_posts_comments_changed,
 )
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ statistics are fresh, finds the same author's rows by index and scans none of th
 import pytest
 from django.db import connection
 
-from comments import policy
+from comments.intake import policy
 from comments.models import Comment, Status
 from tests.factories import CommentFactory, PostFactory
 

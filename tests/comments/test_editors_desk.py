@@ -296,7 +296,7 @@ def test_the_queue_shows_each_comment_as_readers_will_see_it(editor_client):
     assert (
         '<a href="https://example.org/page" rel="nofollow ugc">https://example.org/page</a>' in row
     )
-    # <b> is one of the tags WordPress allows in comments (comments.markup).
+    # <b> is one of the tags WordPress allows in comments (comments.rules.markup).
     assert "<b>more</b>" in row
     assert '<time datetime="' in row
     assert '<article class="comment-body">' in row

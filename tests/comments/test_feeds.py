@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
-from comments import moves, workflow
 from comments.models import Status, tell_posts_comments_changed
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db

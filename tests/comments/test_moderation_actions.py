@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.models import Post
-from comments import moves, workflow
 from comments.models import AkismetReport, Comment, CommentEvent, DiscussionSettings, Status
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.comments.moderation_helpers import messages_of, run_action
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -167,7 +168,7 @@ def test_deleting_a_parent_keeps_its_approved_reply(moderator_client):
 def test_check_for_spam_queues_a_recheck_with_a_reason(moderator_client, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "comments.workflow.request_checks",
+        "comments.workflow.writer.request_checks",
         lambda ids, reason: queued.extend((pk, reason) for pk in ids),
     )
     waiting = CommentFactory.create_batch(2, status=Status.AWAITING_CHECK)
@@ -205,7 +206,7 @@ def test_actions_apply_to_all_matching_comments_not_just_the_page(moderator_clie
 
 
 def test_bulk_work_runs_one_statement_per_batch_not_per_row(admin_user, monkeypatch):
-    monkeypatch.setattr("comments.workflow.BATCH_SIZE", 10)
+    monkeypatch.setattr("comments.workflow.writer.BATCH_SIZE", 10)
     CommentFactory.create_batch(25, status=Status.PENDING, akismet_payload={"comment_content": "x"})
 
     with CaptureQueriesContext(connection) as queries:

@@ -7,8 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from comments import conf, notifications, webhooks
 from comments.models import DiscussionSettings, Status, WebhookNotice
+from comments.rules import conf
+from comments.workflow import notifications, webhooks
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

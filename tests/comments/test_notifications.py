@@ -8,8 +8,9 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import notifications, tasks
+from comments import tasks
 from comments.models import Comment, ModeratorNotice, Status
+from comments.workflow import notifications
 from core import outbox
 from tests.factories import CommentFactory, UserFactory
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import policy
+from comments.intake import policy
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status
 from tests.factories import CommentFactory, PostFactory
 

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import moves, purge, tasks, workflow
+from comments import tasks
 from comments.models import Comment, CommentEvent, Status
+from comments.workflow import moves, purge
+from comments.workflow import writer as workflow
 from tests.comments.moderation_helpers import queue_url
 from tests.factories import CommentFactory
 from tests.support.people import make_editor
@@ -78,7 +80,7 @@ def test_purge_command_reports_and_records_what_it_did(capsys):
 
 
 def test_purge_works_in_batches(monkeypatch):
-    monkeypatch.setattr("comments.workflow.BATCH_SIZE", 3)
+    monkeypatch.setattr("comments.workflow.writer.BATCH_SIZE", 3)
     for _ in range(7):
         aged(Status.SPAM, 16)
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import cookies
+from comments.intake import cookies
 from comments.models import Comment, CommentEvent, DiscussionSettings, Status
 from tests.factories import CommentFactory, UserFactory
 from tests.support.people import make_editor

@@ -1,4 +1,5 @@
-"""What tunes the comments is read in one place, `comments/conf.py`, so an operator finds it."""
+"""What tunes the comments is read in one place, `comments/rules/conf.py`, so an operator finds
+it."""
 
 import re
 from pathlib import Path

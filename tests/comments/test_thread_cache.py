@@ -52,7 +52,7 @@ def test_a_renamed_post_links_its_comments_to_its_new_address(client, discussed)
 
 
 def test_a_pending_cookie_older_than_its_lifetime_shows_nothing(client, post, monkeypatch):
-    from comments import cookies
+    from comments.intake import cookies
 
     mine = CommentFactory(post=post, status=Status.PENDING, content="My old pending words.")
     signer = signing.get_cookie_signer(salt=cookies.PENDING_COOKIE + cookies.PENDING_SALT)

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from comments import moves, workflow
 from comments.models import Status
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory
 from tests.support.waiting import wait_for
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from comments import notifications
 from comments.models import Comment
+from comments.workflow import notifications
 from tests.factories import CommentFactory, UserFactory
 from tests.support.people import make_editor
 

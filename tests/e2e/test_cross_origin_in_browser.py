@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from comments import policy
+from comments.intake import policy
 from comments.models import Comment
 from core import csrf
 

@@ -4,8 +4,8 @@ import akismet
 import pytest
 from playwright.sync_api import expect
 
-from comments import spam
 from comments.models import Comment, Status, Verdict
+from comments.spam import akismet as spam
 from tests.e2e.test_csp_in_browser import LISTEN_FOR_VIOLATIONS, violations
 from tests.factories import CommentFactory
 from tests.support.people import make_editor

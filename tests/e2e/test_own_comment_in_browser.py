@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from comments import moves, workflow
 from comments.models import Comment, DiscussionSettings, Status, tell_posts_comments_changed
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from tests.factories import CommentFactory
 from tests.support.people import make_editor
 from tests.support.waiting import wait_for

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from comments.cookies import AUTHOR_COOKIES, PENDING_COOKIE
+from comments.intake.cookies import AUTHOR_COOKIES, PENDING_COOKIE
 from devstack.nginx import MAIN_CONF, TEMPLATES, check_config, nginx_binary, render_templates
 from devstack.stack import ROOT
 

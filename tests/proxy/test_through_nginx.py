@@ -8,8 +8,9 @@ import time
 import httpx
 import pytest
 
-from comments import moves, workflow
 from comments.models import Comment, Status
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from devstack.stack import comment_form
 from tests.factories import CommentFactory, UserFactory
 from tests.support.waiting import wait_for

@@ -139,7 +139,7 @@ def test_comments_posted_during_an_akismet_outage_are_kept_and_checked_after_it(
 
 
 def test_a_checker_killed_mid_batch_loses_nothing_and_another_checks_it_once(double, env, article):
-    # A short Akismet timeout keeps the claim short (`comments.checker.lease`: 16 s here).
+    # A short Akismet timeout keeps the claim short (`comments.spam.checker.lease`: 16 s here).
     env = {**env, "AKISMET_TIMEOUT": "2"}
     double.delay = 1.5
     with gunicorn(env, workers=2) as web:

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
-from comments import moves, workflow
 from comments.models import Comment, Status
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 from devstack.stack import comment_form
 from tests.factories import CommentFactory, PostFactory
 from tests.security.inert import MARKER, assert_inert, visible_text

@@ -9,7 +9,7 @@ from django.utils import timezone
 from blog.models import Post
 from comments import tasks
 from comments.models import Comment, CommentEvent, Status
-from comments.privacy import anonymise_old_comments
+from comments.workflow.personal_data import anonymise_old_comments
 from core import recurring
 from tests.factories import CommentFactory, PostFactory
 
@@ -91,7 +91,7 @@ def test_anonymise_comments_command_reports_what_it_did(capsys):
 
 
 def test_retention_handles_comments_in_batches(monkeypatch):
-    monkeypatch.setattr("comments.privacy.BATCH_SIZE", 3)
+    monkeypatch.setattr("comments.workflow.personal_data.BATCH_SIZE", 3)
     for _ in range(7):
         _comment(70)
 

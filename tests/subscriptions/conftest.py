@@ -1,6 +1,7 @@
 import pytest
 
-from comments import moves, workflow
+from comments.workflow import moves
+from comments.workflow import writer as workflow
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from django.test import Client
 from django.test.signals import template_rendered
 from django.utils import timezone
 
-from comments import forms as comment_forms
-from comments import moves, purge, spam
+from comments.intake import forms as comment_forms
 from comments.models import Comment, DiscussionSettings, Status
 from comments.signals import comment_submitted
+from comments.spam import akismet as spam
+from comments.workflow import moves, purge
 from core import outbox
 from subscriptions import deliveries
 from subscriptions.models import Delivery, Subscription

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from bench.wordpress_import import write_export
 from comments.models import Comment, DailyCount, Status
-from comments.moves import MOVES
-from comments.purge import purge_old_comments
-from comments.workflow import apply_move
+from comments.workflow.moves import MOVES
+from comments.workflow.purge import purge_old_comments
+from comments.workflow.writer import apply_move
 from tests.comments.commenting import form_data
 from tests.factories import PostFactory
 from wordpress.importer import import_wxr

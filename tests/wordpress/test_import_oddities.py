@@ -11,8 +11,8 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Category, Post
-from comments import notifications
 from comments.models import Comment, Status
+from comments.workflow import notifications
 from redirects.models import OldLink
 from tests.factories import PostFactory
 from tests.support.people import editors_group, make_editor

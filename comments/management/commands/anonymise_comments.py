@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from comments import conf
-from comments.privacy import anonymise_old_comments
+from comments.rules import conf
+from comments.workflow.personal_data import anonymise_old_comments
 
 
 class Command(BaseCommand):

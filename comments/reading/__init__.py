@@ -1,0 +1,1 @@
+"""What readers read: a post's thread and the comment feeds."""

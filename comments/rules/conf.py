@@ -1,0 +1,77 @@
+"""One home for what tunes the comments: read here, and only here.
+
+- What the environment sets (`COMMENTS_*`, read once through django-environ in
+  config/settings/base.py and documented in .env.example): read at call time, so a test's
+  or an operator's override holds.
+- What editors set (the Discussion settings row, `comments.rules.discussion.DiscussionSettings`):
+  `discussion()`, at most one read per request.
+- The fixed figures of the comments' outbox rows: how long each keeps trying.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from core.outbox import Retry
+
+
+def discussion():
+    """Return the editors' discussion settings, read at most once per request."""
+    # Imported here: the settings row's defaults are read from this module.
+    from comments.rules.discussion import current
+
+    return current()
+
+
+def ip_retention_days() -> int:
+    """Return how many days a comment keeps its IP address and user agent."""
+    return settings.COMMENTS_IP_RETENTION_DAYS
+
+
+def spam_purge_days() -> int:
+    """Return how many days spam waits before it is deleted for good."""
+    return settings.COMMENTS_SPAM_PURGE_DAYS
+
+
+def trash_purge_days() -> int:
+    """Return how many days trash waits before it is deleted for good."""
+    return settings.COMMENTS_TRASH_PURGE_DAYS
+
+
+def flood_seconds() -> int:
+    """Return how many seconds one sender waits between two comments."""
+    return settings.COMMENTS_FLOOD_SECONDS
+
+
+def min_form_seconds() -> int:
+    """Return how many seconds a form must be open before a comment from it counts."""
+    return settings.COMMENTS_MIN_FORM_SECONDS
+
+
+def max_form_age_days() -> int:
+    """Return how many days a comment form stays good for."""
+    return settings.COMMENTS_MAX_FORM_AGE_DAYS
+
+
+def default_thread_depth() -> int:
+    """Return the thread depth when the discussion settings leave it unset."""
+    return settings.COMMENTS_THREAD_DEPTH
+
+
+def default_per_page() -> int:
+    """Return the comments per page when the discussion settings leave it unset."""
+    return settings.COMMENTS_PER_PAGE
+
+
+def edit_minutes() -> int:
+    """Return how many minutes a reader may edit their own comment."""
+    return settings.COMMENTS_EDIT_MINUTES
+
+
+# The editors' email and their chat's message: every 1, 2, 4 … minutes, at most 2 hours apart.
+MODERATOR_NOTICE_RETRY = Retry(cap=timedelta(hours=2))
+WEBHOOK_RETRY = Retry(cap=timedelta(hours=2))
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+# Akismet's spam/ham reports: at most 12 hours apart, ten tries; an hour while no key is set.
+REPORT_RETRY = Retry(cap=timedelta(hours=12), max_attempts=10)
+REPORT_UNCONFIGURED_WAIT = timedelta(hours=1)
