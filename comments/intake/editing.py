@@ -25,6 +25,7 @@ from comments.intake.forms import CommentForm
 from comments.models import Comment, Status
 from comments.rules import conf, reasons
 from comments.rules.statuses import LIVE
+from comments.workflow import moves
 from comments.workflow import writer as workflow
 from comments.workflow.deletion import delete_comments
 
@@ -148,7 +149,7 @@ def _why_it_waits(comment, discussion) -> str:
         return reasons.disallowed(word)
     if held := policy.hold_reasons(comment, discussion):
         return "; ".join(held)
-    to_status, why = policy.status_for_ham(discussion)
+    to_status, why = moves.status_for_ham(discussion)
     row = (
         Comment.objects.filter(pk=comment.pk)
         .annotate(to_status=to_status, why=why)

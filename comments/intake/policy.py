@@ -20,9 +20,9 @@
 7. `hold_reasons`: too many links in the text (as WordPress's `check_comment()` counts for
    comment_max_links: the website is not one of them), or a moderation word. Held for
    moderation.
-8. After Akismet says ham, `status_for_ham` decides between pending and approved
-   ("Comment must be manually approved", "Comment author must have a previously approved
-   comment").
+
+After Akismet says ham, `comments.workflow.moves.status_for_ham` decides between pending and
+approved.
 
 Words match whole words, ignoring case, in the name, email, website, text, IP address and
 user agent. Substring matching is opt-in per entry (`*word*`), because WordPress matching
@@ -36,14 +36,13 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, Status
-from comments.rules import conf, reasons
-from comments.rules.moderators import is_moderator, moderators
+from comments.rules import conf
+from comments.rules.moderators import is_moderator
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"  # noqa: RUF001
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
@@ -53,7 +52,6 @@ BAD_PARENT_MESSAGE = (
     "Sorry, you can’t reply to that comment: it is not (or no longer) shown on this post."  # noqa: RUF001
 )
 
-NOT_CONFIGURED_REASON = "not checked: Akismet not configured"
 
 _FORM_TS_SALT = "comments.form_ts"
 
@@ -282,47 +280,3 @@ def hold_reasons(comment, discussion) -> list[str]:
     if word := _matching_word(discussion.moderation_words, comment):
         found.append(f"moderation word '{word}'")
     return found
-
-
-# --- After Akismet ----------------------------------------------------------------------
-
-
-def status_for_ham(discussion) -> tuple[Case, Case]:
-    """Return what a comment cleared of spam becomes, and why, as expressions over the row.
-
-    The workflow annotates the comments it moves with both, so the spam check's verdict and an
-    editor's "Not spam" (one comment or a hundred thousand) apply the same rule in one query.
-    """
-    # Another approved comment: an approved comment its author edits is not its own proof.
-    prior_approval = (
-        Comment.objects.approved()
-        .filter(author_email=OuterRef("author_email"))
-        .exclude(pk=OuterRef("pk"))
-    )
-    # (condition, status, why): the first that matches decides.
-    rules = [
-        (
-            ~Q(hold_reason=""),
-            Status.PENDING,
-            Concat(Value(reasons.HELD_PREFIX), F("hold_reason")),
-        ),
-        (Exists(moderators().filter(pk=OuterRef("user_id"))), Status.APPROVED, Value("")),
-    ]
-    if discussion.manual_approval:
-        otherwise = Status.PENDING, Value(reasons.held("comments must be manually approved"))
-    else:
-        if discussion.require_prior_approval:
-            why = Value(reasons.held("first comment by this author"))
-            rules.append((~Exists(prior_approval), Status.PENDING, why))
-        otherwise = Status.APPROVED, Value("")
-    status = Case(
-        *(When(condition, then=Value(to)) for condition, to, _why in rules),
-        default=Value(otherwise[0]),
-        output_field=CharField(),
-    )
-    why = Case(
-        *(When(condition, then=reason) for condition, _to, reason in rules),
-        default=otherwise[1],
-        output_field=CharField(),
-    )
-    return status, why

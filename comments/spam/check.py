@@ -15,7 +15,6 @@ from functools import partial
 
 from django.db.models import F
 
-from comments.intake import policy
 from comments.models import CommentEvent, Status, Verdict
 from comments.rules.moderators import is_moderator
 from comments.spam import akismet as spam
@@ -38,6 +37,7 @@ UNAVAILABLE = "Akismet was unable to check this comment but will automatically r
 GAVE_UP = (
     "Akismet could not check this comment for 15 days; it waits for an editor without a check."
 )
+NOT_CONFIGURED_REASON = "not checked: Akismet not configured"
 FAILED = "The spam check failed with an unexpected error; it waits for an editor."
 
 # The outbox's schedule (`core.outbox`): 1, 2, 4 … 20 minutes. The check's state is the
@@ -58,7 +58,7 @@ class CheckOutcome:
     """Where one comment's check sends it, if it is still as the check saw it (`seen_status`).
 
     `to_status` is a status, `KEEP` (a recheck that changes nothing) or `HAM_RULE` (a first
-    check cleared: `policy.status_for_ham` decides); `notify` tells editors when the comment
+    check cleared: `moves.status_for_ham` decides); `notify` tells editors when the comment
     lands in the queue.
     """
 
@@ -196,7 +196,7 @@ def not_configured(comment) -> CheckOutcome:
         Status.PENDING,
         Action.HELD,
         "system",
-        policy.NOT_CONFIGURED_REASON,
+        NOT_CONFIGURED_REASON,
         fields,
         notify=True,
         label="skipped: not configured",

@@ -13,7 +13,7 @@ and deletions through `comments.workflow.deletion`.
 For each batch of at most `BATCH_SIZE` comments, `write`:
 
 1. has locked the rows and read their new status from one expression (`rows_for`), so a rule
-   such as "what a cleared comment becomes" (`policy.status_for_ham`) is the same SQL for one
+   such as "what a cleared comment becomes" (`moves.status_for_ham`) is the same SQL for one
    comment and for all of them;
 2. updates them with one `UPDATE ... SET status = CASE ...`;
 3. `bulk_create`s one `CommentEvent` per comment and, for a person's spam/ham judgement about
@@ -43,7 +43,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from comments import signals
-from comments.intake import policy
 from comments.models import (
     AkismetReport,
     Comment,
@@ -266,7 +265,7 @@ def record_checks(outcomes, claimed_until) -> set[int]:
             by_pk = {outcome.comment_id: outcome for outcome in group}
             if to == spamcheck.HAM_RULE:
                 discussion = discussion or conf.discussion()
-                to_status, why = policy.status_for_ham(discussion)
+                to_status, why = moves.status_for_ham(discussion)
             elif to == spamcheck.KEEP:
                 to_status, why = F("status"), text("")
             else:
@@ -401,14 +400,14 @@ def hold_reported(comment_id: int, reason: str) -> bool:
 def reconsider_edited(comment) -> None:
     """Hold an approved comment its author changed if the approval rules would hold it now.
 
-    The rule is the one a cleared comment meets (`policy.status_for_ham`): with manual
+    The rule is the one a cleared comment meets (`moves.status_for_ham`): with manual
     approval, or prior approval and no other approved comment by this address, the changed
     text waits for an editor again; a moderator's own comment stays approved. The edit has
     just passed the local rules, so a reason the comment was once held for no longer applies.
     """
     approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
     approved.update(hold_reason="")
-    to_status, why = policy.status_for_ham(conf.discussion())
+    to_status, why = moves.status_for_ham(conf.discussion())
     rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
     comment.hold_reason = ""
     if not rows:
