@@ -21,6 +21,7 @@ from comments.moderation import queue
 from comments.rules.statuses import DELETABLE
 from comments.workflow import moves, purge
 from comments.workflow import writer as workflow
+from comments.workflow.edits import record_edit
 from core.data_requests import DataRequests
 from core.text import clip
 
@@ -118,7 +119,7 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
         return allowed and (obj is None or obj.status in DELETABLE)
 
     def save_model(self, request, obj, form, change):
-        workflow.record_edit(obj, form.changed_data, request.user)
+        record_edit(obj, form.changed_data, request.user)
 
     def get_deleted_objects(self, objs, request):
         """List only the comments: their replies are kept (moved up a level), not deleted."""

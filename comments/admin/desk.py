@@ -27,8 +27,7 @@ from comments.intake.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import queue
 from comments.rules.statuses import DELETABLE, QUEUE
-from comments.workflow import moves
-from comments.workflow import writer as workflow
+from comments.workflow import edits, moves
 
 
 def display_name(user) -> str:
@@ -64,7 +63,7 @@ class QuickEditForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = workflow.EDITABLE
+        fields = edits.EDITABLE
         labels = {"author_name": _("Name"), "author_email": _("Email"), "content": _("Comment")}
         widgets = {"content": forms.Textarea(attrs={"rows": 6, "cols": 60})}
 
@@ -220,7 +219,7 @@ class EditorsDesk:
         back = next_url(request, self._changelist_url())
         form = QuickEditForm(request.POST or None, instance=comment)
         if request.method == "POST" and form.is_valid():
-            workflow.record_edit(comment, form.changed_data, request.user)
+            edits.record_edit(comment, form.changed_data, request.user)
             self.message_user(
                 request,
                 _("Comment by %(name)s saved.") % {"name": comment.author_name}

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from comments.admin.permissions import ModeratesComments
 from comments.models import ProposedEdit
-from comments.workflow import writer as workflow
+from comments.workflow.edits import accept_edit, refuse_edit
 from core.admin import ReadOnlyAdmin
 
 
@@ -41,7 +41,7 @@ class ProposedEditAdmin(ModeratesComments, ReadOnlyAdmin):
     def accept(self, request, queryset):
         proposals = list(queryset)
         for proposal in proposals:
-            workflow.accept_edit(proposal, request.user)
+            accept_edit(proposal, request.user)
         done = ngettext("%(n)d edit accepted.", "%(n)d edits accepted.", len(proposals))
         self.message_user(request, done % {"n": len(proposals)}, messages.SUCCESS)
 
@@ -49,7 +49,7 @@ class ProposedEditAdmin(ModeratesComments, ReadOnlyAdmin):
     def refuse(self, request, queryset):
         proposals = list(queryset)
         for proposal in proposals:
-            workflow.refuse_edit(proposal, request.user)
+            refuse_edit(proposal, request.user)
         done = ngettext(
             "%(n)d edit refused: the approved text stays.",
             "%(n)d edits refused: the approved text stays.",

@@ -5,9 +5,9 @@ this browser; each may be edited until COMMENTS_EDIT_MINUTES after its `submitte
 goes through the comment form and the local rules again (policy.py). An approved comment
 whose edit the rules would hold (a disallowed word, a hold reason, manual or prior approval)
 keeps its approved text public, and the edit waits for an editor as a proposed change
-(workflow.propose_edit); in a comment still waiting, a disallowed word sends it to the trash
+(`edits.propose_edit`); in a comment still waiting, a disallowed word sends it to the trash
 and a hold reason is added to why it waits. Changed text that Akismet saw is checked again
-with `recheck_reason=edit` (workflow.record_edit). Within the same window the reader
+with `recheck_reason=edit` (`edits.record_edit`). Within the same window the reader
 may delete the comment instead (`delete_own`): through `comments.workflow.deletion`, so a reply
 under it keeps its place, moved up to the nearest surviving comment.
 """
@@ -25,8 +25,7 @@ from comments.intake.forms import CommentForm
 from comments.models import Comment, Status
 from comments.rules import conf, reasons
 from comments.rules.statuses import LIVE
-from comments.workflow import moves
-from comments.workflow import writer as workflow
+from comments.workflow import edits, moves
 from comments.workflow.deletion import delete_comments
 
 EDITABLE_STATUSES = LIVE
@@ -116,18 +115,18 @@ def edit_comment(comment, data, user=None) -> Edit:
         discussion = conf.discussion()
         if comment.status == Status.APPROVED and (why := _why_it_waits(comment, discussion)):
             # Readers keep seeing the approved text while an editor looks at the change.
-            workflow.propose_edit(comment, why, user)
+            edits.propose_edit(comment, why, user)
             return Edit(302, form, comment)
-        workflow.record_edit(comment, changed, user)
+        edits.record_edit(comment, changed, user)
         if word := policy.disallowed_word(comment, discussion):
-            workflow.hold_edited(comment, Status.TRASH, reasons.disallowed(word))
+            edits.hold_edited(comment, Status.TRASH, reasons.disallowed(word))
         elif held := policy.hold_reasons(comment, discussion):
             # A comment still in the queue keeps why it was held before, too.
             before = comment.hold_reason if comment.status != Status.APPROVED else ""
             kept = [before, *(r for r in held if r not in before)]
-            workflow.hold_edited(comment, Status.PENDING, "; ".join(filter(None, kept)))
+            edits.hold_edited(comment, Status.PENDING, "; ".join(filter(None, kept)))
         else:
-            workflow.reconsider_edited(comment)
+            edits.reconsider_edited(comment)
     return Edit(302, form, comment)
 
 

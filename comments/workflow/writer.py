@@ -2,13 +2,11 @@
 
 Every change of status goes through `write`: an editor's moves (`apply_move`, for one comment
 or a hundred thousand) and their Undo (`undo_move`), the spam check's answers for a batch of
-comments (`record_checks`); an editor's request for a fresh check goes through
-`request_checks`. New comments come in through
-`record_new` (from `submit_comment`), or `record_imported` when they move in from another
-site; edits through `record_edit` (and `hold_edited` when a reader's edit breaks the rules, or
-`propose_edit` when an approved comment's edit waits for an editor: `accept_edit`,
-`refuse_edit`),
-and deletions through `comments.workflow.deletion`.
+comments (`record_checks`), readers' reports (`hold_reported`) and edits
+(`comments.workflow.edits`); an editor's request for a fresh check goes through
+`request_checks`. New comments come in through `record_new` (from `submit_comment`), or
+`record_imported` when they move in from another site; deletions go through
+`comments.workflow.deletion`.
 
 For each batch of at most `BATCH_SIZE` comments, `write`:
 
@@ -47,11 +45,10 @@ from comments.models import (
     AkismetReport,
     Comment,
     CommentEvent,
-    ProposedEdit,
     Status,
     tell_posts_comments_changed,
 )
-from comments.rules import conf, reasons
+from comments.rules import conf
 from comments.rules.statuses import QUEUE
 from comments.spam import check as spamcheck
 from comments.workflow import moves, notifications, tally
@@ -307,9 +304,7 @@ def _per_row_fields(outcomes) -> dict:
     return fields
 
 
-# New comments and edits -------------------------------------------------------------------
-
-EDITABLE = ("author_name", "author_email", "author_url", "content")
+# New comments, reports, replies -------------------------------------------------------------------
 
 
 def record_new(comment, action, reason: str = "") -> None:
@@ -340,54 +335,6 @@ def record_imported(comments: list) -> list:
     return stored
 
 
-def record_edit(comment, changed_fields, actor) -> None:
-    """Save a person's change to what a reader wrote, record who changed which fields, and
-    have Akismet check changed text again if it checked the comment before."""
-    changed = [name for name in EDITABLE if name in changed_fields]
-    if not changed:
-        return
-    comment.save(update_fields=changed)
-    names = ", ".join(str(Comment._meta.get_field(name).verbose_name) for name in changed)
-    CommentEvent.objects.create(
-        comment=comment,
-        action=Action.EDITED,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "reader",
-        from_status=comment.status,
-        to_status=comment.status,
-        reason=f"Changed {names}.",
-    )
-    # An edit that is now the comment's text supersedes one still waiting for an editor.
-    ProposedEdit.objects.filter(comment_id=comment.pk).delete()
-    if comment.status == Status.APPROVED:
-        tell_posts_comments_changed([comment.post_id])
-    if (
-        "content" in changed
-        and comment.akismet_payload
-        and comment.status
-        not in (
-            Status.SPAM,
-            Status.TRASH,
-        )
-    ):
-        request_checks([comment.pk], "edit")
-
-
-def hold_edited(comment, to_status, reason: str) -> None:
-    """Hold (or trash) a reader's edited comment that the local rules now stop, and say why.
-
-    `to_status` is `Status.TRASH`, or `Status.PENDING` for an approved comment; a comment still
-    in the queue keeps its status and only its reason changes (it is checked or decided later).
-    """
-    if to_status == Status.PENDING and comment.status != Status.APPROVED:
-        to_status = comment.status
-    (row,) = rows_for(Comment.objects.filter(pk=comment.pk), text(to_status), text(""))
-    action = Action.TRASHED if to_status == Status.TRASH else Action.HELD
-    fields = {"hold_reason": reason[:200]}
-    write([row], action=action, actor_label="rules", reason=reason, fields=fields)
-    comment.status, comment.hold_reason = to_status, fields["hold_reason"]
-
-
 def hold_reported(comment_id: int, reason: str) -> bool:
     """Send a published comment its readers reported back to the queue; say if it moved."""
     approved = Comment.objects.filter(pk=comment_id, status=Status.APPROVED)
@@ -395,77 +342,6 @@ def hold_reported(comment_id: int, reason: str) -> bool:
     fields = {"hold_reason": reason[:200]}
     outcome = write(rows, action=Action.HELD, actor_label="readers", reason=reason, fields=fields)
     return outcome.changed > 0
-
-
-def reconsider_edited(comment) -> None:
-    """Hold an approved comment its author changed if the approval rules would hold it now.
-
-    The rule is the one a cleared comment meets (`moves.status_for_ham`): with manual
-    approval, or prior approval and no other approved comment by this address, the changed
-    text waits for an editor again; a moderator's own comment stays approved. The edit has
-    just passed the local rules, so a reason the comment was once held for no longer applies.
-    """
-    approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
-    approved.update(hold_reason="")
-    to_status, why = moves.status_for_ham(conf.discussion())
-    rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
-    comment.hold_reason = ""
-    if not rows:
-        return
-    (row,) = rows
-    reason = reasons.plain(row["why"])[:200]
-    fields = {"hold_reason": reason}
-    write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
-    comment.status, comment.hold_reason = row["to_status"], reason
-
-
-def propose_edit(comment, reason: str, actor=None) -> ProposedEdit:
-    """Keep a reader's edit of their approved comment for an editor; its approved text stays.
-
-    `comment` carries the edited values in memory and is not saved: readers go on seeing what
-    was approved until an editor accepts the change (`accept_edit`) or refuses it.
-    """
-    values = {name: getattr(comment, name) for name in EDITABLE}
-    proposal, _created = ProposedEdit.objects.update_or_create(
-        comment_id=comment.pk,
-        defaults={**values, "proposed_at": timezone.now(), "hold_reason": reason[:200]},
-    )
-    CommentEvent.objects.create(
-        comment_id=comment.pk,
-        action=Action.EDITED,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "reader",
-        from_status=Status.APPROVED,
-        to_status=Status.APPROVED,
-        reason=f"Edit waits for an editor: {reason}",
-    )
-    return proposal
-
-
-@transaction.atomic
-def accept_edit(proposal, actor) -> None:
-    """Make a waiting edit the comment's text, as the editor's decision."""
-    comment = Comment.objects.select_for_update(of=("self",)).get(pk=proposal.comment_id)
-    changed = [name for name in EDITABLE if getattr(comment, name) != getattr(proposal, name)]
-    for name in changed:
-        setattr(comment, name, getattr(proposal, name))
-    record_edit(comment, changed, actor)
-    ProposedEdit.objects.filter(pk=proposal.pk).delete()
-
-
-@transaction.atomic
-def refuse_edit(proposal, actor) -> None:
-    """Drop a waiting edit: the approved text stays as it was."""
-    if ProposedEdit.objects.filter(pk=proposal.pk).delete()[0]:
-        CommentEvent.objects.create(
-            comment_id=proposal.comment_id,
-            action=Action.EDITED,
-            actor=actor,
-            actor_label=actor.get_username(),
-            from_status=Status.APPROVED,
-            to_status=Status.APPROVED,
-            reason="Edit refused: the approved text stays.",
-        )
 
 
 def record_reply(parent, reply, actor) -> None:

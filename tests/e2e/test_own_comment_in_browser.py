@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from comments.models import Comment, DiscussionSettings, Status, tell_posts_comments_changed
 from comments.workflow import moves
 from comments.workflow import writer as workflow
+from comments.workflow.edits import accept_edit
 from tests.factories import CommentFactory
 from tests.support.people import make_editor
 from tests.support.waiting import wait_for
@@ -93,7 +94,7 @@ def test_an_edited_approved_comment_stays_visible_with_its_old_text_until_approv
     reader.goto(url)
     expect(reader.locator(f"#comment-{mine.pk}")).to_contain_text("Marketing is a convresation.")
 
-    workflow.accept_edit(Comment.objects.get(pk=mine.pk).proposed_edit, make_editor())
+    accept_edit(Comment.objects.get(pk=mine.pk).proposed_edit, make_editor())
 
     def reader_sees_the_edit():
         # Readers without cookies share a page for up to a second.
