@@ -11,7 +11,6 @@ from comments.models import Comment, CommentEvent, Status, Verdict
 from comments.rules import discussion as discussion_settings
 from comments.rules import reasons
 from comments.rules.moderators import is_moderator
-from comments.spam import check as spamcheck
 from comments.workflow import writer as workflow
 from core.addresses import stored_ip
 
@@ -85,7 +84,7 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
         workflow.record_new(comment, action, reasons.held(comment.hold_reason))
         # NOTIFY is delivered at commit: the checkers wake exactly when the comment is stored.
-        spamcheck.wake_checkers()
+        workflow.wake_checkers()
         # Only a comment stored for review is announced (the subscriptions app records the
         # email it asks for); after the spam check is queued, so a comment Akismet catches at
         # once sends no confirmation.

@@ -9,7 +9,6 @@ Akismet) is tried at most `MAX_UNEXPECTED_FAILURES` times, then the comment wait
 editor labelled "Check failed".
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
@@ -18,11 +17,9 @@ from django.db.models import F
 from comments.models import CommentEvent, Status, Verdict
 from comments.rules.moderators import is_moderator
 from comments.spam import akismet as spam
+from comments.workflow.writer import HAM_RULE, KEEP, CheckOutcome
 from core.outbox import Retry
-from core.workers import wake
 
-# The PostgreSQL channel a stored comment (or an editor's recheck) wakes the checkers on.
-CHANNEL = "comments_check"
 # WordPress retries every 20 minutes and gives up after 15 days; we start sooner and back off.
 MAX_RETRY_DELAY = timedelta(minutes=20)
 GIVE_UP_AFTER = timedelta(days=15)
@@ -46,36 +43,6 @@ RETRY = Retry(cap=MAX_RETRY_DELAY)
 _ONE_MORE_ATTEMPT = F("check_attempts") + 1
 
 Action = CommentEvent.Action
-
-
-def wake_checkers() -> None:
-    """Have the spam check look for due comments as soon as this transaction commits."""
-    wake(CHANNEL)
-
-
-@dataclass
-class CheckOutcome:
-    """Where one comment's check sends it, if it is still as the check saw it (`seen_status`).
-
-    `to_status` is a status, `KEEP` (a recheck that changes nothing) or `HAM_RULE` (a first
-    check cleared: `moves.status_for_ham` decides); `notify` tells editors when the comment
-    lands in the queue.
-    """
-
-    comment_id: int
-    seen_status: str
-    to_status: str
-    action: str
-    actor_label: str
-    reason: str
-    fields: dict = field(default_factory=dict)
-    event: bool = True
-    notify: bool = False
-    label: str = ""
-
-
-KEEP = "keep"
-HAM_RULE = "ham_rule"
 
 
 def needs_check(comment) -> bool:

@@ -2,8 +2,8 @@
 
 A comment is due for a check from its `next_check_at` (a new comment as it is stored, a retry
 after its backoff, an editor's recheck at once). Storing it sends `pg_notify` in the same
-transaction (`spamcheck.wake_checkers`), which PostgreSQL delivers at commit: the check is
-queued exactly when the comment is, and a crash between the two loses nothing.
+transaction (`comments.workflow.writer.wake_checkers`), which PostgreSQL delivers at commit:
+the check is queued exactly when the comment is, and a crash between the two loses nothing.
 
 Each task worker (`core.workers`) listens and, when woken or when the next retry is due,
 `drain`s: it claims up to `BATCH` due comments in one

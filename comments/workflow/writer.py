@@ -22,7 +22,7 @@ For each batch of at most `BATCH_SIZE` comments, `write`:
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import (
@@ -50,9 +50,43 @@ from comments.models import (
 )
 from comments.rules import conf
 from comments.rules.statuses import QUEUE
-from comments.spam import check as spamcheck
 from comments.workflow import moves, notifications, tally
 from core import outbox, rows
+from core.workers import wake
+
+# The PostgreSQL channel a stored comment (or an editor's recheck) wakes the checkers on.
+CHANNEL = "comments_check"
+
+
+def wake_checkers() -> None:
+    """Have the spam check look for due comments as soon as this transaction commits."""
+    wake(CHANNEL)
+
+
+@dataclass
+class CheckOutcome:
+    """Where one comment's check sends it, if it is still as the check saw it (`seen_status`).
+
+    `to_status` is a status, `KEEP` (a recheck that changes nothing) or `HAM_RULE` (a first
+    check cleared: `moves.status_for_ham` decides); `notify` tells editors when the comment
+    lands in the queue.
+    """
+
+    comment_id: int
+    seen_status: str
+    to_status: str
+    action: str
+    actor_label: str
+    reason: str
+    fields: dict = field(default_factory=dict)
+    event: bool = True
+    notify: bool = False
+    label: str = ""
+
+
+KEEP = "keep"
+HAM_RULE = "ham_rule"
+
 
 BATCH_SIZE = 1000
 Action = CommentEvent.Action
@@ -228,14 +262,14 @@ def request_checks(ids, reason: str) -> None:
         Comment.objects.filter(pk__in=ids).update(
             check_requested=reason, next_check_at=timezone.now()
         )
-        spamcheck.wake_checkers()
+        wake_checkers()
 
 
 # The spam check's answers ---------------------------------------------------------------------
 
 
 def record_checks(outcomes, claimed_until) -> set[int]:
-    """Record a batch of spam checks' outcomes (`spamcheck.CheckOutcome`); return the ids
+    """Record a batch of spam checks' outcomes (`CheckOutcome`); return the ids
     written.
 
     Only comments the checker still holds (`claimed_until`) and still as it saw them are
@@ -260,10 +294,10 @@ def record_checks(outcomes, claimed_until) -> set[int]:
     with transaction.atomic():
         for (seen, to, action, label, reason, event, _verdict), group in groups.items():
             by_pk = {outcome.comment_id: outcome for outcome in group}
-            if to == spamcheck.HAM_RULE:
+            if to == HAM_RULE:
                 discussion = discussion or conf.discussion()
                 to_status, why = moves.status_for_ham(discussion)
-            elif to == spamcheck.KEEP:
+            elif to == KEEP:
                 to_status, why = F("status"), text("")
             else:
                 to_status, why = text(to), text("")

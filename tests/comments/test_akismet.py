@@ -399,8 +399,8 @@ def test_comment_is_kept_when_its_check_cannot_run_at_once(
     def broken():
         raise ConnectionError("no checker")
 
-    wake_up = workers.WOKEN[spamcheck.CHANNEL]
-    monkeypatch.setitem(workers.WOKEN, spamcheck.CHANNEL, replace(wake_up, run=broken))
+    wake_up = workers.WOKEN[workflow.CHANNEL]
+    monkeypatch.setitem(workers.WOKEN, workflow.CHANNEL, replace(wake_up, run=broken))
     response = send(post)
 
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from comments.spam.check import CHANNEL
+from comments.workflow.writer import CHANNEL
 from core.workers import IDLE_LOOK
 from devstack.akismet_double import AkismetDouble
 from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
