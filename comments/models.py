@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +50,6 @@ class CommentQuerySet(models.QuerySet):
     def deletable(self):
         """Spam and trash: the only comments that may be deleted for good."""
         return self.filter(status__in=DELETABLE)
-
-    def sent_to_akismet(self):
-        return self.exclude(akismet_payload={})
 
 
 class Comment(models.Model):
@@ -198,9 +194,6 @@ class Comment(models.Model):
     def plain_text(self) -> str:
         """Return the comment for plain-text mail and titles: formatting tags left out."""
         return comment_plain_text(self.content)
-
-    def get_admin_url(self):
-        return reverse("admin:comments_comment_change", args=[self.pk])
 
 
 def tell_posts_comments_changed(post_ids) -> None:

@@ -94,11 +94,6 @@ def ancestors(comment) -> list:
     return chain
 
 
-def depth_of(comment) -> int:
-    """Return a comment's depth in its thread: 1 for a top-level comment."""
-    return len(ancestors(comment))
-
-
 def attach_point(parent, discussion):
     """Return the comment a reply to `parent` hangs from, never deeper than the maximum."""
     # A Reply link is never shown at the deepest level, so only hand-made requests (or a

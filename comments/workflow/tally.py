@@ -14,10 +14,10 @@ from collections import Counter
 
 from django.db import transaction
 from django.db.models import Count, F
-from django.db.models.functions import Concat, TruncDate
+from django.db.models.functions import Concat
 from django.utils import timezone
 
-from comments.models import Comment, DailyCount
+from comments.models import DailyCount
 
 
 def count_new(*comments) -> None:
@@ -80,21 +80,3 @@ def compact() -> int:
             _insert(sums)
         removed += len(rows) - sum(1 for n in sums.values() if n)
     return removed
-
-
-@transaction.atomic
-def recount() -> None:
-    """Count every stored comment afresh (after a bulk load that bypassed the workflow)."""
-    rows = (
-        Comment.objects.annotate(
-            day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
-        )
-        .order_by()
-        .values("day", "status", "spam_verdict")
-        .annotate(n=Count("pk"))
-    )
-    DailyCount.objects.all().delete()
-    DailyCount.objects.bulk_create(
-        DailyCount(day=r["day"], status=r["status"], verdict=r["spam_verdict"], count=r["n"])
-        for r in rows
-    )

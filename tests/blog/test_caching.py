@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, Status, tell_posts_comments_changed
@@ -258,7 +259,7 @@ def test_editing_an_approved_comment_in_the_admin_shows_within_a_second(
     reader = Client()
     first = page_of(reader, post)
     assert "Typo in here." in first.content.decode()
-    change_url = comment.get_admin_url()
+    change_url = reverse("admin:comments_comment_change", args=[comment.pk])
     form = admin_client.get(change_url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data["content"] = "Typo fixed."
