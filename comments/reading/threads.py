@@ -26,6 +26,7 @@ from comments.models import Comment, ProposedEdit, Status
 from comments.rules import conf
 from comments.rules.markup import comment_html
 from comments.rules.statuses import QUEUE
+from core.http_caching import digest
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the thread's markup changes, so no page mixes old and new fragments.
@@ -187,9 +188,7 @@ def cached_thread(post, *, page: int, is_open: bool) -> str:
     shape = conf.discussion().thread_shape()
     # Dates are shown in the site's time zone (blog.site), which the owner can change.
     zone = timezone.get_current_timezone_name()
-    shown = hashlib.blake2b(
-        f"{post.get_absolute_url()}|{zone}|{shape}".encode(), digest_size=8
-    ).hexdigest()
+    shown = digest(post.get_absolute_url(), zone, shape)
     key = (
         f"comments:thread:{THREAD_VERSION}:{post.pk}:{changed}:{post.comment_count}:{page}:"
         f"{int(is_open)}:{shown}"
