@@ -12,19 +12,16 @@ from django.db import transaction
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from comments.rules import conf
 from comments.spam import checker
 from comments.workflow import moves, purge, tally
 from comments.workflow import personal_data as privacy
 from comments.workflow import writer as workflow
 
-# Bigger jobs go to the task worker, so that no admin request runs into the web server's
-# timeout (a batch of moves runs at about 10,000 comments a second here).
-BACKGROUND_OVER = 20_000
-
 
 def run_or_hand_off(job, ids: list[int], *args) -> int | None:
     """Run `job(ids, *args)` now, or queue it after commit when the selection is big (None)."""
-    if len(ids) > BACKGROUND_OVER:
+    if len(ids) > conf.BACKGROUND_OVER:
         transaction.on_commit(lambda: job.enqueue(ids, *args))
         return None
     return job.call(ids, *args)

@@ -1,6 +1,5 @@
 """The records the workflow keeps (history, reports to Akismet) and the discussion settings."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,6 +14,7 @@ from comments.models import (
     ModeratorNotice,
     WebhookNotice,
 )
+from comments.rules import conf
 from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 
@@ -137,8 +137,8 @@ class DiscussionSettingsAdmin(SingletonModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         # An empty number keeps the environment's setting: show it as the placeholder.
         from_environment = {
-            "thread_depth": settings.COMMENTS_THREAD_DEPTH,
-            "comments_per_page": settings.COMMENTS_PER_PAGE,
+            "thread_depth": conf.default_thread_depth(),
+            "comments_per_page": conf.default_per_page(),
         }
         if db_field.name in from_environment:
             field.widget.attrs["placeholder"] = from_environment[db_field.name]

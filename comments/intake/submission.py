@@ -8,8 +8,7 @@ from comments import signals
 from comments.intake import policy
 from comments.intake.forms import CommentForm
 from comments.models import Comment, CommentEvent, Status, Verdict
-from comments.rules import discussion as discussion_settings
-from comments.rules import reasons
+from comments.rules import conf, reasons
 from comments.rules.moderators import is_moderator
 from comments.workflow import writer as workflow
 from core.addresses import stored_ip
@@ -31,7 +30,7 @@ class Submission:
 
 def submit_comment(post, data, request_meta, user=None) -> Submission:
     """Apply the form and the local rules to a comment, store it, and queue its spam check."""
-    discussion = discussion_settings.current()
+    discussion = conf.discussion()
     if reason := policy.closed_reason(post, discussion):
         return Submission(403, message=reason)
     if reason := policy.login_refusal(discussion, user):

@@ -68,6 +68,21 @@ def edit_minutes() -> int:
     return settings.COMMENTS_EDIT_MINUTES
 
 
+def drop_discard() -> bool:
+    """Return whether a comment Akismet calls blatant spam is deleted rather than kept as spam."""
+    return settings.AKISMET_DROP_DISCARD
+
+
+# The spam check: WordPress retries every 20 minutes and gives up after 15 days; we start
+# sooner (1, 2, 4 … minutes) and back off. An unexpected error (a bug, not an answer from
+# Akismet) is tried at most three times, then the comment waits for an editor.
+CHECK_RETRY = Retry(cap=timedelta(minutes=20))
+CHECK_GIVE_UP_AFTER = timedelta(days=15)
+CHECK_MAX_UNEXPECTED_FAILURES = 3
+# An editor's selection bigger than this is moved or deleted by the task worker, so that no
+# admin request runs into the web server's timeout (about 10,000 comments a second here).
+BACKGROUND_OVER = 20_000
+
 # The editors' email and their chat's message: every 1, 2, 4 … minutes, at most 2 hours apart.
 MODERATOR_NOTICE_RETRY = Retry(cap=timedelta(hours=2))
 WEBHOOK_RETRY = Retry(cap=timedelta(hours=2))

@@ -5,25 +5,20 @@ each one is judged: does it still need a check (`needs_check`), what is sent (`p
 where its answer sends it (`answered`, `failed`, `not_configured`: a `CheckOutcome` that
 `comments.workflow.writer.record_checks` writes for the whole batch at once). Akismet outages are
 retried with backoff for up to 15 days; an unexpected error (a bug, not an answer from
-Akismet) is tried at most `MAX_UNEXPECTED_FAILURES` times, then the comment waits for an
+Akismet) is tried at most `conf.CHECK_MAX_UNEXPECTED_FAILURES` times, then the comment waits for an
 editor labelled "Check failed".
 """
 
-from datetime import timedelta
 from functools import partial
 
 from django.db.models import F
 
 from comments.models import CommentEvent, Status, Verdict
+from comments.rules import conf
 from comments.rules.moderators import is_moderator
 from comments.spam import akismet as spam
 from comments.workflow.writer import HAM_RULE, KEEP, CheckOutcome
-from core.outbox import Retry
 
-# WordPress retries every 20 minutes and gives up after 15 days; we start sooner and back off.
-MAX_RETRY_DELAY = timedelta(minutes=20)
-GIVE_UP_AFTER = timedelta(days=15)
-MAX_UNEXPECTED_FAILURES = 3
 # Akismet's name for a site's own editors: their comments are ham.
 STAFF_ROLE = "administrator"
 
@@ -37,9 +32,6 @@ GAVE_UP = (
 NOT_CONFIGURED_REASON = "not checked: Akismet not configured"
 FAILED = "The spam check failed with an unexpected error; it waits for an editor."
 
-# The outbox's schedule (`core.outbox`): 1, 2, 4 … 20 minutes. The check's state is the
-# comment's own ("Awaiting spam check"), so it is kept on the comment, not in the outbox.
-RETRY = Retry(cap=MAX_RETRY_DELAY)
 _ONE_MORE_ATTEMPT = F("check_attempts") + 1
 
 Action = CommentEvent.Action
@@ -136,12 +128,12 @@ def failed(comment, error: str, now, *, expected: bool) -> CheckOutcome:
         # A recheck an editor asked for: the comment keeps its place, the editor decides.
         return outcome(to_status=KEEP, reason=f"{UNAVAILABLE} ({error[:200]})", label="error")
     gave_up = GAVE_UP if expected else FAILED
-    if now - comment.submitted_at >= GIVE_UP_AFTER or (
-        not expected and attempts >= MAX_UNEXPECTED_FAILURES
+    if now - comment.submitted_at >= conf.CHECK_GIVE_UP_AFTER or (
+        not expected and attempts >= conf.CHECK_MAX_UNEXPECTED_FAILURES
     ):
         reason = f"{gave_up} ({error[:200]})"
         return outcome(to_status=Status.PENDING, reason=reason, label="error: gave up", notify=True)
-    fields["next_check_at"] = now + RETRY.delay(attempts)
+    fields["next_check_at"] = now + conf.CHECK_RETRY.delay(attempts)
     # The first failure is recorded, and puts it in the moderation queue ("Awaiting spam
     # check"); later ones only move the next try.
     first = attempts == 1

@@ -27,6 +27,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from comments.models import Comment, Status, Verdict
+from comments.rules import conf
 from comments.spam import akismet as spam
 from comments.spam import check as spamcheck
 from comments.workflow import writer as workflow
@@ -182,7 +183,7 @@ def _outcome(comment, sent, answer, now):
 
 
 def _drop_discarded(outcomes) -> None:
-    if not settings.AKISMET_DROP_DISCARD:
+    if not conf.drop_discard():
         return
     for outcome in outcomes:
         if outcome.fields.get("spam_verdict") != Verdict.DISCARD:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from comments import tasks
 from comments.models import Comment, CommentEvent, Status, Verdict
+from comments.rules import conf
 from comments.spam import akismet as spam
-from comments.spam import check as spamcheck
 from comments.spam import checker, checks
 from comments.workflow import moves
 from comments.workflow import writer as workflow
@@ -316,7 +316,7 @@ def test_retries_back_off_and_record_the_failure_once(
     assert comment.check_attempts == 2
     assert comment.next_check_at - timezone.now() > first_wait
     assert comment.events.filter(action=CommentEvent.Action.CHECK_FAILED).count() == 1
-    assert spamcheck.RETRY.delay(10) == timedelta(minutes=20)
+    assert conf.CHECK_RETRY.delay(10) == timedelta(minutes=20)
 
 
 def test_check_gives_up_after_15_days_and_leaves_it_to_an_editor(
@@ -351,7 +351,7 @@ def test_an_unexpected_error_is_tried_a_few_times_then_left_to_an_editor(
     waiting = CommentFactory(post=post, status=Status.AWAITING_CHECK, akismet_payload={})
     Comment.objects.filter(pk=waiting.pk).update(next_check_at=timezone.now() + timedelta(hours=1))
 
-    for _ in range(spamcheck.MAX_UNEXPECTED_FAILURES):
+    for _ in range(conf.CHECK_MAX_UNEXPECTED_FAILURES):
         Comment.objects.filter(pk=comment.pk).update(
             next_check_at=timezone.now() - timedelta(seconds=1)
         )

@@ -283,7 +283,7 @@ def test_only_spam_and_trash_can_be_deleted_from_the_comment_page(moderator_clie
 def test_a_very_big_action_runs_in_the_worker_and_says_so(
     moderator_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 3)
+    monkeypatch.setattr("comments.rules.conf.BACKGROUND_OVER", 3)
     pending = CommentFactory.create_batch(5, status=Status.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,7 +299,7 @@ def test_a_very_big_action_runs_in_the_worker_and_says_so(
 def test_a_very_big_delete_runs_in_the_worker(
     moderator_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 3)
+    monkeypatch.setattr("comments.rules.conf.BACKGROUND_OVER", 3)
     spam = CommentFactory.create_batch(4, status=Status.SPAM)
     approved = CommentFactory(status=Status.APPROVED)
 

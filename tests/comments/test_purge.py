@@ -144,7 +144,7 @@ def test_empty_refuses_a_forged_mark(admin_client):
 def test_emptying_a_big_folder_runs_in_the_worker_and_still_spares_newcomers(
     admin_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("comments.tasks.BACKGROUND_OVER", 2)
+    monkeypatch.setattr("comments.rules.conf.BACKGROUND_OVER", 2)
     CommentFactory.create_batch(3, status=Status.SPAM)
     form = _empty_form(admin_client.get(queue_url(status="spam")).text)
     newcomer = CommentFactory(status=Status.SPAM)
