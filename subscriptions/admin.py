@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comments.rules.moderators import is_moderator
+from comments.admin.permissions import ModeratesComments
 from core.admin import OutboxAdmin, ReadOnlyAdmin
 
 from .models import Delivery, Subscription
@@ -16,7 +16,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(OutboxAdmin):
+class DeliveryAdmin(ModeratesComments, OutboxAdmin):
     list_display = ["created_at", "kind", "email", "state", "attempts", "sent_at", "last_error"]
     list_filter = ["state", "kind"]
     search_fields = ["email"]
@@ -25,6 +25,3 @@ class DeliveryAdmin(OutboxAdmin):
         "%(n)d email queued to be sent again.",
         "%(n)d emails queued to be sent again.",
     )
-
-    def has_moderate_permission(self, request):
-        return is_moderator(request.user)
