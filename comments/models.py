@@ -108,7 +108,7 @@ class Comment(models.Model):
     # Akismet again ("recheck_queue", "edit").
     next_check_at = models.DateTimeField(null=True, blank=True)
     check_claimed_until = models.DateTimeField(null=True, blank=True)
-    check_requested = models.CharField(max_length=20, blank=True)
+    check_requested = models.CharField(max_length=20, blank=True, default="", db_default="")
     # Exactly what was sent to comment-check, empty until it is sent; spam/ham reports resend
     # it unchanged, and a comment Akismet never saw owes it no report.
     akismet_payload = models.JSONField(default=dict, blank=True)
