@@ -1,3 +1,4 @@
+import logging
 import os
 import time
 import uuid
@@ -26,6 +27,10 @@ from tests.media import s3
 from tests.media.s3 import moto_server
 from tests.subscriptions.mailbox import start_smtp_server
 from wordpress import runs
+
+# aiosmtpd logs each session at INFO from its own thread, which may outlive a test's captured
+# output ("I/O operation on closed file"); its warnings and errors still show.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 pytest_plugins = ["tests.support.people"]
 
