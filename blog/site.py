@@ -11,21 +11,17 @@ old page.
 
 import zoneinfo
 
-from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, models, transaction
 from django.db.models import F
-from django.dispatch import receiver
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
+from core.kept_rows import KeptRow
+
 CACHE_KEY = "blog:site-settings"
-# A per-process cache cannot hear of a save made in another process: keep the row a second.
-PER_PROCESS_SECONDS = 1
 ICON_FIELDS = ["icon_png", "favicon_ico", "touch_icon_png"]
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -108,36 +104,30 @@ def _published():
     Post.objects.comments_changed(F("comment_count"))
 
 
-# The settings read during the current request; outside a request nothing is kept.
-_request = Local()
+def _load() -> SiteSettings | None:
+    try:
+        found = SiteSettings.get_solo()
+    except DatabaseError:
+        # The database is away: the environment's name and zone, kept nowhere, so the
+        # "back in a moment" page and /healthz still answer.
+        return None
+    # PostgreSQL hands binary columns over as memoryviews, which cannot be cached.
+    for field in ICON_FIELDS:
+        setattr(found, field, bytes(getattr(found, field)))
+    return found
+
+
+kept = KeptRow(CACHE_KEY, _load, fallback=SiteSettings)
 
 
 def current() -> SiteSettings:
     """Return the site settings, read at most once per request."""
-    found = getattr(_request, "settings", None)
-    if found is None:
-        found = cache.get(CACHE_KEY)
-        if found is None:
-            try:
-                found = SiteSettings.get_solo()
-            except DatabaseError:
-                # The database is away: the environment's name and zone, kept nowhere, so
-                # the "back in a moment" page and /healthz still answer.
-                return SiteSettings()
-            # PostgreSQL hands binary columns over as memoryviews, which cannot be cached.
-            for field in ICON_FIELDS:
-                setattr(found, field, bytes(getattr(found, field)))
-            shared = settings.SOLO_CACHE is not None
-            cache.set(CACHE_KEY, found, None if shared else PER_PROCESS_SECONDS)
-        if getattr(_request, "active", False):
-            _request.settings = found
-    return found
+    return kept.current()
 
 
 def forget() -> None:
     """Drop the row kept in this request and in the cache: the next read gets the saved one."""
-    _request.settings = None
-    cache.delete(CACHE_KEY)
+    kept.forget()
 
 
 def _current_name() -> str:
@@ -146,15 +136,3 @@ def _current_name() -> str:
 
 # For places set once at start-up that must follow the settings (the admin's header).
 site_name = lazy(_current_name, str)()
-
-
-@receiver(request_started)
-def _request_started(**kwargs):
-    _request.active = True
-    _request.settings = None
-
-
-@receiver(request_finished)
-def _request_finished(**kwargs):
-    _request.active = False
-    _request.settings = None

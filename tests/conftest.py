@@ -105,14 +105,14 @@ def site_settings_kept(db, monkeypatch):
     In a per-process cache they are kept a second (blog.site); a test counting queries must
     not depend on how fast the machine runs it.
     """
-    monkeypatch.setattr(site, "PER_PROCESS_SECONDS", 60 * 60)
+    monkeypatch.setattr(site.kept, "per_process_seconds", 60 * 60)
     return site.current()
 
 
 @pytest.fixture
 def discussion_settings_kept(db, monkeypatch):
     """Keep the discussion settings row in the cache for the whole test, as a shared cache would."""
-    monkeypatch.setattr(discussion, "PER_PROCESS_SECONDS", 60 * 60)
+    monkeypatch.setattr(discussion.kept, "per_process_seconds", 60 * 60)
     return discussion.current()
 
 

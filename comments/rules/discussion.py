@@ -8,23 +8,17 @@ comment section changed, so each page's ETag and Last-Modified change with them 
 keeps the old page.
 """
 
-from asgiref.local import Local
-from django.conf import settings
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from blog.models import Post
 from comments.rules import conf
+from core.kept_rows import KeptRow
 
 CACHE_KEY = "comments:discussion-settings"
-# A per-process cache cannot hear of a save made in another process: keep the row a second.
-PER_PROCESS_SECONDS = 1
 MAX_THREAD_DEPTH = 10
 MAX_COMMENTS_PER_PAGE = 1000
 
@@ -213,37 +207,18 @@ def _published():
     Post.objects.comments_changed(F("comment_count"))
 
 
-# The settings read during the current request; outside a request nothing is kept.
-_request = Local()
+def _load() -> DiscussionSettings:
+    return DiscussionSettings.get_solo()
+
+
+kept = KeptRow(CACHE_KEY, _load)
 
 
 def current() -> DiscussionSettings:
     """Return the discussion settings, read at most once per request and kept in the cache."""
-    found = getattr(_request, "settings", None)
-    if found is None:
-        found = cache.get(CACHE_KEY)
-        if found is None:
-            found = DiscussionSettings.get_solo()
-            shared = settings.SOLO_CACHE is not None
-            cache.set(CACHE_KEY, found, None if shared else PER_PROCESS_SECONDS)
-        if getattr(_request, "active", False):
-            _request.settings = found
-    return found
+    return kept.current()
 
 
 def forget() -> None:
     """Drop the row kept in this request and in the cache: the next read gets the saved one."""
-    _request.settings = None
-    cache.delete(CACHE_KEY)
-
-
-@receiver(request_started)
-def _request_started(**kwargs):
-    _request.active = True
-    _request.settings = None
-
-
-@receiver(request_finished)
-def _request_finished(**kwargs):
-    _request.active = False
-    _request.settings = None
+    kept.forget()
