@@ -23,18 +23,7 @@ from core.outbox import CANCELLED, SENT, Outbox
 
 def notify_moderators(comment_id: int) -> bool:
     """Queue the editors' email about a comment in the queue, once; say if it was queued."""
-    waiting = Comment.objects.in_queue().filter(pk=comment_id, notified_at__isnull=True)
-    if waiting.exists():
-        # The editors' chat too, when a webhook is set: once per comment, as the email.
-        webhooks.announce(comment_id)
-    # Nobody to tell (no editor has an address): no record, and no task for the worker.
-    if not (waiting.exists() and _recipients().exists()):
-        return False
-    # One per comment (a one-to-one): a second call, a retried check, finds it there.
-    notice, created = ModeratorNotice.objects.get_or_create(comment_id=comment_id)
-    if created:
-        outbox.queue(notice)
-    return created
+    return notify_moderators_of([comment_id]) > 0
 
 
 def notify_moderators_of(ids) -> int:

@@ -27,15 +27,6 @@ def client() -> httpx.Client:
     return _client
 
 
-def announce(comment_id: int) -> None:
-    """Queue the chat message about a comment held for review, once, if a webhook is set."""
-    if not conf.discussion().moderation_webhook_url:
-        return
-    notice, created = WebhookNotice.objects.get_or_create(comment_id=comment_id)
-    if created:
-        outbox.queue(notice)
-
-
 def announce_all(ids) -> None:
     """Queue the chat message about each of these comments held for review, once each."""
     if not conf.discussion().moderation_webhook_url:
