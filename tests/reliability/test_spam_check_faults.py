@@ -5,87 +5,24 @@ Akismet-compatible HTTP double standing in for Akismet.
 """
 
 import itertools
-import re
-import threading
 from datetime import timedelta
 
-import httpx
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from devstack.akismet_double import AkismetDouble
 from devstack.stack import (
-    comment_form,
-    database_url_for,
     db_worker,
     gunicorn,
     manage,
-    stack_env,
     start_db_worker,
 )
-from tests.factories import PostFactory
+from tests.reliability.readers import post_comments
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UNAVAILABLE = "Akismet was unable to check this comment but will automatically retry later."
-
-
-@pytest.fixture
-def double():
-    with AkismetDouble() as double:
-        yield double
-
-
-@pytest.fixture
-def env(double, tmp_path):
-    return stack_env(
-        database_url_for(connection),
-        AKISMET_API_KEY="test-key",
-        AKISMET_API_URL=double.url,
-        AKISMET_TIMEOUT=30,
-        COMMENTS_FLOOD_SECONDS=0,
-        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
-    )
-
-
-@pytest.fixture
-def article(db):
-    return PostFactory(title="Selling vs. Marketing")
-
-
-def post_comments(base_url: str, article, count: int, *, spam_every: int = 0) -> list[int]:
-    """Post `count` distinct comments from 8 threads; return the ids acknowledged by 302."""
-    with httpx.Client(timeout=30) as client:
-        action, hidden = comment_form(client.get(base_url + article.get_absolute_url()).text)
-        cookies = client.cookies
-    ids, lock = [], threading.Lock()
-
-    def send(numbers):
-        with httpx.Client(timeout=30, cookies=cookies) as client:
-            for n in numbers:
-                spam = spam_every and n % spam_every == 0
-                answer = client.post(
-                    base_url + action,
-                    data={
-                        **hidden,
-                        "author": "akismet-guaranteed-spam" if spam else f"Reader {n}",
-                        "email": f"reader{n}@example.com",
-                        "comment": f"Comment number {n} on selling and marketing.",
-                    },
-                )
-                assert answer.status_code == 302, answer.text[:300]
-                with lock:
-                    ids.append(int(re.search(r"#comment-(\d+)$", answer.headers["location"])[1]))
-
-    threads = [threading.Thread(target=send, args=(range(i, count, 8),)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return ids
 
 
 def recheck_overdue(env) -> None:

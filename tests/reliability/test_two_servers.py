@@ -16,7 +16,7 @@ from django.db import connection
 from comments.models import Comment, tell_posts_comments_changed
 from devstack.stack import comment_form, database_url_for, gunicorn, stack_env
 from tests.comments.discussion_helpers import SETTINGS_URL, settings_form
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, UserFactory
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,11 +45,6 @@ def servers(both_servers, shared_cache):
     # Each test's database is new and the cache is emptied (`shared_cache`): nothing the
     # servers kept for the test before (pages, sessions, settings) answers this one.
     return both_servers
-
-
-@pytest.fixture
-def article(db):
-    return PostFactory(title="Selling vs. Marketing")
 
 
 def _form(client: httpx.Client, url: str) -> tuple[str, dict]:

@@ -11,36 +11,16 @@ from django_tasks_db.models import DBTaskResult
 from comments.models import Comment, CommentEvent, Status, Verdict
 from comments.workflow.writer import CHANNEL
 from core.workers import IDLE_LOOK
-from devstack.akismet_double import AkismetDouble
-from devstack.stack import database_url_for, db_worker, gunicorn, stack_env
-from tests.factories import PostFactory
-from tests.reliability.test_spam_check_faults import post_comments
+from devstack.stack import db_worker, gunicorn
+from tests.reliability.readers import post_comments
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def double():
-    with AkismetDouble() as double:
-        yield double
-
-
-@pytest.fixture
-def env(double, tmp_path):
-    return stack_env(
-        database_url_for(connection),
-        AKISMET_API_KEY="test-key",
-        AKISMET_API_URL=double.url,
-        AKISMET_TIMEOUT=10,
-        COMMENTS_FLOOD_SECONDS=0,
-        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
-    )
-
-
-@pytest.fixture
-def article(db):
-    return PostFactory(title="Selling vs. Marketing")
+def akismet_timeout() -> int:
+    return 10
 
 
 def listening() -> bool:
