@@ -226,6 +226,12 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def settle_table(model) -> None:
+    """Vacuum and analyze a table just bulk-loaded, as autovacuum would in the hours after."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+
+
 @transaction.atomic
 def recount_daily_counts() -> None:
     """Count every stored comment afresh (after a bulk load that bypassed the workflow)."""

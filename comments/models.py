@@ -154,6 +154,13 @@ class Comment(models.Model):
                 condition=models.Q(status="approved"),
                 name="comment_approved_email_idx",
             ),
+            # A comment's page (`get_absolute_url`, after every POST and in editors' email)
+            # counts the approved threads before it from this index alone, without the table.
+            models.Index(
+                fields=["post", "submitted_at"],
+                condition=models.Q(status="approved", parent__isnull=True),
+                name="comment_thread_root_idx",
+            ),
         ]
 
     def __str__(self):
