@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,9 @@ from comments.rules.markup import comment_plain_text
 from comments.rules.statuses import DELETABLE, QUEUE, Status
 from core.outbox import Message
 from core.text import clip
+
+# A post's threads as readers see them are counted again when its visible comments change.
+THREADS_SHOWN_KEPT = 24 * 60 * 60
 
 
 class Verdict(models.TextChoices):
@@ -179,13 +185,19 @@ class Comment(models.Model):
         while root.parent_id is not None:
             root = root.parent
         # Threads are shown `per_page` to a page, oldest or newest first (comments.reading.threads).
-        before = "submitted_at__gt" if discussion.newest_first else "submitted_at__lt"
-        earlier_threads = Comment.objects.filter(
-            post_id=self.post_id,
-            parent__isnull=True,
-            status=Status.APPROVED,
-            **{before: root.submitted_at},
-        ).count()
+        shown, newest = threads_shown(self.post)
+        if newest is None or root.submitted_at > newest:
+            # Begun after every thread shown (a comment just posted): it comes after them all,
+            # and no count is needed however long the thread (a spam wave's redirects).
+            earlier_threads = 0 if discussion.newest_first else shown
+        else:
+            before = "submitted_at__gt" if discussion.newest_first else "submitted_at__lt"
+            earlier_threads = Comment.objects.filter(
+                post_id=self.post_id,
+                parent__isnull=True,
+                status=Status.APPROVED,
+                **{before: root.submitted_at},
+            ).count()
         page = earlier_threads // discussion.per_page + 1
         query = f"?cpage={page}" if page > 1 else ""
         return post_url + query + anchor
@@ -201,6 +213,23 @@ class Comment(models.Model):
     def plain_text(self) -> str:
         """Return the comment for plain-text mail and titles: formatting tags left out."""
         return comment_plain_text(self.content)
+
+
+def threads_shown(post) -> tuple[int, datetime | None]:
+    """Return how many threads the post shows readers, and when the newest of them began.
+
+    Kept in the cache under the post's last change of visible comments (`comments_changed_at`),
+    so it is read once per change, however many comments arrive that readers do not see yet.
+    """
+    changed = post.comments_changed_at.timestamp() if post.comments_changed_at else 0
+    key = f"comments:threads-shown:{post.pk}:{changed}"
+    if (found := cache.get(key)) is not None:
+        return found
+    roots = Comment.objects.approved().filter(post_id=post.pk, parent__isnull=True)
+    counted = roots.aggregate(shown=Count("pk"), newest=Max("submitted_at"))
+    found = (counted["shown"], counted["newest"])
+    cache.set(key, found, timeout=THREADS_SHOWN_KEPT)
+    return found
 
 
 def tell_posts_comments_changed(post_ids) -> None:

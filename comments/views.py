@@ -20,7 +20,9 @@ from core.csrf import cross_origin_protect
 def post_comment(request, post_id):
     """Take a comment from the form under a post: store it and redirect, or say why not."""
     # Only what the rules and the redirect read: the body alone is tens of kilobytes.
-    post = get_object_or_404(Post.objects.published().defer("body", "search_vector"), pk=post_id)
+    post = get_object_or_404(
+        Post.objects.published().defer("body", "body_html", "search_vector"), pk=post_id
+    )
     user = request.user if request.user.is_authenticated else None
     if post.password and not request.user.is_staff and not protection.is_unlocked(request, post):
         # Who cannot read a protected post cannot answer it, as in WordPress.

@@ -134,6 +134,37 @@ def test_newest_first_puts_the_oldest_thread_on_the_last_page_of_the_feed_links(
     assert "Thread 0" in page(client, post, "?cpage=2").select_one("#comments").get_text()
 
 
+def post_new_comment(client, post, words: str) -> str:
+    response = client.post(
+        reverse("comments:post", args=[post.pk]),
+        form_data(post, comment=words, email=f"{next_address()}@example.com"),
+        REMOTE_ADDR=next_address(),
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("order", "pages"),
+    # Oldest first, a new thread follows the three shown (page 2), then the four (page 3).
+    [("oldest", ("?cpage=2", "?cpage=3")), ("newest", ("", ""))],
+)
+def test_a_new_comment_is_sent_to_the_page_it_shows_on_as_threads_are_approved(
+    client, post, change, order, pages
+):
+    for n in range(3):
+        approved(post, content=f"Thread {n}")
+    change(comments_per_page=2, order=order)
+    base = post.get_absolute_url()
+
+    first = post_new_comment(client, post, "A new thread after three.")
+    assert first == f"{base}{pages[0]}#comment-{Comment.objects.latest('pk').pk}"
+
+    approved(post, content="Thread 3")
+    second = post_new_comment(client, post, "A new thread after four.")
+    assert second == f"{base}{pages[1]}#comment-{Comment.objects.latest('pk').pk}"
+
+
 def avatar_query(soup, comment) -> dict:
     src = soup.select_one(f"#comment-{comment.pk} img.avatar")["src"]
     return parse_qs(urlsplit(src).query)
