@@ -1,11 +1,14 @@
-"""The duplicate rule reads the author's earlier comments through indexes, never the thread.
+"""The duplicate and flood rules read earlier comments through indexes, never the thread.
 
 A post with thousands of comments: PostgreSQL's plan for the rule, once the table's
 statistics are fresh, finds the same author's rows by index and scans none of the post's.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from comments.intake import policy
 from comments.models import Comment, Status
@@ -27,6 +30,8 @@ def long_thread():
             content=f"Comment number {n} on selling and marketing.",
             ip_address="203.0.113.7",
             status=Status.APPROVED,
+            # A long thread was written over days: none of it is within the flood window.
+            submitted_at=timezone.now() - timedelta(days=2, seconds=n),
         )
         for n in range(THREAD)
     )
@@ -35,7 +40,23 @@ def long_thread():
     return post
 
 
-def test_the_duplicate_rule_on_a_long_thread_reads_indexes_not_the_thread(long_thread):
+def plan_of(rule) -> str:
+    """Return PostgreSQL's plan for the one statement `rule()` runs."""
+    ran = []
+
+    def record(execute, sql, params, many, context):
+        ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        rule()
+    [(sql, params)] = ran
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_duplicate_and_flood_rules_on_a_long_thread_read_indexes_not_the_thread(long_thread):
     comment = CommentFactory.build(
         post=long_thread,
         author_name="Reader 7",
@@ -43,13 +64,13 @@ def test_the_duplicate_rule_on_a_long_thread_reads_indexes_not_the_thread(long_t
         content="Comment number 7 on selling and marketing.",
     )
 
-    plan = policy.earlier_copies(comment).explain()
+    plan = plan_of(lambda: policy.repeated(comment))
 
     assert "Seq Scan" not in plan, plan
     assert "comment_post_author_idx" in plan, plan
     assert "comment_email_upper_idx" in plan, plan
     # A post's own index read alone would visit every comment of the thread.
     assert "comment_post_status_idx" not in plan, plan
-    assert policy.is_duplicate(comment)
+    assert policy.repeated(comment) == policy.DUPLICATE
     comment.author_name, comment.author_email = "Someone Else", "else@example.com"
-    assert not policy.is_duplicate(comment)
+    assert policy.repeated(comment) == ""
