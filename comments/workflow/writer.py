@@ -276,18 +276,29 @@ def record_checks(outcomes, claimed_until, *, finished=()) -> set[int]:
     Comment.objects.filter(pk__in=list(finished), check_claimed_until=claimed_until).update(
         next_check_at=None, check_claimed_until=None, check_requested=""
     )
-    written, to_notify = set(), []
     with transaction.atomic():
-        for group in _alike(outcomes):
-            rows = _write_checks(group, claimed_until)
-            written |= {row["pk"] for row in rows}
-            # A comment the check put in the moderation queue: its editors are told.
-            to_notify += [
-                row["pk"] for row in rows if group[row["pk"]].notify and row["to_status"] in QUEUE
-            ]
-        notifications.notify_moderators_of(to_notify)
-    if conf.drop_discard():
-        _drop_discarded([o for o in outcomes if o.comment_id in written])
+        checked = [
+            (row, group[row["pk"]])
+            for group in _alike(outcomes)
+            for row in _write_checks(group, claimed_until)
+        ]
+        # A comment the check put in the moderation queue: its editors are told, together.
+        notifications.notify_moderators_of(
+            row["pk"] for row, outcome in checked if outcome.notify and row["to_status"] in QUEUE
+        )
+    written = {row["pk"] for row, _outcome in checked}
+    discarded = [
+        outcome
+        for outcome in outcomes
+        if outcome.comment_id in written and outcome.fields.get("spam_verdict") == Verdict.DISCARD
+    ]
+    for outcome in discarded if conf.drop_discard() else []:
+        # Akismet's blatant spam goes; the event, which names no one, says what it was.
+        outcome.label = "discard: dropped"
+        said = f"{outcome.reason} Comment {outcome.comment_id} was dropped (AKISMET_DROP_DISCARD)."
+        delete_comments(
+            [outcome.comment_id], actor_label="Akismet", describe=lambda _ids, said=said: said
+        )
     # Those not written are free again at once; the next claim sees what they are now.
     Comment.objects.filter(
         pk__in=[o.comment_id for o in outcomes if o.comment_id not in written],
@@ -338,19 +349,6 @@ def _write_checks(by_pk: dict, claimed_until) -> list[dict]:
             event=first.event,
         )
     return rows
-
-
-def _drop_discarded(outcomes) -> None:
-    """Delete the comments Akismet called blatant spam (`AKISMET_DROP_DISCARD`)."""
-    for outcome in outcomes:
-        if outcome.fields.get("spam_verdict") != Verdict.DISCARD:
-            continue
-        outcome.label = "discard: dropped"
-        # The outcome's reason says what Akismet answered; the event outlives the comment.
-        said = f"{outcome.reason} Comment {outcome.comment_id} was dropped (AKISMET_DROP_DISCARD)."
-        delete_comments(
-            [outcome.comment_id], actor_label="Akismet", describe=lambda _ids, said=said: said
-        )
 
 
 def _per_row_fields(outcomes) -> dict:
