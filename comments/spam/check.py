@@ -42,20 +42,20 @@ logger = logging.getLogger(__name__)
 
 def judge(comments, now) -> tuple[list[CheckOutcome], list[int]]:
     """Ask Akismet about the claimed comments that need it; return their outcomes and the
-    ids of those that need no check any more."""
+    ids of the others, which need no check any more."""
     asked = [c for c in comments if needs_check(c)]
-    finished = [c.pk for c in comments if c not in asked]
     if not spam.is_configured():
-        # Only a comment waiting for its first check is held for an editor without one.
-        held = [c for c in asked if c.status == Status.AWAITING_CHECK]
-        finished += [c.pk for c in asked if c not in held]
-        return [not_configured(c) for c in held], finished
-    payloads = [payload(c) for c in asked]
-    answers = spam.ask_all(payloads)
-    return [
-        _outcome(comment, sent, answer, now)
-        for comment, sent, answer in zip(asked, payloads, answers, strict=True)
-    ], finished
+        # No key: a comment awaiting its first check waits for an editor; a recheck is dropped.
+        outcomes = [not_configured(c) for c in asked if c.status == Status.AWAITING_CHECK]
+    else:
+        payloads = [payload(c) for c in asked]
+        answers = spam.ask_all(payloads)
+        outcomes = [
+            _outcome(comment, sent, answer, now)
+            for comment, sent, answer in zip(asked, payloads, answers, strict=True)
+        ]
+    judged = {outcome.comment_id for outcome in outcomes}
+    return outcomes, [c.pk for c in comments if c.pk not in judged]
 
 
 def needs_check(comment) -> bool:

@@ -9,11 +9,12 @@ Each task worker (`core.workers`) listens and, when woken or when the next retry
 `drain`s: it claims up to `conf.CHECK_BATCH` due comments in one
 `UPDATE … WHERE pk IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING` that leases them
 until `check_claimed_until` (two checkers never share a comment; a dead checker's lease
-expires and another takes the comment), asks Akismet about them concurrently on the one
-shared client (`comments.spam.akismet`), and records the outcomes together
-(`comments.workflow.writer.record_checks`), only for comments it still holds and still as it saw
-them. With `RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) the web process drains after
-its own commit instead.
+expires and another takes the comment), has them judged holding no lock
+(`comments.spam.check.judge`, which asks Akismet about them side by side), and hands the
+outcomes to the workflow in one call (`comments.workflow.writer.record_checks`), which records
+them only for comments it still holds and still as it saw them. With
+`RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) the web process drains after its own commit
+instead.
 """
 
 from datetime import timedelta
