@@ -3,6 +3,7 @@
 The contracts are in pyproject.toml ([tool.importlinter]); this runs them in `make test`.
 """
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,54 @@ def test_the_comments_app_reads_as_a_few_stages_stacked_one_way():
     assert len(nodes) <= 20, sorted(nodes)
     assert len(arrows) <= 60, sorted(arrows)
     assert max(level(n) for n in nodes) <= 8
+
+
+WRITER = "comments.workflow.writer"
+# What the one writer does step by step; everyone else asks for an intent.
+LOW_LEVEL = {"write", "rows_for", "text", "id_batches"}
+
+
+def _private_uses_of_the_writer(tree: ast.Module) -> list[str]:
+    """Return the writer's private names this module imports or reaches through the module."""
+    found, aliases = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == WRITER:
+            found += [alias.name for alias in node.names if alias.name.startswith("_")]
+        elif isinstance(node, ast.ImportFrom) and node.module == "comments.workflow":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "writer"}
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname for a in node.names if a.name == WRITER and a.asname}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+        ):
+            found.append(node.attr)
+        elif isinstance(node, ast.Constant) and str(node.value).startswith(f"{WRITER}._"):
+            found.append(node.value)  # monkeypatch.setattr("comments.workflow.writer._…")
+    return found
+
+
+def test_the_workflow_speaks_in_intents_and_keeps_its_low_level_writers_private():
+    # Issue 30: callers record a new comment, a batch of checks, a move, an Undo, an edit or
+    # a report; how the one writer locks, reads and writes the rows stays inside the workflow.
+    writer = ast.parse((ROOT / "comments" / "workflow" / "writer.py").read_text())
+    public = {
+        node.name
+        for node in writer.body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
+    }
+    assert not public & LOW_LEVEL, sorted(public & LOW_LEVEL)
+
+    workflow = ROOT / "comments" / "workflow"
+    packages = [p for p in ROOT.iterdir() if (p / "__init__.py").exists()]
+    offences = {
+        path.relative_to(ROOT).as_posix(): names
+        for package in packages
+        for path in package.rglob("*.py")
+        if workflow not in path.parents
+        if (names := _private_uses_of_the_writer(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert not offences, offences

@@ -2,18 +2,25 @@
 
 Everything that talks to Akismet goes through here, so the rest of the app deals in
 `Verdict`s and one exception, `AkismetUnavailable`, and tests can swap `client_class`
-for `akismet.TestSyncClient` or point `AKISMET_API_URL` at a local double.
+for `akismet.TestSyncClient` or point `AKISMET_API_URL` at a local double. A checker's batch
+is asked side by side (`ask_all`) on one HTTP client and one pool of threads per process.
 """
 
 import atexit
 import datetime
+import logging
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import akismet
 import httpx
 from django.conf import settings
 
 from comments.models import Verdict
+from comments.rules import conf
+
+logger = logging.getLogger(__name__)
 
 # Tests replace this with a subclass of akismet.TestSyncClient.
 client_class: type[akismet.SyncClient] = akismet.SyncClient
@@ -137,6 +144,42 @@ def comment_check(payload: dict) -> Verdict:
         akismet.CheckResponse.SPAM: Verdict.SPAM,
         akismet.CheckResponse.DISCARD: Verdict.DISCARD,
     }[answer]
+
+
+def ask_all(payloads: list[dict]) -> list[tuple]:
+    """Ask Akismet about each payload, side by side on the shared HTTP client.
+
+    Each answer is (verdict, None, True), or (None, error, expected) when there is none:
+    `expected` is False for an unexpected error (a bug, not an answer from Akismet).
+    """
+    if len(payloads) <= 1:
+        return [_answer(sent) for sent in payloads]
+    return list(_askers().map(_answer, payloads))
+
+
+def _answer(sent: dict) -> tuple:
+    try:
+        return comment_check(sent), None, True
+    except AkismetUnavailable as error:
+        return None, str(error), True
+    except Exception as error:
+        logger.exception("Spam check of %s failed unexpectedly", sent.get("permalink", ""))
+        return None, f"{error.__class__.__name__}: {error}", False
+
+
+# One pool of threads per process, as wide as a checker's batch, reused by every batch. A
+# forked process starts its own: the parent's threads do not come along.
+_askers_of: dict = {"pid": None, "pool": None}
+
+
+def _askers() -> ThreadPoolExecutor:
+    with _lock:
+        if _askers_of["pid"] != os.getpid():
+            _askers_of["pool"] = ThreadPoolExecutor(
+                max_workers=conf.CHECK_BATCH, thread_name_prefix="akismet"
+            )
+            _askers_of["pid"] = os.getpid()
+        return _askers_of["pool"]
 
 
 def submit_spam(payload: dict) -> None:

@@ -1,14 +1,16 @@
 """What the spam check asks Akismet about a comment, and what each answer or failure means.
 
-`comments.spam.checker` claims the comments whose check is due and asks Akismet about them; here
-each one is judged: does it still need a check (`needs_check`), what is sent (`payload`), and
-where its answer sends it (`answered`, `failed`, `not_configured`: a `CheckOutcome` that
+`comments.spam.checker` claims the comments whose check is due and hands them here: `judge`
+says which still need a check (`needs_check`), builds what is sent (`payload`), asks Akismet
+about them side by side (`comments.spam.akismet.ask_all`) and says where each answer sends its
+comment (`answered`, `failed`, `not_configured`: a `CheckOutcome` that
 `comments.workflow.writer.record_checks` writes for the whole batch at once). Akismet outages are
 retried with backoff for up to 15 days; an unexpected error (a bug, not an answer from
 Akismet) is tried at most `conf.CHECK_MAX_UNEXPECTED_FAILURES` times, then the comment waits for an
 editor labelled "Check failed".
 """
 
+import logging
 from functools import partial
 
 from django.db.models import F
@@ -35,6 +37,25 @@ FAILED = "The spam check failed with an unexpected error; it waits for an editor
 _ONE_MORE_ATTEMPT = F("check_attempts") + 1
 
 Action = CommentEvent.Action
+logger = logging.getLogger(__name__)
+
+
+def judge(comments, now) -> tuple[list[CheckOutcome], list[int]]:
+    """Ask Akismet about the claimed comments that need it; return their outcomes and the
+    ids of the others, which need no check any more."""
+    asked = [c for c in comments if needs_check(c)]
+    if not spam.is_configured():
+        # No key: a comment awaiting its first check waits for an editor; a recheck is dropped.
+        outcomes = [not_configured(c) for c in asked if c.status == Status.AWAITING_CHECK]
+    else:
+        payloads = [payload(c) for c in asked]
+        answers = spam.ask_all(payloads)
+        outcomes = [
+            _outcome(comment, sent, answer, now)
+            for comment, sent, answer in zip(asked, payloads, answers, strict=True)
+        ]
+    judged = {outcome.comment_id for outcome in outcomes}
+    return outcomes, [c.pk for c in comments if c.pk not in judged]
 
 
 def needs_check(comment) -> bool:
@@ -144,6 +165,14 @@ def failed(comment, error: str, now, *, expected: bool) -> CheckOutcome:
         event=first,
         notify=first,
     )
+
+
+def _outcome(comment, sent: dict, answer: tuple, now) -> CheckOutcome:
+    verdict, error, expected = answer
+    if error is not None:
+        logger.warning("Akismet check of comment %s failed: %s", comment.pk, error)
+        return failed(comment, error, now, expected=expected)
+    return answered(comment, verdict, sent, now)
 
 
 def not_configured(comment) -> CheckOutcome:

@@ -6,18 +6,17 @@ transaction (`comments.workflow.writer.wake_checkers`), which PostgreSQL deliver
 the check is queued exactly when the comment is, and a crash between the two loses nothing.
 
 Each task worker (`core.workers`) listens and, when woken or when the next retry is due,
-`drain`s: it claims up to `BATCH` due comments in one
+`drain`s: it claims up to `conf.CHECK_BATCH` due comments in one
 `UPDATE … WHERE pk IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING` that leases them
 until `check_claimed_until` (two checkers never share a comment; a dead checker's lease
-expires and another takes the comment), asks Akismet about them concurrently on the one
-shared client (`comments.spam.akismet`), and records the outcomes together
-(`comments.workflow.writer.record_checks`), only for comments it still holds and still as it saw
-them. With `RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) the web process drains after
-its own commit instead.
+expires and another takes the comment), has them judged holding no lock
+(`comments.spam.check.judge`, which asks Akismet about them side by side), and hands the
+outcomes to the workflow in one call (`comments.workflow.writer.record_checks`), which records
+them only for comments it still holds and still as it saw them. With
+`RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) the web process drains after its own commit
+instead.
 """
 
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,17 +25,10 @@ from django.db.models import Min
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from comments.models import Comment, Status, Verdict
+from comments.models import Comment, Status
 from comments.rules import conf
-from comments.spam import akismet as spam
 from comments.spam import check as spamcheck
 from comments.workflow import writer as workflow
-from comments.workflow.deletion import delete_comments
-
-logger = logging.getLogger(__name__)
-
-# Comments claimed at once: Akismet is asked about them side by side.
-BATCH = 32
 
 
 def lease() -> timedelta:
@@ -60,7 +52,7 @@ RETURNING id
 """  # noqa: S608 (the table name is ours; every value is a parameter)
 
 
-def claim(limit: int = BATCH, only=None):
+def claim(limit: int = conf.CHECK_BATCH, only=None):
     """Lease up to `limit` comments whose check is due; return them and the lease's end."""
     now = timezone.now()
     until = now + lease()
@@ -88,7 +80,7 @@ def drain(limit: int | None = None) -> int:
     """Check batches of due comments until none is due (or `limit` were claimed); count them."""
     claimed = 0
     while limit is None or claimed < limit:
-        wanted = BATCH if limit is None else min(BATCH, limit - claimed)
+        wanted = conf.CHECK_BATCH if limit is None else min(conf.CHECK_BATCH, limit - claimed)
         comments, until = claim(wanted)
         claimed += len(comments)
         if comments:
@@ -119,81 +111,13 @@ def next_due():
 
 
 def check_batch(comments, until) -> dict[int, str]:
-    """Ask Akismet about claimed comments and record the answers; say what became of each."""
-    labels = {}
-    needed = {c.pk: spamcheck.needs_check(c) for c in comments}
-    done = [c for c in comments if not needed[c.pk]]
-    asked = [c for c in comments if needed[c.pk]]
-    now = timezone.now()
-    if not spam.is_configured():
-        outcomes = [spamcheck.not_configured(c) for c in asked if c.status == Status.AWAITING_CHECK]
-        done += [c for c in asked if c.status != Status.AWAITING_CHECK]
-        labels.update((c.pk, "skipped: not configured") for c in asked)
-    else:
-        payloads = [spamcheck.payload(c) for c in asked]
-        outcomes = [
-            _outcome(comment, sent, answer, now)
-            for comment, sent, answer in zip(asked, payloads, _ask(payloads), strict=True)
-        ]
-    # Gone, decided, or no longer asked about: nothing is due for these any more.
-    Comment.objects.filter(pk__in=[c.pk for c in done], check_claimed_until=until).update(
-        next_check_at=None, check_claimed_until=None, check_requested=""
-    )
-    labels.update((c.pk, "skipped") for c in done)
-    written = workflow.record_checks(outcomes, until)
-    _drop_discarded([o for o in outcomes if o.comment_id in written])
+    """Have the claimed comments judged and the outcomes recorded; say what became of each."""
+    outcomes, finished = spamcheck.judge(comments, timezone.now())
+    written = workflow.record_checks(outcomes, until, finished=finished)
+    labels = dict.fromkeys(finished, "skipped")
     for outcome in outcomes:
         # An editor (or another checker) decided while Akismet was asked: theirs stands.
         labels[outcome.comment_id] = (
             outcome.label if outcome.comment_id in written else "skipped: decided meanwhile"
         )
-    # Those not written are free again at once; the next claim sees what they are now.
-    Comment.objects.filter(
-        pk__in=[o.comment_id for o in outcomes if o.comment_id not in written],
-        check_claimed_until=until,
-    ).update(check_claimed_until=None)
     return labels
-
-
-def _ask(payloads) -> list:
-    """Ask Akismet about each payload, side by side on the shared HTTP client."""
-    if len(payloads) <= 1:
-        return [_answer(sent) for sent in payloads]
-    with ThreadPoolExecutor(max_workers=len(payloads), thread_name_prefix="akismet") as pool:
-        return list(pool.map(_answer, payloads))
-
-
-def _answer(sent: dict):
-    """Return (verdict, None, True), or (None, error, expected) when there is no answer."""
-    try:
-        return spam.comment_check(sent), None, True
-    except spam.AkismetUnavailable as error:
-        return None, str(error), True
-    except Exception as error:
-        logger.exception("Spam check of %s failed unexpectedly", sent.get("permalink", ""))
-        return None, f"{error.__class__.__name__}: {error}", False
-
-
-def _outcome(comment, sent, answer, now):
-    verdict, error, expected = answer
-    if error is not None:
-        logger.warning("Akismet check of comment %s failed: %s", comment.pk, error)
-        return spamcheck.failed(comment, error, now, expected=expected)
-    return spamcheck.answered(comment, verdict, sent, now)
-
-
-def _drop_discarded(outcomes) -> None:
-    if not conf.drop_discard():
-        return
-    for outcome in outcomes:
-        if outcome.fields.get("spam_verdict") != Verdict.DISCARD:
-            continue
-        outcome.label = "discard: dropped"
-        pk = outcome.comment_id
-        delete_comments(
-            [pk],
-            actor_label="Akismet",
-            describe=lambda _ids, pk=pk: (
-                f"{spamcheck.CAUGHT_DISCARD} Comment {pk} was dropped (AKISMET_DROP_DISCARD)."
-            ),
-        )

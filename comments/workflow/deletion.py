@@ -12,7 +12,7 @@ from django.db import transaction
 from comments.models import Comment, CommentEvent, Status, tell_posts_comments_changed
 from comments.rules.statuses import QUEUE
 from comments.workflow import tally
-from comments.workflow.writer import id_batches
+from comments.workflow.batches import id_batches
 
 
 def delete_comments(comments, *, statuses=None, actor=None, actor_label="", describe=None) -> int:

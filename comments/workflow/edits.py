@@ -16,9 +16,7 @@ from comments.models import (
     Status,
     tell_posts_comments_changed,
 )
-from comments.rules import conf, reasons
-from comments.workflow.moves import status_for_ham
-from comments.workflow.writer import request_checks, rows_for, text, write
+from comments.workflow.writer import hold_edit, hold_edit_for_approval, request_checks
 
 Action = CommentEvent.Action
 EDITABLE = ("author_name", "author_email", "author_url", "content")
@@ -65,11 +63,8 @@ def hold_edited(comment, to_status, reason: str) -> None:
     """
     if to_status == Status.PENDING and comment.status != Status.APPROVED:
         to_status = comment.status
-    (row,) = rows_for(Comment.objects.filter(pk=comment.pk), text(to_status), text(""))
-    action = Action.TRASHED if to_status == Status.TRASH else Action.HELD
-    fields = {"hold_reason": reason[:200]}
-    write([row], action=action, actor_label="rules", reason=reason, fields=fields)
-    comment.status, comment.hold_reason = to_status, fields["hold_reason"]
+    hold_edit(comment.pk, to_status, reason)
+    comment.status, comment.hold_reason = to_status, reason[:200]
 
 
 def reconsider_edited(comment) -> None:
@@ -80,18 +75,10 @@ def reconsider_edited(comment) -> None:
     text waits for an editor again; a moderator's own comment stays approved. The edit has
     just passed the local rules, so a reason the comment was once held for no longer applies.
     """
-    approved = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED)
-    approved.update(hold_reason="")
-    to_status, why = status_for_ham(conf.discussion())
-    rows = [r for r in rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
+    Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(hold_reason="")
     comment.hold_reason = ""
-    if not rows:
-        return
-    (row,) = rows
-    reason = reasons.plain(row["why"])[:200]
-    fields = {"hold_reason": reason}
-    write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
-    comment.status, comment.hold_reason = row["to_status"], reason
+    if held := hold_edit_for_approval(comment.pk):
+        comment.status, comment.hold_reason = held
 
 
 def propose_edit(comment, reason: str, actor=None) -> ProposedEdit:

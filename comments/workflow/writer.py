@@ -1,16 +1,17 @@
 """The one writer of a comment's status, and of the history that records each change.
 
-Every change of status goes through `write`: an editor's moves (`apply_move`, for one comment
-or a hundred thousand) and their Undo (`undo_move`), the spam check's answers for a batch of
-comments (`record_checks`), readers' reports (`hold_reported`) and edits
-(`comments.workflow.edits`); an editor's request for a fresh check goes through
-`request_checks`. New comments come in through `record_new` (from `submit_comment`), or
-`record_imported` when they move in from another site; deletions go through
-`comments.workflow.deletion`.
+Callers name what happened, one intent each: a new comment (`record_new`, from
+`submit_comment`) or one moved in from another site (`record_imported`); an editor's move, for
+one comment or a hundred thousand (`apply_move`), and its Undo (`undo_move`); the spam check's
+outcomes for a batch, with the editors' email and Akismet's discards (`record_checks`); an
+editor's request for a fresh check (`request_checks`); readers' reports (`hold_reported`); an
+edit the rules stop (`hold_edit`, `hold_edit_for_approval`, from `comments.workflow.edits`);
+an editor's reply (`record_reply`). Deletions go through `comments.workflow.deletion`.
 
-For each batch of at most `BATCH_SIZE` comments, `write`:
+Every change of status those make goes through the private `_write`, which for each batch of
+comments (`comments.workflow.batches`):
 
-1. has locked the rows and read their new status from one expression (`rows_for`), so a rule
+1. has locked the rows and read their new status from one expression (`_rows_for`), so a rule
    such as "what a cleared comment becomes" (`moves.status_for_ham`) is the same SQL for one
    comment and for all of them;
 2. updates them with one `UPDATE ... SET status = CASE ...`;
@@ -19,6 +20,9 @@ For each batch of at most `BATCH_SIZE` comments, `write`:
 4. shifts the dashboard's daily counts (`comments.workflow.tally`);
 5. tells the posts whose visible comments changed, and after commit sends
    `signals.comments_approved` with the comments approved for the first time.
+
+Only the workflow's own modules may use `_write` and `_rows_for`
+(`tests/test_import_contracts.py` holds that).
 """
 
 from collections import defaultdict
@@ -46,11 +50,14 @@ from comments.models import (
     Comment,
     CommentEvent,
     Status,
+    Verdict,
     tell_posts_comments_changed,
 )
-from comments.rules import conf
+from comments.rules import conf, reasons
 from comments.rules.statuses import QUEUE
 from comments.workflow import moves, notifications, tally
+from comments.workflow.batches import id_batches
+from comments.workflow.deletion import delete_comments
 from core import outbox, rows
 from core.workers import wake
 
@@ -88,7 +95,6 @@ KEEP = "keep"
 HAM_RULE = "ham_rule"
 
 
-BATCH_SIZE = 1000
 Action = CommentEvent.Action
 _ROW_FIELDS = ("pk", "post_id", "status", "spam_verdict", "submitted_at", "to_status", "why")
 
@@ -99,24 +105,11 @@ class Outcome:
     reports: int = 0
 
 
-def id_batches(comments):
-    """Yield ids in ascending batches: from a queryset (one query per batch) or a list."""
-    if isinstance(comments, list | tuple):
-        for start in range(0, len(comments), BATCH_SIZE):
-            yield list(comments[start : start + BATCH_SIZE])
-        return
-    ids = comments.order_by("pk").values_list("pk", flat=True)
-    last = 0
-    while batch := list(ids.filter(pk__gt=last)[:BATCH_SIZE]):
-        yield batch
-        last = batch[-1]
-
-
-def text(value: str) -> Value:
+def _text(value: str) -> Value:
     return Value(value, output_field=CharField())
 
 
-def rows_for(comments, to_status, why) -> list[dict]:
+def _rows_for(comments, to_status, why) -> list[dict]:
     """Lock the comments and read what each is now and what it becomes."""
     sent = ExpressionWrapper(~Q(akismet_payload={}), output_field=BooleanField())
     return list(
@@ -127,7 +120,7 @@ def rows_for(comments, to_status, why) -> list[dict]:
     )
 
 
-def write(
+def _write(
     rows, *, action, actor=None, actor_label="", reason="", report="", fields=None, event=True
 ):
     """Give locked rows their `to_status` (and `fields`), and record it everywhere it shows."""
@@ -145,7 +138,7 @@ def write(
     changes = dict(fields)
     if moved:
         changes["status"] = Case(
-            *(When(pk__in=pks, then=text(to)) for to, pks in moved.items()),
+            *(When(pk__in=pks, then=_text(to)) for to, pks in moved.items()),
             default=F("status"),
         )
         changes["status_changed_at"] = (
@@ -221,9 +214,9 @@ def apply_move(comments, move, actor=None, *, reason="") -> Outcome:
         with transaction.atomic():
             candidates = Comment.objects.in_status(*move.from_statuses).filter(pk__in=batch)
             rows = [
-                r for r in rows_for(candidates, to_status, why) if r["to_status"] != r["status"]
+                r for r in _rows_for(candidates, to_status, why) if r["to_status"] != r["status"]
             ]
-            done = write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
+            done = _write(rows, action=move.action, actor=actor, reason=reason, report=move.report)
         outcome.changed += done.changed
         outcome.reports += done.reports
     return outcome
@@ -247,8 +240,8 @@ def undo_move(ids, move, actor_id, since, actor=None) -> Outcome:
     for batch in id_batches(list(ids)):
         with transaction.atomic():
             candidates = Comment.objects.filter(pk__in=batch).filter(Exists(own_event))
-            rows = [r for r in rows_for(candidates, before, text("")) if r["to_status"]]
-            done = write(rows, action=back.action, actor=actor, reason="Undo.", report=back.report)
+            rows = [r for r in _rows_for(candidates, before, _text("")) if r["to_status"]]
+            done = _write(rows, action=back.action, actor=actor, reason="Undo.", report=back.report)
         outcome.changed += done.changed
         outcome.reports += done.reports
     return outcome
@@ -268,16 +261,55 @@ def request_checks(ids, reason: str) -> None:
 # The spam check's answers ---------------------------------------------------------------------
 
 
-def record_checks(outcomes, claimed_until) -> set[int]:
-    """Record a batch of spam checks' outcomes (`CheckOutcome`); return the ids
-    written.
+def record_checks(outcomes, claimed_until, *, finished=()) -> set[int]:
+    """Record a batch of spam checks' outcomes (`CheckOutcome`) and release the batch; return
+    the ids written.
 
     Only comments the checker still holds (`claimed_until`) and still as it saw them are
     written: an editor's decision taken while Akismet was asked stands. Outcomes alike go
     together: one locking read, one UPDATE and one `bulk_create` of events per group; the
-    editors' notices are queued together once the batch is written.
+    editors' notices are queued together once the batch is written. Akismet's blatant spam
+    is then dropped if `AKISMET_DROP_DISCARD` says so. The `finished` comments (gone, decided,
+    or no longer asked about) and those not written are released at once.
     """
-    groups = defaultdict(list)
+    # Nothing is due for the finished ones any more.
+    Comment.objects.filter(pk__in=list(finished), check_claimed_until=claimed_until).update(
+        next_check_at=None, check_claimed_until=None, check_requested=""
+    )
+    with transaction.atomic():
+        checked = [
+            (row, group[row["pk"]])
+            for group in _alike(outcomes)
+            for row in _write_checks(group, claimed_until)
+        ]
+        # A comment the check put in the moderation queue: its editors are told, together.
+        notifications.notify_moderators_of(
+            row["pk"] for row, outcome in checked if outcome.notify and row["to_status"] in QUEUE
+        )
+    written = {row["pk"] for row, _outcome in checked}
+    discarded = [
+        outcome
+        for outcome in outcomes
+        if outcome.comment_id in written and outcome.fields.get("spam_verdict") == Verdict.DISCARD
+    ]
+    for outcome in discarded if conf.drop_discard() else []:
+        # Akismet's blatant spam goes; the event, which names no one, says what it was.
+        outcome.label = "discard: dropped"
+        said = f"{outcome.reason} Comment {outcome.comment_id} was dropped (AKISMET_DROP_DISCARD)."
+        delete_comments(
+            [outcome.comment_id], actor_label="Akismet", describe=lambda _ids, said=said: said
+        )
+    # Those not written are free again at once; the next claim sees what they are now.
+    Comment.objects.filter(
+        pk__in=[o.comment_id for o in outcomes if o.comment_id not in written],
+        check_claimed_until=claimed_until,
+    ).update(check_claimed_until=None)
+    return written
+
+
+def _alike(outcomes) -> list[dict]:
+    """Group the outcomes that one UPDATE can write, each group by comment id."""
+    groups = defaultdict(dict)
     for outcome in outcomes:
         key = (
             outcome.seen_status,
@@ -288,35 +320,35 @@ def record_checks(outcomes, claimed_until) -> set[int]:
             outcome.event,
             outcome.fields.get("spam_verdict"),
         )
-        groups[key].append(outcome)
-    written, to_notify = set(), []
-    discussion = None
-    with transaction.atomic():
-        for (seen, to, action, label, reason, event, _verdict), group in groups.items():
-            by_pk = {outcome.comment_id: outcome for outcome in group}
-            if to == HAM_RULE:
-                discussion = discussion or conf.discussion()
-                to_status, why = moves.status_for_ham(discussion)
-            elif to == KEEP:
-                to_status, why = F("status"), text("")
-            else:
-                to_status, why = text(to), text("")
-            held = Comment.objects.filter(
-                pk__in=list(by_pk), status=seen, check_claimed_until=claimed_until
-            )
-            rows = rows_for(held, to_status, why)
-            if not rows:
-                continue
-            fields = _per_row_fields([by_pk[row["pk"]] for row in rows])
-            fields.update(check_claimed_until=None, check_requested="")
-            write(rows, action=action, actor_label=label, reason=reason, fields=fields, event=event)
-            written |= {row["pk"] for row in rows}
-            # A comment the check put in the moderation queue: its editors are told.
-            to_notify += [
-                row["pk"] for row in rows if by_pk[row["pk"]].notify and row["to_status"] in QUEUE
-            ]
-        notifications.notify_moderators_of(to_notify)
-    return written
+        groups[key][outcome.comment_id] = outcome
+    return list(groups.values())
+
+
+def _write_checks(by_pk: dict, claimed_until) -> list[dict]:
+    """Write one group of alike outcomes to the comments still held and as seen; return them."""
+    first = next(iter(by_pk.values()))
+    if first.to_status == HAM_RULE:
+        to_status, why = moves.status_for_ham(conf.discussion())
+    elif first.to_status == KEEP:
+        to_status, why = F("status"), _text("")
+    else:
+        to_status, why = _text(first.to_status), _text("")
+    held = Comment.objects.filter(
+        pk__in=list(by_pk), status=first.seen_status, check_claimed_until=claimed_until
+    )
+    rows = _rows_for(held, to_status, why)
+    if rows:
+        fields = _per_row_fields([by_pk[row["pk"]] for row in rows])
+        fields.update(check_claimed_until=None, check_requested="")
+        _write(
+            rows,
+            action=first.action,
+            actor_label=first.actor_label,
+            reason=first.reason,
+            fields=fields,
+            event=first.event,
+        )
+    return rows
 
 
 def _per_row_fields(outcomes) -> dict:
@@ -338,7 +370,7 @@ def _per_row_fields(outcomes) -> dict:
     return fields
 
 
-# New comments, reports, replies -------------------------------------------------------------------
+# New comments, reports, edits, replies ------------------------------------------------------------
 
 
 def record_new(comment, action, reason: str = "") -> None:
@@ -372,10 +404,34 @@ def record_imported(comments: list) -> list:
 def hold_reported(comment_id: int, reason: str) -> bool:
     """Send a published comment its readers reported back to the queue; say if it moved."""
     approved = Comment.objects.filter(pk=comment_id, status=Status.APPROVED)
-    rows = rows_for(approved, text(Status.PENDING), text(""))
+    rows = _rows_for(approved, _text(Status.PENDING), _text(""))
     fields = {"hold_reason": reason[:200]}
-    outcome = write(rows, action=Action.HELD, actor_label="readers", reason=reason, fields=fields)
+    outcome = _write(rows, action=Action.HELD, actor_label="readers", reason=reason, fields=fields)
     return outcome.changed > 0
+
+
+def hold_edit(comment_id: int, to_status: str, reason: str) -> None:
+    """Give a comment whose edit the local rules stop `to_status` (held, trashed, or the
+    queue status it has), and record why."""
+    (row,) = _rows_for(Comment.objects.filter(pk=comment_id), _text(to_status), _text(""))
+    action = Action.TRASHED if to_status == Status.TRASH else Action.HELD
+    fields = {"hold_reason": reason[:200]}
+    _write([row], action=action, actor_label="rules", reason=reason, fields=fields)
+
+
+def hold_edit_for_approval(comment_id: int) -> tuple[str, str] | None:
+    """Hold an approved comment whose text changed if the ham rule would hold it now; return
+    its new status and hold reason, or None when it stays approved."""
+    approved = Comment.objects.filter(pk=comment_id, status=Status.APPROVED)
+    to_status, why = moves.status_for_ham(conf.discussion())
+    rows = [r for r in _rows_for(approved, to_status, why) if r["to_status"] != Status.APPROVED]
+    if not rows:
+        return None
+    (row,) = rows
+    reason = reasons.plain(row["why"])[:200]
+    fields = {"hold_reason": reason}
+    _write(rows, action=Action.HELD, actor_label="rules", reason="Edited:", fields=fields)
+    return row["to_status"], reason
 
 
 def record_reply(parent, reply, actor) -> None:

@@ -1,11 +1,15 @@
 """A wave of comments is checked in batches: the database work does not grow per comment."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments import tasks
 from comments.models import Comment, CommentEvent, ModeratorNotice, Status, Verdict
+from comments.rules import conf
+from comments.spam import akismet as spam
 from comments.spam import checker
 from tests.factories import CommentFactory
 
@@ -38,9 +42,30 @@ def test_checking_thirty_comments_takes_as_many_queries_as_checking_two(post, ak
     two = queries_to_check(post, 2)
     thirty = queries_to_check(post, 30)
 
-    assert checker.BATCH >= 30  # one batch
+    assert conf.CHECK_BATCH >= 30  # one batch
     assert thirty == two
     assert len(akismet_answers.calls) == 1 + 2 + 30
+
+
+def test_the_next_batch_is_asked_on_threads_already_running(post, akismet_answers, monkeypatch):
+    # One pool per process, reused: a busy checker starts no threads for each batch.
+    asked_on = []
+
+    class Watched(spam.client_class):
+        def comment_check(self, user_ip, **kwargs):
+            asked_on.append(threading.current_thread())
+            return super().comment_check(user_ip, **kwargs)
+
+    monkeypatch.setattr(spam, "client_class", Watched)
+    queries_to_check(post, 4)
+    running = set(threading.enumerate())
+    asked_on.clear()
+
+    queries_to_check(post, 4)
+
+    assert len(asked_on) == 4
+    assert set(asked_on) <= running
+    assert threading.main_thread() not in asked_on  # asked side by side, not one by one
 
 
 def test_a_batch_with_every_kind_of_answer_records_each_once(post, double):

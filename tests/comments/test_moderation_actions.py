@@ -206,7 +206,7 @@ def test_actions_apply_to_all_matching_comments_not_just_the_page(moderator_clie
 
 
 def test_bulk_work_runs_one_statement_per_batch_not_per_row(admin_user, monkeypatch):
-    monkeypatch.setattr("comments.workflow.writer.BATCH_SIZE", 10)
+    monkeypatch.setattr("comments.workflow.batches.BATCH_SIZE", 10)
     CommentFactory.create_batch(25, status=Status.PENDING, akismet_payload={"comment_content": "x"})
 
     with CaptureQueriesContext(connection) as queries:

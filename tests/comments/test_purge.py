@@ -80,7 +80,7 @@ def test_purge_command_reports_and_records_what_it_did(capsys):
 
 
 def test_purge_works_in_batches(monkeypatch):
-    monkeypatch.setattr("comments.workflow.writer.BATCH_SIZE", 3)
+    monkeypatch.setattr("comments.workflow.batches.BATCH_SIZE", 3)
     for _ in range(7):
         aged(Status.SPAM, 16)
 
