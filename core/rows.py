@@ -7,6 +7,8 @@ own fields (`Field.pre_save` and `get_db_prep_save`, as `Model.save()` uses them
 here restates a model.
 """
 
+from functools import cache
+
 from django.db import connection
 
 
@@ -33,13 +35,15 @@ def insert_together(row, linked=(), also=()) -> None:
         setattr(other, key, row)
 
 
-def _fields(obj, link=None) -> list:
+@cache
+def _columns_of(model, link=None) -> tuple:
     # The documented _meta API: a field with a column of its own (no reverse or m2m relation).
-    return [
+    # A model's fields are fixed once the apps are loaded, so each list is built once.
+    return tuple(
         f
-        for f in obj._meta.get_fields()
+        for f in model._meta.get_fields()
         if f.concrete and f.column and not f.primary_key and f != link
-    ]
+    )
 
 
 def _quoted(field) -> str:
@@ -48,15 +52,21 @@ def _quoted(field) -> str:
 
 def _insert(obj, link=None, link_value="") -> str:
     """Return an INSERT of `obj`'s fields as parameters, `link` set to the SQL `link_value`."""
-    fields = _fields(obj, link)
+    return _insert_of(type(obj), link, link_value)
+
+
+@cache
+def _insert_of(model, link, link_value) -> str:
+    fields = _columns_of(model, link)
     columns = [_quoted(f) for f in fields]
     values = ["%s"] * len(fields)
     if link is not None:
         columns.insert(0, _quoted(link))
         values.insert(0, link_value)
-    table = connection.ops.quote_name(obj._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
 
 
 def _params(obj, link=None) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in _fields(obj, link)]
+    fields = _columns_of(type(obj), link)
+    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
