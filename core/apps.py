@@ -8,11 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import outbox
-        from .recurring import add_recurring
         from .slugs import SlugConverter, SlugPathConverter
+        from .workers import add_woken
 
-        # Whatever is due in the outbox and no task carries (retries, lost tasks) goes out.
-        add_recurring(outbox.send_due, outbox.SWEEP_EVERY)
+        # The outbox is sent by the task workers when woken, and when its next message is due.
+        add_woken(outbox.CHANNEL, outbox.send_due, outbox.next_due)
 
         # Before any URLconf is read: blog's and the comments' feeds both route slugs.
         register_converter(SlugConverter, "uslug")

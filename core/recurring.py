@@ -22,8 +22,8 @@ from .models import RecurringTask
 RECURRING = {}
 _BY_PATH = {}
 # Tasks an older release queued that no longer exist: the runners of the queue-driven
-# schedule this one replaced, and the senders the outbox replaced (`core.outbox`, whose
-# sweep sends what they carried).
+# schedule this one replaced, the senders the outbox replaced, and the outbox's own tasks
+# before it was woken (`core.outbox` sends what they carried: the rows are the queue).
 _FORMER_PATHS = (
     "core.recurring.run_recurring",
     "comments.tasks.run_recurring",
@@ -31,6 +31,9 @@ _FORMER_PATHS = (
     "comments.tasks.queue_rechecks",
     "subscriptions.outbox.send_delivery",
     "subscriptions.outbox.send_due_deliveries",
+    "core.outbox.deliver",
+    "core.outbox.deliver_all",
+    "core.outbox.send_due",
 )
 
 

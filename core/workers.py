@@ -234,18 +234,22 @@ class Waker(threading.Thread):
                 for channel in self.jobs:
                     cursor.execute(f'LISTEN "{channel}"')
             notifies = listener.connection.notifies
+            # First every job: what is due now, a wake-up missed while not listening included.
+            woken = set(self.jobs)
+            dues: dict[str, datetime | None] = {}
             while True:
-                # First what is due now (a wake-up missed while not listening included).
-                for job in self.jobs.values():
-                    self.run_job(job)
+                for channel in woken:
+                    self.run_job(self.jobs[channel])
+                    dues[channel] = self.jobs[channel].next_due()
                 self.runs += 1
-                wait = self.seconds_to_next()
-                # Sleep until a notification, or until the next retry is due.
-                for _ in notifies(timeout=wait, stop_after=1):
-                    pass
+                # Sleep until a notification, or until the next item is due.
+                woken = {n.channel for n in notifies(timeout=self.seconds_to(dues), stop_after=1)}
                 # The wave's other notifications are covered by the run that follows.
-                for _ in notifies(timeout=0):
-                    pass
+                woken |= {n.channel for n in notifies(timeout=0)}
+                now = timezone.now()
+                woken |= {channel for channel, due in dues.items() if due and due <= now}
+                # Nothing woke it and nothing was due: the idle look runs every job.
+                woken = (woken & set(self.jobs)) or set(self.jobs)
         finally:
             with contextlib.suppress(*DATABASE_ERRORS):
                 listener.close()
@@ -273,11 +277,12 @@ class Waker(threading.Thread):
             # A bug in one batch: its claims expire, and the job is run again when due.
             logger.exception("Task worker waker: %s failed", job.channel)
 
-    def seconds_to_next(self) -> float:
-        dues = [due for job in self.jobs.values() if (due := job.next_due()) is not None]
-        if not dues:
+    def seconds_to(self, dues: dict[str, datetime | None]) -> float:
+        """Return how long to sleep before the first of `dues`, at most `IDLE_LOOK`."""
+        known = [due for due in dues.values() if due is not None]
+        if not known:
             return IDLE_LOOK
-        return min(IDLE_LOOK, max(0.0, (min(dues) - timezone.now()).total_seconds()))
+        return min(IDLE_LOOK, max(0.0, (min(known) - timezone.now()).total_seconds()))
 
 
 def supervise(command: list[str], count: int, *, pause: float = 1.0) -> None:
