@@ -1,7 +1,11 @@
 """Task workers that heal: a database restart, a crash or a kill stops no work for good.
 
-`manage.py run_worker` runs django-tasks-db's `db_worker` and runs it again when a database
-error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_EVERY`:
+`manage.py run_worker` runs django-tasks-db's `db_worker` (in batch mode: what is ready, then
+it returns) when a task is ready: a queued task row wakes it (`announce_task` sends
+`pg_notify` at the enqueue's commit; `serve_tasks` LISTENs on a connection of its own), and it
+looks at least every `--interval` as a net, so an idle worker does not poll. It runs it again
+when a database error ends it (PostgreSQL restarting). Beside it, a watch thread, every
+`WATCH_EVERY`:
 
 - holds a PostgreSQL advisory lock named after its process for as long as the process lives:
   the lock goes with a dead worker's connection, so any worker can tell a live one from a
@@ -11,12 +15,13 @@ error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_E
 - queues the recurring tasks whose time has come (`core.recurring.queue_due`).
 
 Beside them, a waker thread runs the woken jobs the apps register (`add_woken`: the spam
-check): it LISTENs on each job's PostgreSQL channel on its own connection and runs the job
-when a transaction that called `wake` commits, or when the job's next item is due (a retry,
-an expired claim), and at least every `IDLE_LOOK` as a net. An idle worker sends no query in
-between. Only `LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on
-the lock, idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS`
-(development, tests) `wake` runs the job in the process that committed instead.
+check, the outbox): it LISTENs on each job's PostgreSQL channel on its own connection and
+runs the job when a transaction that called `wake` commits, or when the job's next item is
+due (a retry, an expired claim), and at least every `IDLE_LOOK` as a net; a notification
+runs only the jobs of its channel. An idle worker sends no query in between. Only
+`LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on the lock,
+idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS` (development,
+tests) `wake` runs the job in the process that committed instead.
 
 `manage.py run_worker --processes N` (`make run`) runs N such workers and starts another
 whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
@@ -48,9 +53,11 @@ from django.db import (
     connections,
     transaction,
 )
+from django.db.models import Case, F, Min, Value, When
 from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks.base import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from . import recurring
 
@@ -93,11 +100,75 @@ def add_woken(channel: str, run: Callable[[], object], next_due) -> None:
 
 def wake(channel: str) -> None:
     """Wake the workers listening on `channel` when this transaction commits."""
+    notify(channel)
+    if settings.RUN_WOKEN_JOBS_IN_PROCESS:
+        transaction.on_commit(WOKEN[channel].run, robust=True)
+
+
+def notify(channel: str) -> None:
+    """Send a PostgreSQL notification on `channel`, delivered when this transaction commits."""
     with connection.cursor() as cursor:
         # Delivered at commit, and never if the transaction rolls back.
         cursor.execute("SELECT pg_notify(%s, '')", [channel])
-    if settings.RUN_WOKEN_JOBS_IN_PROCESS:
-        transaction.on_commit(WOKEN[channel].run, robust=True)
+
+
+# The channel a queued task row wakes the task runners on (`announce_task`).
+TASKS_CHANNEL = "tasks"
+# A ready task another worker is claiming this moment: look again this soon.
+CLAIMED_ELSEWHERE = 1.0
+
+
+def announce_task(sender, **kwargs) -> None:
+    """Wake the task runners when a task row is queued (django-tasks' `task_enqueued`)."""
+    if issubclass(sender, DatabaseBackend):
+        notify(TASKS_CHANNEL)
+
+
+def next_task_due():
+    """Return when the next queued task is due (now, if one is ready), or None."""
+    now = timezone.now()
+    # A task queued with no time is stored with the largest date: it is due now.
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        queue_name=DEFAULT_TASK_QUEUE_NAME,
+    ).aggregate(
+        due=Min(Case(When(run_after=get_date_max(), then=Value(now)), default=F("run_after")))
+    )["due"]
+
+
+def serve_tasks(run_ready: Callable[[], object], *, interval: float) -> None:
+    """Run `run_ready()` when a task is ready: at once, then when one is queued or comes due.
+
+    An idle runner sleeps on its own connection's LISTEN, and looks at the queue at least
+    every `interval` seconds as a net.
+    """
+    listener = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with listener.cursor() as cursor:
+            cursor.execute(f'LISTEN "{TASKS_CHANNEL}"')
+        notifies = listener.connection.notifies
+        ran = False
+        while True:
+            due, now = next_task_due(), timezone.now()
+            if due is not None and due <= now and not ran:
+                run_ready()
+                ran = True
+                continue
+            if due is None:
+                wait = interval
+            elif due <= now:
+                wait = CLAIMED_ELSEWHERE
+            else:
+                wait = min(interval, (due - now).total_seconds())
+            for _ in notifies(timeout=wait, stop_after=1):
+                pass
+            for _ in notifies(timeout=0):
+                pass
+            ran = False
+    finally:
+        with contextlib.suppress(*DATABASE_ERRORS):
+            listener.close()
 
 
 class WorkerLost(Exception):
@@ -164,7 +235,10 @@ def give_back(pk, worker_ids: list[str]) -> bool:
             return False
         task_result.set_failed(WorkerLost(f"{len(worker_ids)} workers died running it"))
         return True
-    return bool(left.update(status=TaskResultStatus.READY, started_at=None))
+    given_back = bool(left.update(status=TaskResultStatus.READY, started_at=None))
+    if given_back:
+        notify(TASKS_CHANNEL)
+    return given_back
 
 
 def give_back_own(worker: str) -> int:

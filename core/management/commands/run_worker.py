@@ -17,7 +17,8 @@ RECONNECT_CAP = 30.0
 
 class Command(BaseCommand):
     help = (
-        "Run a task worker (django-tasks-db's db_worker) that outlives database restarts, "
+        "Run a task worker (django-tasks-db's db_worker, woken when a task is queued) that "
+        "outlives database restarts, "
         "gives back the tasks dead workers left running and runs the recurring schedule."
     )
 
@@ -25,8 +26,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval",
             type=float,
-            default=1.0,
-            help="Seconds between looks at an empty queue (default: %(default)s).",
+            default=30.0,
+            help="Seconds between looks at an empty queue when no queued task wakes the "
+            "worker (default: %(default)s).",
         )
         parser.add_argument(
             "--processes",
@@ -50,13 +52,17 @@ class Command(BaseCommand):
         for run in itertools.count(1):
             worker = workers.worker_id(process, run)
             try:
-                call_command(
-                    "db_worker",
+                # db_worker runs what is ready and returns (--batch); queuing a task wakes it.
+                workers.serve_tasks(
+                    lambda worker=worker: call_command(
+                        "db_worker",
+                        batch=True,
+                        worker_id=worker,
+                        reload=False,
+                        startup_delay=False,
+                        verbosity=verbosity,
+                    ),
                     interval=interval,
-                    worker_id=worker,
-                    reload=False,
-                    startup_delay=False,
-                    verbosity=verbosity,
                 )
                 return
             except workers.DATABASE_ERRORS as error:
