@@ -35,6 +35,7 @@ import hashlib
 import logging
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
@@ -44,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -68,7 +70,8 @@ WATCH_EVERY = 5.0
 MAX_CLAIMS = 3
 # The advisory lock namespace of live workers (the first of pg_advisory_lock's two keys).
 _LIVE_WORKERS = 0x7461736B  # "task"
-DATABASE_ERRORS = (DatabaseError, InterfaceError)
+# psycopg's own: a listener's wait talks to its connection directly.
+DATABASE_ERRORS = (DatabaseError, InterfaceError, psycopg.Error)
 
 
 # The longest a waker sleeps without a notification: the net for one lost with a connection.
@@ -76,6 +79,8 @@ IDLE_LOOK = 60.0
 # How many workers listen at once (the rest wait to take over): each wake-up costs each
 # listener a query, and two share a wave (each checks up to 32 comments side by side).
 LISTENING_WORKERS = 2
+# How long a stopping worker lets its woken job finish (within a container's 10-second grace).
+STOP_WAIT = 8.0
 # The advisory lock namespace of the listening places.
 _LISTENERS = 0x77616B65  # "wake"
 
@@ -147,7 +152,6 @@ def serve_tasks(run_ready: Callable[[], object], *, interval: float) -> None:
     try:
         with listener.cursor() as cursor:
             cursor.execute(f'LISTEN "{TASKS_CHANNEL}"')
-        notifies = listener.connection.notifies
         ran = False
         while True:
             due, now = next_task_due(), timezone.now()
@@ -161,10 +165,7 @@ def serve_tasks(run_ready: Callable[[], object], *, interval: float) -> None:
                 wait = CLAIMED_ELSEWHERE
             else:
                 wait = min(interval, (due - now).total_seconds())
-            for _ in notifies(timeout=wait, stop_after=1):
-                pass
-            for _ in notifies(timeout=0):
-                pass
+            await_notifications(listener, wait)
             ran = False
     finally:
         with contextlib.suppress(*DATABASE_ERRORS):
@@ -287,6 +288,15 @@ class Waker(threading.Thread):
         super().__init__(name="task-worker-waker", daemon=True)
         self.jobs = dict(jobs)
         self.runs = 0
+        self.working = threading.Lock()
+        self.stopping = False
+
+    def stop(self, timeout: float = STOP_WAIT) -> None:
+        """Let the job running now finish (for up to `timeout` seconds); start no other."""
+        # A batch cut short would be sent again when its lease ends: an email twice.
+        self.stopping = True
+        if self.working.acquire(timeout=timeout):
+            self.working.release()
 
     def run(self):
         attempt = 0
@@ -307,7 +317,6 @@ class Waker(threading.Thread):
                 self.take_a_listening_place(cursor)
                 for channel in self.jobs:
                     cursor.execute(f'LISTEN "{channel}"')
-            notifies = listener.connection.notifies
             # First every job: what is due now, a wake-up missed while not listening included.
             woken = set(self.jobs)
             dues: dict[str, datetime | None] = {}
@@ -316,10 +325,9 @@ class Waker(threading.Thread):
                     self.run_job(self.jobs[channel])
                     dues[channel] = self.jobs[channel].next_due()
                 self.runs += 1
-                # Sleep until a notification, or until the next item is due.
-                woken = {n.channel for n in notifies(timeout=self.seconds_to(dues), stop_after=1)}
-                # The wave's other notifications are covered by the run that follows.
-                woken |= {n.channel for n in notifies(timeout=0)}
+                # Sleep until a notification, or until the next item is due; the wave's other
+                # notifications are covered by the run that follows.
+                woken = await_notifications(listener, self.seconds_to(dues))
                 now = timezone.now()
                 woken |= {channel for channel, due in dues.items() if due and due <= now}
                 # Nothing woke it and nothing was due: the idle look runs every job.
@@ -343,6 +351,11 @@ class Waker(threading.Thread):
         cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LISTENERS, places[0]])
 
     def run_job(self, job: WokenJob) -> None:
+        with self.working:
+            if not self.stopping:
+                self._run(job)
+
+    def _run(self, job: WokenJob) -> None:
         try:
             job.run()
         except DATABASE_ERRORS:
@@ -357,6 +370,18 @@ class Waker(threading.Thread):
         if not known:
             return IDLE_LOOK
         return min(IDLE_LOOK, max(0.0, (min(known) - timezone.now()).total_seconds()))
+
+
+def await_notifications(listener, timeout: float) -> set[str]:
+    """Sleep until `listener` is notified or `timeout` seconds pass; return the channels."""
+    notifies = listener.connection.notifies
+    channels = {n.channel for n in notifies(timeout=0)}
+    if not channels:
+        # select() sleeps until the socket has data: psycopg's own wait would wake every
+        # 0.1 s to look for a Ctrl-C, which is most of an idle worker's CPU.
+        select.select([listener.connection.fileno()], [], [], timeout)
+        channels = {n.channel for n in notifies(timeout=0)}
+    return channels
 
 
 def supervise(command: list[str], count: int, *, pause: float = 1.0) -> None:

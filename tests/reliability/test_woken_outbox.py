@@ -56,6 +56,11 @@ def listening() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def recorded_sent():
+    """the worker to record the email as sent"""
+    return ModeratorNotice.objects.filter(state=Message.State.SENT).first()
+
+
 def tasks_besides_maintenance():
     return DBTaskResult.objects.exclude(task_path__in=[t.module_path for t in recurring.RECURRING])
 
@@ -72,6 +77,7 @@ def test_the_editors_email_reaches_the_mail_server_at_once_with_no_task_row(
         # Checked, held for review, and the editors told: well before the idle look, so only
         # the notifications can have woken the worker.
         [email] = inbox.wait_for(EDITOR, timeout=IDLE_LOOK / 4)
+        wait_for(recorded_sent, timeout=10)
 
     assert "Comment number 0 on selling and marketing." in inbox.body(email)
     notice = ModeratorNotice.objects.get(comment_id=comment_id)
@@ -98,6 +104,7 @@ def test_a_failed_email_is_retried_when_its_time_comes_by_a_worker_no_one_wakes(
     with db_worker({**env, "EMAIL_URL": email_url}):
         [email] = inbox.wait_for(EDITOR, timeout=(retry_at - timezone.now()).seconds + 10)
         arrived_at = timezone.now()
+        wait_for(recorded_sent, timeout=10)
 
     assert comment.content in inbox.body(email)
     # On time: not before its retry, and well before the idle look would have found it.
@@ -138,9 +145,34 @@ def test_a_worker_killed_holding_an_email_leaves_it_to_another_after_its_lease_o
                 EDITOR, timeout=(lease_ends - timezone.now()).total_seconds() + 15
             )
             arrived_at = timezone.now()
+            wait_for(recorded_sent, timeout=10)
 
     assert arrived_at >= lease_ends
     assert comment.content in inbox.body(email)
     notice = ModeratorNotice.objects.get()
     assert (notice.state, notice.attempts) == (Message.State.SENT, 2)
     assert len(inbox.to(EDITOR)) == 1
+
+
+def test_a_worker_stopped_while_sending_records_the_outcome_before_it_exits(
+    double, env, article, moderator
+):
+    ModeratorNotice.objects.create(comment=CommentFactory(post=article, status=Status.PENDING))
+
+    with SilentServer() as silent:
+        stuck = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{silent.port}", "EMAIL_TIMEOUT": "3"}
+        with db_worker(stuck) as worker:
+
+            def sending():
+                """the worker to be sending the email to a mail server that never answers"""
+                state = ModeratorNotice.objects.values_list("state", flat=True).get()
+                return silent.accepted and state == Message.State.SENDING
+
+            wait_for(sending, timeout=60)
+            # As a deploy stops it: the send in flight ends (here, times out) and is recorded.
+            worker.stop()
+            assert not worker.alive()
+
+    notice = ModeratorNotice.objects.get()
+    assert (notice.state, notice.attempts) == (Message.State.FAILED, 1)
+    assert "timed out" in notice.last_error

@@ -1,11 +1,13 @@
 import itertools
 import logging
+import signal
 import sys
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django_tasks.base import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
 
 from core import workers
 
@@ -38,7 +40,7 @@ class Command(BaseCommand):
             "one exits (default: one worker, in this process).",
         )
 
-    def handle(self, *args, interval, processes, verbosity, **options):
+    def handle(self, *args, interval, processes, **options):
         if processes is not None:
             command = [sys.executable, sys.argv[0], "run_worker", "--interval", str(interval)]
             workers.supervise(command, processes)
@@ -47,23 +49,21 @@ class Command(BaseCommand):
         watch = workers.Watch(process)
         watch.start()
         watch.ready.wait(timeout=workers.WATCH_EVERY)
+        waker = workers.Waker(workers.WOKEN)
         if workers.WOKEN:
-            workers.Waker(workers.WOKEN).start()
+            waker.start()
+        # SIGTERM ends the process through `finally` (db_worker's handler does the same).
+        signal.signal(signal.SIGTERM, _exit)
+        try:
+            self._run_tasks(process, interval)
+        finally:
+            waker.stop()
+
+    def _run_tasks(self, process: str, interval: float) -> None:
         for run in itertools.count(1):
             worker = workers.worker_id(process, run)
             try:
-                # db_worker runs what is ready and returns (--batch); queuing a task wakes it.
-                workers.serve_tasks(
-                    lambda worker=worker: call_command(
-                        "db_worker",
-                        batch=True,
-                        worker_id=worker,
-                        reload=False,
-                        startup_delay=False,
-                        verbosity=verbosity,
-                    ),
-                    interval=interval,
-                )
+                workers.serve_tasks(lambda worker=worker: _run_ready(worker), interval=interval)
                 return
             except workers.DATABASE_ERRORS as error:
                 logger.warning("Task worker %s: the database went away (%s)", worker, error)
@@ -80,3 +80,26 @@ class Command(BaseCommand):
                 continue
             logger.warning("Task worker: the database is back; %d task(s) given back", given_back)
             return
+
+
+def _exit(signum, frame):
+    sys.exit(0)
+
+
+def _run_ready(worker_id: str) -> None:
+    """Run the ready tasks one by one with django-tasks-db's worker, then return."""
+    worker = Worker(
+        queue_names=[DEFAULT_TASK_QUEUE_NAME],
+        interval=0,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    # Its handler ends the process on SIGTERM, or after the task it is running.
+    worker.configure_signals()
+    worker.run()
+    if not worker.running:
+        sys.exit(0)  # SIGTERM came during a task, which has ended
