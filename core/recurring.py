@@ -2,7 +2,7 @@
 
 django-tasks has no cron. Each app puts its tasks on the schedule from its AppConfig.ready()
 (`add_recurring`). The clock decides when each runs: a `RecurringTask` row holds its next
-time, and every task worker (`core.workers`) looks every few seconds for the rows whose time
+time, and every task worker (`core.workers`) looks every 15 seconds for the rows whose time
 has come (`queue_due`), claims them with `SELECT … FOR UPDATE SKIP LOCKED`, queues each task
 once and moves its time on, in one transaction. A run missed while no worker was up happens
 at the next chance, once; a worker killed in a run loses nothing (its task is given back to

@@ -65,7 +65,8 @@ from . import recurring
 
 logger = logging.getLogger(__name__)
 
-WATCH_EVERY = 5.0
+# Each look costs a few queries; a dead worker's task or a recurring run waits at most this.
+WATCH_EVERY = 15.0
 # A task claimed this many times by workers that died is not given back again.
 MAX_CLAIMS = 3
 # The advisory lock namespace of live workers (the first of pg_advisory_lock's two keys).
