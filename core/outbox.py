@@ -33,7 +33,7 @@ The spam check is retried on the same schedule (`Retry`), but its state is the c
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -161,11 +161,11 @@ RETURNING id
 """
 
 
-def claim(outbox: Outbox, limit: int = BATCH, only=None):
+def claim(outbox: Outbox, limit: int = BATCH, only=None, due_by: datetime | None = None):
     """Lease up to `limit` due messages of one kind; return them and the lease's end.
 
-    Due: queued or failed ones whose `send_after` has come, and those whose lease has ended
-    (their worker died sending them).
+    Due (by `due_by`, else now): queued or failed ones whose `send_after` has come, and those
+    whose lease has ended (their worker died sending them).
     """
     now = timezone.now()
     until = now + lease()
@@ -177,7 +177,7 @@ def claim(outbox: Outbox, limit: int = BATCH, only=None):
                 "sending": Message.State.SENDING,
                 "until": until,
                 "waiting": list(_WAITING),
-                "now": now,
+                "now": due_by or now,
                 "only": list(only) if only is not None else None,
                 "limit": limit,
             },
@@ -192,10 +192,12 @@ def claim(outbox: Outbox, limit: int = BATCH, only=None):
 def send_due() -> dict[str, int]:
     """Send every due message of every kind, batch by batch; say how many of each kind went."""
     sent = {}
+    # Only what was due when this run began: a message held again meanwhile waits its turn.
+    began = timezone.now()
     for label, outbox in OUTBOXES.items():
         outcomes = Counter()
         while True:
-            messages, until = claim(outbox)
+            messages, until = claim(outbox, due_by=began)
             if messages:
                 outcomes.update(send_batch(outbox, messages, until).values())
             if len(messages) < BATCH:
@@ -249,14 +251,14 @@ def _record(outbox: Outbox, messages, answers: dict, until) -> dict[int, str]:
         fields = {"sent_at": now} if outcome == SENT else {}
         held_here.filter(pk__in=done).update(state=outcome, last_error="", **fields)
         labels.update((pk, str(outcome)) for pk in done)
-    holds = Counter()
+    holds = defaultdict(list)
     for pk, answer in answers.items():
         if isinstance(answer, Hold):
-            holds[answer] += 1
+            holds[answer].append(pk)
             labels[pk] = f"held: {answer.why}"
-    for hold in holds:
+    for hold, pks in holds.items():
         # Not a failed attempt: give back the attempt the claim counted.
-        held_here.filter(pk__in=[pk for pk, a in answers.items() if a == hold]).update(
+        held_here.filter(pk__in=pks).update(
             state=Message.State.QUEUED, send_after=now + hold.wait, attempts=F("attempts") - 1
         )
     failed = [m for m in messages if isinstance(answers[m.pk], Exception)]

@@ -214,3 +214,26 @@ def test_an_editor_sends_a_failed_email_to_the_editors_again_from_the_admin(
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (ModeratorNotice.State.SENT, 1)
     assert [m.to for m in mail.outbox] == [[editor_client.editor.email]]
+
+
+def test_a_batch_is_claimed_and_recorded_in_one_statement_per_outcome(post, moderator):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def updates_of_the_notices(waiting: int, decided: int) -> int:
+        ModeratorNotice.objects.all().delete()
+        for status in [Status.PENDING] * waiting + [Status.APPROVED] * decided:
+            ModeratorNotice.objects.create(comment=CommentFactory(post=post, status=status))
+        with CaptureQueriesContext(connection) as queries:
+            assert send_due("comments.ModeratorNotice") == waiting
+        table = ModeratorNotice._meta.db_table
+        return sum(
+            q["sql"].lstrip().startswith(f'UPDATE "{table}"') for q in queries.captured_queries
+        )
+
+    # The claim, the sent ones, the cancelled ones (nothing left to say: already decided).
+    assert updates_of_the_notices(waiting=1, decided=1) == 3
+    assert updates_of_the_notices(waiting=3, decided=3) == 3
+    assert len(mail.outbox) == 4
+    assert set(ModeratorNotice.objects.values_list("state", flat=True)) == {"sent", "cancelled"}
