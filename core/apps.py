@@ -7,12 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Site-wide pages and protections"
 
     def ready(self):
-        from . import outbox
-        from .recurring import add_recurring
-        from .slugs import SlugConverter, SlugPathConverter
+        from django_tasks.signals import task_enqueued
 
-        # Whatever is due in the outbox and no task carries (retries, lost tasks) goes out.
-        add_recurring(outbox.send_due, outbox.SWEEP_EVERY)
+        from . import outbox
+        from .slugs import SlugConverter, SlugPathConverter
+        from .workers import add_woken, announce_task
+
+        # The outbox is sent by the task workers when woken, and when its next message is due.
+        add_woken(outbox.CHANNEL, outbox.send_due, outbox.next_due)
+        # A queued task row wakes the task workers' db_worker (`core.workers.serve_tasks`).
+        task_enqueued.connect(announce_task, dispatch_uid="core.workers.announce_task")
 
         # Before any URLconf is read: blog's and the comments' feeds both route slugs.
         register_converter(SlugConverter, "uslug")

@@ -2,7 +2,7 @@
 
 django-tasks has no cron. Each app puts its tasks on the schedule from its AppConfig.ready()
 (`add_recurring`). The clock decides when each runs: a `RecurringTask` row holds its next
-time, and every task worker (`core.workers`) looks every few seconds for the rows whose time
+time, and every task worker (`core.workers`) looks every 15 seconds for the rows whose time
 has come (`queue_due`), claims them with `SELECT … FOR UPDATE SKIP LOCKED`, queues each task
 once and moves its time on, in one transaction. A run missed while no worker was up happens
 at the next chance, once; a worker killed in a run loses nothing (its task is given back to
@@ -22,8 +22,8 @@ from .models import RecurringTask
 RECURRING = {}
 _BY_PATH = {}
 # Tasks an older release queued that no longer exist: the runners of the queue-driven
-# schedule this one replaced, and the senders the outbox replaced (`core.outbox`, whose
-# sweep sends what they carried).
+# schedule this one replaced, the senders the outbox replaced, and the outbox's own tasks
+# before it was woken (`core.outbox` sends what they carried: the rows are the queue).
 _FORMER_PATHS = (
     "core.recurring.run_recurring",
     "comments.tasks.run_recurring",
@@ -31,6 +31,9 @@ _FORMER_PATHS = (
     "comments.tasks.queue_rechecks",
     "subscriptions.outbox.send_delivery",
     "subscriptions.outbox.send_due_deliveries",
+    "core.outbox.deliver",
+    "core.outbox.deliver_all",
+    "core.outbox.send_due",
 )
 
 

@@ -1,7 +1,11 @@
 """Task workers that heal: a database restart, a crash or a kill stops no work for good.
 
-`manage.py run_worker` runs django-tasks-db's `db_worker` and runs it again when a database
-error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_EVERY`:
+`manage.py run_worker` runs django-tasks-db's `db_worker` (in batch mode: what is ready, then
+it returns) when a task is ready: a queued task row wakes it (`announce_task` sends
+`pg_notify` at the enqueue's commit; `serve_tasks` LISTENs on a connection of its own), and it
+looks at least every `--interval` as a net, so an idle worker does not poll. It runs it again
+when a database error ends it (PostgreSQL restarting). Beside it, a watch thread, every
+`WATCH_EVERY`:
 
 - holds a PostgreSQL advisory lock named after its process for as long as the process lives:
   the lock goes with a dead worker's connection, so any worker can tell a live one from a
@@ -11,12 +15,13 @@ error ends it (PostgreSQL restarting). Beside it, a watch thread, every `WATCH_E
 - queues the recurring tasks whose time has come (`core.recurring.queue_due`).
 
 Beside them, a waker thread runs the woken jobs the apps register (`add_woken`: the spam
-check): it LISTENs on each job's PostgreSQL channel on its own connection and runs the job
-when a transaction that called `wake` commits, or when the job's next item is due (a retry,
-an expired claim), and at least every `IDLE_LOOK` as a net. An idle worker sends no query in
-between. Only `LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on
-the lock, idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS`
-(development, tests) `wake` runs the job in the process that committed instead.
+check, the outbox): it LISTENs on each job's PostgreSQL channel on its own connection and
+runs the job when a transaction that called `wake` commits, or when the job's next item is
+due (a retry, an expired claim), and at least every `IDLE_LOOK` as a net; a notification
+runs only the jobs of its channel. An idle worker sends no query in between. Only
+`LISTENING_WORKERS` listen at once (an advisory lock each); the others wait on the lock,
+idle, and take over when a listener dies. With `RUN_WOKEN_JOBS_IN_PROCESS` (development,
+tests) `wake` runs the job in the process that committed instead.
 
 `manage.py run_worker --processes N` (`make run`) runs N such workers and starts another
 whenever one exits (`supervise`): a crash or an out-of-memory kill costs a second's work.
@@ -30,6 +35,7 @@ import hashlib
 import logging
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
@@ -39,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -48,20 +55,24 @@ from django.db import (
     connections,
     transaction,
 )
+from django.db.models import Case, F, Min, Value, When
 from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks.base import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from . import recurring
 
 logger = logging.getLogger(__name__)
 
-WATCH_EVERY = 5.0
+# Each look costs a few queries; a dead worker's task or a recurring run waits at most this.
+WATCH_EVERY = 15.0
 # A task claimed this many times by workers that died is not given back again.
 MAX_CLAIMS = 3
 # The advisory lock namespace of live workers (the first of pg_advisory_lock's two keys).
 _LIVE_WORKERS = 0x7461736B  # "task"
-DATABASE_ERRORS = (DatabaseError, InterfaceError)
+# psycopg's own: a listener's wait talks to its connection directly.
+DATABASE_ERRORS = (DatabaseError, InterfaceError, psycopg.Error)
 
 
 # The longest a waker sleeps without a notification: the net for one lost with a connection.
@@ -69,6 +80,8 @@ IDLE_LOOK = 60.0
 # How many workers listen at once (the rest wait to take over): each wake-up costs each
 # listener a query, and two share a wave (each checks up to 32 comments side by side).
 LISTENING_WORKERS = 2
+# How long a stopping worker lets its woken job finish (within a container's 10-second grace).
+STOP_WAIT = 8.0
 # The advisory lock namespace of the listening places.
 _LISTENERS = 0x77616B65  # "wake"
 
@@ -93,11 +106,71 @@ def add_woken(channel: str, run: Callable[[], object], next_due) -> None:
 
 def wake(channel: str) -> None:
     """Wake the workers listening on `channel` when this transaction commits."""
+    notify(channel)
+    if settings.RUN_WOKEN_JOBS_IN_PROCESS:
+        transaction.on_commit(WOKEN[channel].run, robust=True)
+
+
+def notify(channel: str) -> None:
+    """Send a PostgreSQL notification on `channel`, delivered when this transaction commits."""
     with connection.cursor() as cursor:
         # Delivered at commit, and never if the transaction rolls back.
         cursor.execute("SELECT pg_notify(%s, '')", [channel])
-    if settings.RUN_WOKEN_JOBS_IN_PROCESS:
-        transaction.on_commit(WOKEN[channel].run, robust=True)
+
+
+# The channel a queued task row wakes the task runners on (`announce_task`).
+TASKS_CHANNEL = "tasks"
+# A ready task another worker is claiming this moment: look again this soon.
+CLAIMED_ELSEWHERE = 1.0
+
+
+def announce_task(sender, **kwargs) -> None:
+    """Wake the task runners when a task row is queued (django-tasks' `task_enqueued`)."""
+    if issubclass(sender, DatabaseBackend):
+        notify(TASKS_CHANNEL)
+
+
+def next_task_due():
+    """Return when the next queued task is due (now, if one is ready), or None."""
+    now = timezone.now()
+    # A task queued with no time is stored with the largest date: it is due now.
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        queue_name=DEFAULT_TASK_QUEUE_NAME,
+    ).aggregate(
+        due=Min(Case(When(run_after=get_date_max(), then=Value(now)), default=F("run_after")))
+    )["due"]
+
+
+def serve_tasks(run_ready: Callable[[], object], *, interval: float) -> None:
+    """Run `run_ready()` when a task is ready: at once, then when one is queued or comes due.
+
+    An idle runner sleeps on its own connection's LISTEN, and looks at the queue at least
+    every `interval` seconds as a net.
+    """
+    listener = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with listener.cursor() as cursor:
+            cursor.execute(f'LISTEN "{TASKS_CHANNEL}"')
+        ran = False
+        while True:
+            due, now = next_task_due(), timezone.now()
+            if due is not None and due <= now and not ran:
+                run_ready()
+                ran = True
+                continue
+            if due is None:
+                wait = interval
+            elif due <= now:
+                wait = CLAIMED_ELSEWHERE
+            else:
+                wait = min(interval, (due - now).total_seconds())
+            await_notifications(listener, wait)
+            ran = False
+    finally:
+        with contextlib.suppress(*DATABASE_ERRORS):
+            listener.close()
 
 
 class WorkerLost(Exception):
@@ -164,7 +237,10 @@ def give_back(pk, worker_ids: list[str]) -> bool:
             return False
         task_result.set_failed(WorkerLost(f"{len(worker_ids)} workers died running it"))
         return True
-    return bool(left.update(status=TaskResultStatus.READY, started_at=None))
+    given_back = bool(left.update(status=TaskResultStatus.READY, started_at=None))
+    if given_back:
+        notify(TASKS_CHANNEL)
+    return given_back
 
 
 def give_back_own(worker: str) -> int:
@@ -213,6 +289,15 @@ class Waker(threading.Thread):
         super().__init__(name="task-worker-waker", daemon=True)
         self.jobs = dict(jobs)
         self.runs = 0
+        self.working = threading.Lock()
+        self.stopping = False
+
+    def stop(self, timeout: float = STOP_WAIT) -> None:
+        """Let the job running now finish (for up to `timeout` seconds); start no other."""
+        # A batch cut short would be sent again when its lease ends: an email twice.
+        self.stopping = True
+        if self.working.acquire(timeout=timeout):
+            self.working.release()
 
     def run(self):
         attempt = 0
@@ -233,19 +318,21 @@ class Waker(threading.Thread):
                 self.take_a_listening_place(cursor)
                 for channel in self.jobs:
                     cursor.execute(f'LISTEN "{channel}"')
-            notifies = listener.connection.notifies
+            # First every job: what is due now, a wake-up missed while not listening included.
+            woken = set(self.jobs)
+            dues: dict[str, datetime | None] = {}
             while True:
-                # First what is due now (a wake-up missed while not listening included).
-                for job in self.jobs.values():
-                    self.run_job(job)
+                for channel in woken:
+                    self.run_job(self.jobs[channel])
+                    dues[channel] = self.jobs[channel].next_due()
                 self.runs += 1
-                wait = self.seconds_to_next()
-                # Sleep until a notification, or until the next retry is due.
-                for _ in notifies(timeout=wait, stop_after=1):
-                    pass
-                # The wave's other notifications are covered by the run that follows.
-                for _ in notifies(timeout=0):
-                    pass
+                # Sleep until a notification, or until the next item is due; the wave's other
+                # notifications are covered by the run that follows.
+                woken = await_notifications(listener, self.seconds_to(dues))
+                now = timezone.now()
+                woken |= {channel for channel, due in dues.items() if due and due <= now}
+                # Nothing woke it and nothing was due: the idle look runs every job.
+                woken = (woken & set(self.jobs)) or set(self.jobs)
         finally:
             with contextlib.suppress(*DATABASE_ERRORS):
                 listener.close()
@@ -265,6 +352,11 @@ class Waker(threading.Thread):
         cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LISTENERS, places[0]])
 
     def run_job(self, job: WokenJob) -> None:
+        with self.working:
+            if not self.stopping:
+                self._run(job)
+
+    def _run(self, job: WokenJob) -> None:
         try:
             job.run()
         except DATABASE_ERRORS:
@@ -273,11 +365,24 @@ class Waker(threading.Thread):
             # A bug in one batch: its claims expire, and the job is run again when due.
             logger.exception("Task worker waker: %s failed", job.channel)
 
-    def seconds_to_next(self) -> float:
-        dues = [due for job in self.jobs.values() if (due := job.next_due()) is not None]
-        if not dues:
+    def seconds_to(self, dues: dict[str, datetime | None]) -> float:
+        """Return how long to sleep before the first of `dues`, at most `IDLE_LOOK`."""
+        known = [due for due in dues.values() if due is not None]
+        if not known:
             return IDLE_LOOK
-        return min(IDLE_LOOK, max(0.0, (min(dues) - timezone.now()).total_seconds()))
+        return min(IDLE_LOOK, max(0.0, (min(known) - timezone.now()).total_seconds()))
+
+
+def await_notifications(listener, timeout: float) -> set[str]:
+    """Sleep until `listener` is notified or `timeout` seconds pass; return the channels."""
+    notifies = listener.connection.notifies
+    channels = {n.channel for n in notifies(timeout=0)}
+    if not channels:
+        # select() sleeps until the socket has data: psycopg's own wait would wake every
+        # 0.1 s to look for a Ctrl-C, which is most of an idle worker's CPU.
+        select.select([listener.connection.fileno()], [], [], timeout)
+        channels = {n.channel for n in notifies(timeout=0)}
+    return channels
 
 
 def supervise(command: list[str], count: int, *, pause: float = 1.0) -> None:

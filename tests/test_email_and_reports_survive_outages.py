@@ -21,13 +21,13 @@ EDITOR = "mod@example.com"
 STORED = {"user_ip": "198.51.100.9", "user_agent": "Mozilla/5.0", "comment_content": "Hi."}
 
 
-def sweep(label: str) -> int:
-    """Run the outbox's sweep (every five minutes on a site); return how many of `label` went."""
-    return outbox.send_due.call()[label]
+def send_due(label: str) -> int:
+    """Run the outbox as a woken worker does; return how many of `label` went."""
+    return outbox.send_due()[label]
 
 
-def make_due(model) -> None:
-    model.objects.update(send_after=timezone.now())
+def make_due(model, **which) -> None:
+    model.objects.filter(**which).update(send_after=timezone.now())
 
 
 def test_the_editors_email_lost_to_a_mail_server_outage_arrives_once_it_is_back(
@@ -44,15 +44,15 @@ def test_the_editors_email_lost_to_a_mail_server_outage_arrives_once_it_is_back(
     assert Comment.objects.get().notified_at is None
 
     settings.EMAIL_PORT = server_port
-    assert sweep("comments.ModeratorNotice") == 0  # it waits out its backoff first
+    assert send_due("comments.ModeratorNotice") == 0  # it waits out its backoff first
     make_due(ModeratorNotice)
-    assert sweep("comments.ModeratorNotice") == 1
+    assert send_due("comments.ModeratorNotice") == 1
 
     [email] = smtp_server.wait_for(EDITOR)
     assert "Worth a look." in smtp_server.body(email)
     assert Comment.objects.get().notified_at is not None
     make_due(ModeratorNotice)
-    assert sweep("comments.ModeratorNotice") == 0
+    assert send_due("comments.ModeratorNotice") == 0
     assert len(smtp_server.to(EDITOR)) == 1
 
 
@@ -65,7 +65,7 @@ def test_each_failure_waits_longer_before_the_next_try(post, moderator, settings
     for _ in range(4):
         make_due(ModeratorNotice)
         before = timezone.now()
-        assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "failed: will retry"
+        assert outbox.deliver("comments.ModeratorNotice", notice.pk) == "failed: will retry"
         notice.refresh_from_db()
         waits.append(round((notice.send_after - before) / timedelta(minutes=1)))
 
@@ -82,13 +82,13 @@ def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
     )
     double.mode = "error"
 
-    assert sweep("comments.AkismetReport") == 0
+    assert send_due("comments.AkismetReport") == 0
     report.refresh_from_db()
     assert (report.state, report.attempts) == (AkismetReport.State.GAVE_UP, 10)
     failed = comment.events.get(action=CommentEvent.Action.REPORT_FAILED)
     assert failed.reason.endswith("gave up.")
     make_due(AkismetReport)
-    assert sweep("comments.AkismetReport") == 0  # given up: the sweep leaves it alone
+    assert send_due("comments.AkismetReport") == 0  # given up: it is left alone
     assert len(double.requests_to("submit-spam")) == 1
 
     double.mode = "normal"
@@ -106,15 +106,16 @@ def test_a_report_gives_up_after_ten_tries_and_an_editor_can_send_it_again(
     assert len(double.requests_to("submit-spam")) == 2
 
 
-def test_a_message_held_by_a_worker_that_died_is_sent_again_by_the_sweep(post, moderator):
+def test_a_message_held_by_a_worker_that_died_is_sent_again_once_its_lease_ends(post, moderator):
     from django.core import mail
 
     lost, busy = (CommentFactory(post=post, status=Status.PENDING) for _ in range(2))
-    long_ago, just_now = timezone.now() - timedelta(minutes=11), timezone.now()
-    ModeratorNotice.objects.create(comment=lost, state="sending", send_after=long_ago)
-    ModeratorNotice.objects.create(comment=busy, state="sending", send_after=just_now)
+    # A claim's `send_after` is the end of its lease.
+    ended, running = timezone.now() - timedelta(seconds=1), timezone.now() + outbox.lease()
+    ModeratorNotice.objects.create(comment=lost, state="sending", send_after=ended)
+    ModeratorNotice.objects.create(comment=busy, state="sending", send_after=running)
 
-    assert sweep("comments.ModeratorNotice") == 1
+    assert send_due("comments.ModeratorNotice") == 1
 
     [email] = mail.outbox
     assert lost.content in email.body
@@ -128,8 +129,8 @@ def test_a_message_handed_over_twice_is_sent_once(post, moderator):
         comment=CommentFactory(post=post, status=Status.PENDING)
     )
 
-    assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "sent"
-    assert outbox.deliver.call("comments.ModeratorNotice", notice.pk) == "skipped"
+    assert outbox.deliver("comments.ModeratorNotice", notice.pk) == "sent"
+    assert outbox.deliver("comments.ModeratorNotice", notice.pk) == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -140,7 +141,7 @@ def test_a_report_waits_for_an_akismet_key_without_using_up_its_tries(settings):
         kind=AkismetReport.Kind.SPAM,
     )
 
-    assert outbox.deliver.call("comments.AkismetReport", report.pk).startswith("held:")
+    assert outbox.deliver("comments.AkismetReport", report.pk).startswith("held:")
 
     report.refresh_from_db()
     assert (report.state, report.attempts) == (AkismetReport.State.QUEUED, 0)
@@ -153,7 +154,7 @@ def test_editors_see_whether_their_email_about_a_comment_went_out(editor_client,
     notice = ModeratorNotice.objects.create(
         comment=CommentFactory(post=post, status=Status.PENDING)
     )
-    outbox.deliver.call("comments.ModeratorNotice", notice.pk)
+    outbox.deliver("comments.ModeratorNotice", notice.pk)
 
     page = editor_client.get("/admin/comments/moderatornotice/")
 
@@ -162,28 +163,35 @@ def test_editors_see_whether_their_email_about_a_comment_went_out(editor_client,
     assert "SMTPServerDisconnected" in page.text
 
 
-def test_messages_queued_together_each_go_at_their_own_time(
-    post, settings, django_capture_on_commit_callbacks
+def test_messages_queued_together_each_go_at_their_own_time_with_no_task_row(
+    post, moderator, settings, django_capture_on_commit_callbacks
 ):
+    from django.core import mail
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     now, later = timezone.now(), timezone.now() + timedelta(minutes=15)
-    due = [
-        ModeratorNotice.objects.create(comment=CommentFactory(post=post), send_after=now)
-        for _ in range(2)
-    ]
-    held = ModeratorNotice.objects.create(comment=CommentFactory(post=post), send_after=later)
+    due = [ModeratorNotice.objects.create(comment=waiting(post), send_after=now) for _ in range(2)]
+    held = ModeratorNotice.objects.create(comment=waiting(post), send_after=later)
 
     with django_capture_on_commit_callbacks(execute=True):
         outbox.queue(*due, held)
 
-    together = DBTaskResult.objects.get(task_path="core.outbox.deliver_all")
-    assert together.args_kwargs["args"] == ["comments.ModeratorNotice", [n.pk for n in due]]
-    assert together.run_after <= timezone.now()
-    alone = DBTaskResult.objects.get(task_path="core.outbox.deliver")
-    assert alone.args_kwargs["args"] == ["comments.ModeratorNotice", held.pk]
-    assert alone.run_after == later
+    # The rows are the queue: the commit woke the outbox, which sent what was due.
+    assert not DBTaskResult.objects.exists()
+    assert len(mail.outbox) == 2
+    held.refresh_from_db()
+    assert held.state == ModeratorNotice.State.QUEUED
+    # The workers wake by themselves when the held one is due.
+    assert outbox.next_due() == later
+    make_due(ModeratorNotice, pk=held.pk)
+    assert send_due("comments.ModeratorNotice") == 1
+    assert len(mail.outbox) == 3
+    assert outbox.next_due() is None
+
+
+def waiting(post):
+    return CommentFactory(post=post, status=Status.PENDING)
 
 
 def test_an_editor_sends_a_failed_email_to_the_editors_again_from_the_admin(
@@ -206,3 +214,26 @@ def test_an_editor_sends_a_failed_email_to_the_editors_again_from_the_admin(
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (ModeratorNotice.State.SENT, 1)
     assert [m.to for m in mail.outbox] == [[editor_client.editor.email]]
+
+
+def test_a_batch_is_claimed_and_recorded_in_one_statement_per_outcome(post, moderator):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def updates_of_the_notices(waiting: int, decided: int) -> int:
+        ModeratorNotice.objects.all().delete()
+        for status in [Status.PENDING] * waiting + [Status.APPROVED] * decided:
+            ModeratorNotice.objects.create(comment=CommentFactory(post=post, status=status))
+        with CaptureQueriesContext(connection) as queries:
+            assert send_due("comments.ModeratorNotice") == waiting
+        table = ModeratorNotice._meta.db_table
+        return sum(
+            q["sql"].lstrip().startswith(f'UPDATE "{table}"') for q in queries.captured_queries
+        )
+
+    # The claim, the sent ones, the cancelled ones (nothing left to say: already decided).
+    assert updates_of_the_notices(waiting=1, decided=1) == 3
+    assert updates_of_the_notices(waiting=3, decided=3) == 3
+    assert len(mail.outbox) == 4
+    assert set(ModeratorNotice.objects.values_list("state", flat=True)) == {"sent", "cancelled"}

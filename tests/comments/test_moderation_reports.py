@@ -116,43 +116,39 @@ def test_a_failed_report_is_kept_visible_and_sent_on_retry(
     assert "Report to Akismet failed" in page
 
     akismet.mode = "normal"
-    assert outbox.send_due.call()["comments.AkismetReport"] == 0  # its backoff has not passed
+    assert outbox.send_due()["comments.AkismetReport"] == 0  # its backoff has not passed
     AkismetReport.objects.update(send_after=timezone.now())
-    assert outbox.send_due.call()["comments.AkismetReport"] == 1
+    assert outbox.send_due()["comments.AkismetReport"] == 1
 
     report.refresh_from_db()
     assert (report.state, report.attempts, report.last_error) == ("sent", 2, "")
     assert len(akismet.requests_to("submit-spam")) == 2
 
 
-def test_failures_queue_a_later_retry_and_never_block_the_admin(
+def test_failures_are_retried_later_with_no_task_row_and_never_block_the_admin(
     admin_client, akismet, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.RUN_WOKEN_JOBS_IN_PROCESS = False  # as on a site: a task worker is woken
     comment = CommentFactory(status=Status.PENDING, akismet_payload=STORED)
 
     decide(admin_client, "spam_comments", comment, "pending", django_capture_on_commit_callbacks)
 
-    # The admin request only queued the work.
+    # The admin request only stored the report: the row is the queue entry.
     assert akismet.requests == []
     assert AkismetReport.objects.get().state == "queued"
-    (handed_over,) = DBTaskResult.objects.filter(task_path="core.outbox.deliver")
-    assert handed_over.args_kwargs["args"] == ["comments.AkismetReport", report_pk()]
+    assert not DBTaskResult.objects.exists()
 
-    # The worker picks it up, and Akismet fails.
-    DBTaskResult.objects.update(status="RUNNING")
+    # The woken worker sends it, and Akismet fails.
     akismet.mode = "error"
-    with django_capture_on_commit_callbacks(execute=True):
-        assert outbox.deliver.call("comments.AkismetReport", report_pk()) == "failed: will retry"
-
-    (retry,) = DBTaskResult.objects.filter(task_path="core.outbox.deliver", status="READY")
-    assert retry.run_after > timezone.now()
-
-    # The sweep (every five minutes) finds nothing due: no second retry chain starts.
-    with django_capture_on_commit_callbacks(execute=True):
-        assert outbox.send_due.call()["comments.AkismetReport"] == 0
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
-    assert AkismetReport.objects.get().state == "failed"
+    assert outbox.send_due()["comments.AkismetReport"] == 0
+    report = AkismetReport.objects.get()
+    assert (report.state, report.attempts) == ("failed", 1)
+    # The workers wake again when its retry is due; before that, nothing is sent twice.
+    assert outbox.next_due() == report.send_after > timezone.now()
+    assert outbox.send_due()["comments.AkismetReport"] == 0
+    assert len(akismet.requests_to("submit-spam")) == 1
+    assert not DBTaskResult.objects.exists()
 
 
 def report_pk() -> int:

@@ -102,7 +102,7 @@ def test_email_is_plain_text_with_the_comment_as_written(
 
 def sweep() -> int:
     """Run the outbox's sweep (every five minutes on a site); return the editors' emails sent."""
-    return outbox.send_due.call()["comments.ModeratorNotice"]
+    return outbox.send_due()["comments.ModeratorNotice"]
 
 
 def make_due(notice) -> None:
@@ -152,12 +152,11 @@ def test_a_failed_email_is_tried_again_by_the_schedule_with_backoff(
     assert len(mail.outbox) == 1
 
 
-def test_the_retry_is_on_the_recurring_schedule():
-    from datetime import timedelta
+def test_the_retry_is_sent_by_the_workers_woken_when_it_is_due():
+    from core import workers
 
-    from core import recurring
-
-    assert recurring.RECURRING[outbox.send_due] == timedelta(minutes=5)
+    woken = workers.WOKEN[outbox.CHANNEL]
+    assert (woken.run, woken.next_due) == (outbox.send_due, outbox.next_due)
 
 
 def test_a_comment_that_left_the_queue_is_not_retried(

@@ -34,7 +34,7 @@ def mails_to(address=READER):
 
 def emails_the_sweep_sends() -> int:
     """Run the outbox's sweep (every five minutes on a site); return the subscriber emails sent."""
-    return outbox.send_due.call()["subscriptions.Delivery"]
+    return outbox.send_due()["subscriptions.Delivery"]
 
 
 def path_in(message, kind) -> str:
@@ -369,7 +369,7 @@ def test_no_approval_notice_for_spam_trash_or_a_deleted_comment(
     Comment.objects.filter(pk=late.pk).update(status=Status.APPROVED)
     [delivery] = deliveries.comments_approved([late.pk])
     approve(late, move=moves.TRASH)
-    assert outbox.deliver.call("subscriptions.Delivery", delivery.pk) == "cancelled"
+    assert outbox.deliver("subscriptions.Delivery", delivery.pk) == "cancelled"
     purge.delete_permanently([late.pk], editor)
     assert deliveries.comments_approved([late.pk]) == []
     assert mails_to() == []
@@ -618,10 +618,10 @@ def test_a_comments_approved_signal_brings_the_approval_notice(
     assert notice.subject == APPROVED_SUBJECT.format(post.title)
 
 
-def test_held_digests_go_out_every_five_minutes_and_expired_requests_are_pruned_daily():
-    from core import recurring
+def test_held_digests_go_out_when_due_and_expired_requests_are_pruned_daily():
+    from core import recurring, workers
 
-    assert recurring.RECURRING[outbox.send_due] == timedelta(minutes=5)
+    assert workers.WOKEN[outbox.CHANNEL].next_due == outbox.next_due
     assert recurring.RECURRING[deliveries.prune_subscriptions] == timedelta(days=1)
 
 
