@@ -25,9 +25,10 @@ errorlog = "-"
 preload_app = True
 
 # Readers first: when a wave of comment POSTs keeps both cores busy, the proxy answering from
-# its cache (and the database) run ahead of the app's workers, so readers keep their pages
-# while the bots wait (`make bench`'s spam wave). An idle machine is unaffected. 0: no change.
-niceness = int(_env("WEB_NICENESS", "5"))
+# its cache (and the database) run ahead of the app's workers, and they ahead of the task
+# workers (TASK_WORKER_NICENESS), so readers keep their pages while the bots wait (`make
+# bench`'s spam wave). An idle machine is unaffected. 0: no change.
+niceness = int(_env("WEB_NICENESS", "10"))
 
 
 def post_fork(server, worker):

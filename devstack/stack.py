@@ -88,6 +88,10 @@ def stack_env(db_url: str, **overrides) -> dict:
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": "2",
+        # Production's priorities (readers first) would starve the servers a test waits on
+        # when the suite keeps the cores busy; tests/proxy/test_readers_first.py checks them.
+        "WEB_NICENESS": "0",
+        "TASK_WORKER_NICENESS": "0",
         "PYTHONUNBUFFERED": "1",
     }
     env.update({key: str(value) for key, value in overrides.items()})

@@ -310,6 +310,9 @@ TASKS = {
 # Run woken background jobs (the spam check) in the web process right after its commit,
 # instead of in `run_worker`: for development without a worker, and the tests.
 RUN_WOKEN_JOBS_IN_PROCESS = env.bool("RUN_WOKEN_JOBS_IN_PROCESS", default=False)
+# How much lower task workers run than requests (nice): background work yields when the cores
+# are busy, so readers and commenters are answered first. 0 for the same priority.
+TASK_WORKER_NICENESS = env.int("TASK_WORKER_NICENESS", default=15)
 
 # Akismet: without a key, comments are stored and queued unchecked.
 AKISMET_API_KEY = env("AKISMET_API_KEY", default="")

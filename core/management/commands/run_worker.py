@@ -1,9 +1,11 @@
 import itertools
 import logging
+import os
 import signal
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connections
 from django_tasks.base import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             command = [sys.executable, sys.argv[0], "run_worker", "--interval", str(interval)]
             workers.supervise(command, processes)
             return
+        if settings.TASK_WORKER_NICENESS:
+            # Background work yields to requests when the cores are busy (readers first).
+            os.nice(settings.TASK_WORKER_NICENESS)
         process = workers.process_name()
         watch = workers.Watch(process)
         watch.start()
