@@ -13,7 +13,7 @@ class CommentsConfig(AppConfig):
 
         # Register the Akismet key check (checks registers itself on import).
         from comments.spam import checker, checks, reports  # noqa: F401
-        from comments.workflow import notifications, webhooks, writer
+        from comments.workflow import check_queue, notifications, webhooks
         from comments.workflow import personal_data as privacy
         from core import outbox, personal_data
         from core.recurring import add_recurring
@@ -25,7 +25,7 @@ class CommentsConfig(AppConfig):
         outbox.register(webhooks.WEBHOOK_NOTICES)
 
         # The spam check: each task worker drains due comments when a comment wakes it.
-        add_woken(writer.CHANNEL, checker.drain, checker.next_due)
+        add_woken(check_queue.CHANNEL, checker.drain, checker.next_due)
         for recurring, every in tasks.MAINTENANCE.items():
             add_recurring(recurring, every)
         # A reader's own comments are part of their copy of the post page.

@@ -19,8 +19,7 @@ from comments.admin.permissions import ModeratesComments
 from comments.models import Comment, ProposedEdit, Status
 from comments.moderation import queue
 from comments.rules.statuses import DELETABLE
-from comments.workflow import moves, purge
-from comments.workflow import writer as workflow
+from comments.workflow import check_queue, moves, purge
 from comments.workflow.edits import record_edit
 from core.data_requests import DataRequests
 from core.text import clip
@@ -331,5 +330,5 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
     def check_for_spam(self, request, queryset):
         # Only the queue is rechecked: a decided comment (approved, spam, trash) keeps its verdict.
         ids = list(queryset.in_queue().values_list("pk", flat=True))
-        workflow.request_checks(ids, "recheck_queue")
+        check_queue.request_checks(ids, "recheck_queue")
         self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)

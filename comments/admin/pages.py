@@ -19,7 +19,7 @@ from comments.admin import moderation, undo
 from comments.models import Comment
 from comments.moderation import queue
 from comments.spam import health
-from comments.workflow import purge
+from comments.workflow import check_queue, purge
 from comments.workflow import writer as workflow
 
 
@@ -124,7 +124,7 @@ class OneClickPages:
     def check_all_view(self, request):
         """Queue a fresh spam check for everything still awaiting one."""
         ids = list(Comment.objects.awaiting_check().values_list("pk", flat=True))
-        workflow.request_checks(ids, "recheck_queue")
+        check_queue.request_checks(ids, "recheck_queue")
         self.message_user(request, recheck_message(len(ids)), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
 

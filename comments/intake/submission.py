@@ -10,6 +10,7 @@ from comments.intake.forms import CommentForm
 from comments.models import Comment, CommentEvent, Status, Verdict
 from comments.rules import conf, reasons
 from comments.rules.moderators import is_moderator
+from comments.workflow import check_queue
 from comments.workflow import writer as workflow
 from core.addresses import stored_ip
 
@@ -83,7 +84,7 @@ def submit_comment(post, data, request_meta, user=None) -> Submission:
         action = CommentEvent.Action.HELD if comment.hold_reason else CommentEvent.Action.SUBMITTED
         workflow.record_new(comment, action, reasons.held(comment.hold_reason))
         # NOTIFY is delivered at commit: the checkers wake exactly when the comment is stored.
-        workflow.wake_checkers()
+        check_queue.wake_checkers()
         # Only a comment stored for review is announced (the subscriptions app records the
         # email it asks for); after the spam check is queued, so a comment Akismet catches at
         # once sends no confirmation.

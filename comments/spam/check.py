@@ -19,7 +19,7 @@ from comments.models import CommentEvent, Status, Verdict
 from comments.rules import conf
 from comments.rules.moderators import is_moderator
 from comments.spam import akismet as spam
-from comments.workflow.writer import HAM_RULE, KEEP, CheckOutcome
+from comments.workflow.check_queue import HAM_RULE, KEEP, CheckOutcome
 
 # Akismet's name for a site's own editors: their comments are ham.
 STAFF_ROLE = "administrator"

@@ -2,7 +2,7 @@
 
 A comment is due for a check from its `next_check_at` (a new comment as it is stored, a retry
 after its backoff, an editor's recheck at once). Storing it sends `pg_notify` in the same
-transaction (`comments.workflow.writer.wake_checkers`), which PostgreSQL delivers at commit:
+transaction (`comments.workflow.check_queue.wake_checkers`), which PostgreSQL delivers at commit:
 the check is queued exactly when the comment is, and a crash between the two loses nothing.
 
 Each task worker (`core.workers`) listens and, when woken or when the next retry is due,
@@ -12,7 +12,8 @@ until `check_claimed_until` (two checkers never share a comment; a dead checker'
 expires and another takes the comment), has them judged holding no lock
 (`comments.spam.check.judge`, which asks Akismet about them side by side), and hands the
 outcomes to the workflow in one call (`comments.workflow.writer.record_checks`), which records
-them only for comments it still holds and still as it saw them. With
+them only for comments it still holds and still as it saw them; then it releases the rest of
+its claim. With
 `RUN_WOKEN_JOBS_IN_PROCESS` (development, tests) the web process drains after its own commit
 instead.
 """
@@ -29,6 +30,7 @@ from comments.models import Comment, Status
 from comments.rules import conf
 from comments.spam import check as spamcheck
 from comments.workflow import writer as workflow
+from comments.workflow.check_queue import make_due
 
 
 def lease() -> timedelta:
@@ -94,9 +96,7 @@ def drain(limit: int | None = None) -> int:
 def check_one(comment_id: int, recheck_reason: str = "") -> str:
     """Check one comment now if its check is due (or an editor asks); say what became of it."""
     if recheck_reason:
-        Comment.objects.filter(pk=comment_id).update(
-            check_requested=recheck_reason, next_check_at=timezone.now()
-        )
+        make_due([comment_id], recheck_reason)
     comments, until = claim(1, only=[comment_id])
     if not comments:
         return "skipped"
@@ -113,7 +113,17 @@ def next_due():
 def check_batch(comments, until) -> dict[int, str]:
     """Have the claimed comments judged and the outcomes recorded; say what became of each."""
     outcomes, finished = spamcheck.judge(comments, timezone.now())
-    written = workflow.record_checks(outcomes, until, finished=finished)
+    written = workflow.record_checks(outcomes, until)
+    # The claim is released here, where it was taken: nothing is due any more for the
+    # finished ones (gone, decided, no longer asked about), and those not written are free
+    # at once, so the next claim sees what they are now.
+    held = Comment.objects.filter(check_claimed_until=until)
+    held.filter(pk__in=finished).update(
+        next_check_at=None, check_claimed_until=None, check_requested=""
+    )
+    held.filter(pk__in=[o.comment_id for o in outcomes if o.comment_id not in written]).update(
+        check_claimed_until=None
+    )
     labels = dict.fromkeys(finished, "skipped")
     for outcome in outcomes:
         # An editor (or another checker) decided while Akismet was asked: theirs stands.

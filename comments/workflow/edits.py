@@ -16,7 +16,8 @@ from comments.models import (
     Status,
     tell_posts_comments_changed,
 )
-from comments.workflow.writer import hold_edit, hold_edit_for_approval, request_checks
+from comments.workflow.check_queue import request_checks
+from comments.workflow.writer import hold_edit, hold_edit_for_approval
 
 Action = CommentEvent.Action
 EDITABLE = ("author_name", "author_email", "author_url", "content")

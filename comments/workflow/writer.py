@@ -3,8 +3,8 @@
 Callers name what happened, one intent each: a new comment (`record_new`, from
 `submit_comment`) or one moved in from another site (`record_imported`); an editor's move, for
 one comment or a hundred thousand (`apply_move`), and its Undo (`undo_move`); the spam check's
-outcomes for a batch, with the editors' email and Akismet's discards (`record_checks`); an
-editor's request for a fresh check (`request_checks`); readers' reports (`hold_reported`); an
+outcomes for a batch, with the editors' email and Akismet's discards (`record_checks`, one
+`comments.workflow.check_queue.CheckOutcome` each); readers' reports (`hold_reported`); an
 edit the rules stop (`hold_edit`, `hold_edit_for_approval`, from `comments.workflow.edits`);
 an editor's reply (`record_reply`). Deletions go through `comments.workflow.deletion`.
 
@@ -26,7 +26,7 @@ Only the workflow's own modules may use `_write` and `_rows_for`
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import (
@@ -57,43 +57,9 @@ from comments.rules import conf, reasons
 from comments.rules.statuses import QUEUE
 from comments.workflow import moves, notifications, tally
 from comments.workflow.batches import id_batches
+from comments.workflow.check_queue import HAM_RULE, KEEP
 from comments.workflow.deletion import delete_comments
 from core import outbox, rows
-from core.workers import wake
-
-# The PostgreSQL channel a stored comment (or an editor's recheck) wakes the checkers on.
-CHANNEL = "comments_check"
-
-
-def wake_checkers() -> None:
-    """Have the spam check look for due comments as soon as this transaction commits."""
-    wake(CHANNEL)
-
-
-@dataclass
-class CheckOutcome:
-    """Where one comment's check sends it, if it is still as the check saw it (`seen_status`).
-
-    `to_status` is a status, `KEEP` (a recheck that changes nothing) or `HAM_RULE` (a first
-    check cleared: `moves.status_for_ham` decides); `notify` tells editors when the comment
-    lands in the queue.
-    """
-
-    comment_id: int
-    seen_status: str
-    to_status: str
-    action: str
-    actor_label: str
-    reason: str
-    fields: dict = field(default_factory=dict)
-    event: bool = True
-    notify: bool = False
-    label: str = ""
-
-
-KEEP = "keep"
-HAM_RULE = "ham_rule"
-
 
 Action = CommentEvent.Action
 _ROW_FIELDS = ("pk", "post_id", "status", "spam_verdict", "submitted_at", "to_status", "why")
@@ -247,35 +213,18 @@ def undo_move(ids, move, actor_id, since, actor=None) -> Outcome:
     return outcome
 
 
-def request_checks(ids, reason: str) -> None:
-    """Ask for a fresh Akismet check of these comments; the checkers wake at commit."""
-    ids = list(ids)
-    if ids:
-        # The comment row is the check's queue entry (`comments.spam.checker`).
-        Comment.objects.filter(pk__in=ids).update(
-            check_requested=reason, next_check_at=timezone.now()
-        )
-        wake_checkers()
-
-
 # The spam check's answers ---------------------------------------------------------------------
 
 
-def record_checks(outcomes, claimed_until, *, finished=()) -> set[int]:
-    """Record a batch of spam checks' outcomes (`CheckOutcome`) and release the batch; return
-    the ids written.
+def record_checks(outcomes, claimed_until) -> set[int]:
+    """Record a batch of spam checks' outcomes (`CheckOutcome`); return the ids written.
 
     Only comments the checker still holds (`claimed_until`) and still as it saw them are
     written: an editor's decision taken while Akismet was asked stands. Outcomes alike go
     together: one locking read, one UPDATE and one `bulk_create` of events per group; the
     editors' notices are queued together once the batch is written. Akismet's blatant spam
-    is then dropped if `AKISMET_DROP_DISCARD` says so. The `finished` comments (gone, decided,
-    or no longer asked about) and those not written are released at once.
+    is then dropped if `AKISMET_DROP_DISCARD` says so. The checker releases the rest.
     """
-    # Nothing is due for the finished ones any more.
-    Comment.objects.filter(pk__in=list(finished), check_claimed_until=claimed_until).update(
-        next_check_at=None, check_claimed_until=None, check_requested=""
-    )
     with transaction.atomic():
         checked = [
             (row, group[row["pk"]])
@@ -299,11 +248,6 @@ def record_checks(outcomes, claimed_until, *, finished=()) -> set[int]:
         delete_comments(
             [outcome.comment_id], actor_label="Akismet", describe=lambda _ids, said=said: said
         )
-    # Those not written are free again at once; the next claim sees what they are now.
-    Comment.objects.filter(
-        pk__in=[o.comment_id for o in outcomes if o.comment_id not in written],
-        check_claimed_until=claimed_until,
-    ).update(check_claimed_until=None)
     return written
 
 

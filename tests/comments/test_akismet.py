@@ -16,7 +16,7 @@ from comments.models import Comment, CommentEvent, Status, Verdict
 from comments.rules import conf
 from comments.spam import akismet as spam
 from comments.spam import checker, checks
-from comments.workflow import moves
+from comments.workflow import check_queue, moves
 from comments.workflow import writer as workflow
 from core import workers
 from devstack.akismet_double import SITE_TIMEOUT
@@ -399,8 +399,8 @@ def test_comment_is_kept_when_its_check_cannot_run_at_once(
     def broken():
         raise ConnectionError("no checker")
 
-    wake_up = workers.WOKEN[workflow.CHANNEL]
-    monkeypatch.setitem(workers.WOKEN, workflow.CHANNEL, replace(wake_up, run=broken))
+    wake_up = workers.WOKEN[check_queue.CHANNEL]
+    monkeypatch.setitem(workers.WOKEN, check_queue.CHANNEL, replace(wake_up, run=broken))
     response = send(post)
 
     assert response.status_code == 302

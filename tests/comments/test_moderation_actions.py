@@ -168,7 +168,7 @@ def test_deleting_a_parent_keeps_its_approved_reply(moderator_client):
 def test_check_for_spam_queues_a_recheck_with_a_reason(moderator_client, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "comments.workflow.writer.request_checks",
+        "comments.workflow.check_queue.request_checks",
         lambda ids, reason: queued.extend((pk, reason) for pk in ids),
     )
     waiting = CommentFactory.create_batch(2, status=Status.AWAITING_CHECK)

@@ -9,7 +9,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, CommentEvent, Status, Verdict
-from comments.workflow.writer import CHANNEL
+from comments.workflow.check_queue import CHANNEL
 from core.workers import IDLE_LOOK
 from devstack.stack import db_worker, gunicorn
 from tests.reliability.readers import post_comments
