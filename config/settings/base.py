@@ -109,11 +109,23 @@ def _database_settings() -> dict:
     return database_settings()
 
 
+def _prepared_statements() -> dict:
+    # A statement run five times on a connection is prepared (psycopg's threshold), so
+    # PostgreSQL stops parsing and planning a comment's few statements on every POST: its
+    # CPU per comment fell from about 2.0 to 1.3 ms (issue 26). Preparing needs server-side
+    # binding, which also spares Python quoting each value. A pooler in transaction mode
+    # that cannot carry prepared statements needs DATABASE_PREPARED_STATEMENTS=false.
+    if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": 5}
+
+
 DATABASES = {"default": _database_settings()}
 DATABASES["default"].update(
     {
         "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_prepared_statements()},
         "TEST": {"NAME": env("TEST_DATABASE_NAME", default="test_blog")},
     }
 )

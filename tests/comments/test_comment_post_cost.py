@@ -5,6 +5,7 @@ costs about a millisecond to build. These specify what a POST may run, against t
 transaction (not the test's wrapping one), with the task queue production uses.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -119,3 +120,30 @@ def test_a_refused_duplicate_writes_nothing(client, post, statements):
     assert Comment.objects.count() == 1
     refused = [sql for sql, _inside, _n in statements.runs[runs:]]
     assert not [sql for sql in refused if sql.lstrip().upper().startswith("INSERT")], refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workers_connection_prepares_the_statements_every_comment_runs(client, post, statements):
+    # A gunicorn worker keeps its connection (CONN_MAX_AGE): after a few comments PostgreSQL
+    # runs their statements as prepared ones instead of parsing and planning them each time.
+    for n in range(7):
+        said = {"email": f"reader{n}@example.com", "comment": f"Comment number {n}."}
+        assert post_comment(client, post, statements, **said).status_code == 302
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    inside = statements.until_the_commit(inside=True)
+    rules, insert = inside[-2], inside[-1]
+    assert "EXISTS" in rules, inside
+    assert insert.lstrip().upper().startswith(("INSERT", "WITH")), inside
+    for sql in (rules, insert):
+        assert any(_same_statement(sql, statement) for statement in prepared), (sql, prepared)
+
+
+def _same_statement(sql: str, prepared: str) -> bool:
+    # psycopg sends each %s or %(name)s as $1, $2…: compare the text around the placeholders.
+    def shape(text):
+        return re.sub(r"%\(\w+\)s|%s|\$\d+", "?", " ".join(text.split()))
+
+    return shape(sql) == shape(prepared)
