@@ -89,3 +89,19 @@ def test_a_batch_with_every_kind_of_answer_records_each_once(post, double):
         Status.PENDING
     }
     assert sorted(ModeratorNotice.objects.values_list("comment_id", flat=True)) == sorted(ham)
+
+
+def test_each_comment_of_a_batch_keeps_what_akismet_was_sent_about_it(post, double):
+    # Reports to Akismet later resend exactly this, so no comment may keep another's.
+    ids = awaiting(post, 5)
+
+    assert checker.drain() == 5
+
+    sent = {
+        request.data["comment_author_email"]: request.data["comment_content"]
+        for request in double.requests_to("comment-check")
+    }
+    for comment in Comment.objects.filter(pk__in=ids):
+        kept = comment.akismet_payload
+        assert kept["comment_author_email"] == comment.author_email
+        assert kept["comment_content"] == sent[comment.author_email] == comment.content
