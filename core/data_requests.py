@@ -36,12 +36,12 @@ class DataRequests:
             path("data-requests/", view(self.data_request_view), name="comments_data_request"),
             path(
                 "data-requests/export/",
-                view(require_POST(self.data_export_view)),
+                view(require_POST(self._for_an_email(self.data_export_view))),
                 name="comments_data_export",
             ),
             path(
                 "data-requests/erase/",
-                view(require_POST(self.data_erase_view)),
+                view(require_POST(self._for_an_email(self.data_erase_view))),
                 name="comments_data_erase",
             ),
         ]
@@ -54,6 +54,20 @@ class DataRequests:
         if request.user.has_perm(self.data_request_permission):
             return None
         return self._data_page(request, "not_allowed.html", status=403, title=_("Data requests"))
+
+    def _for_an_email(self, act):
+        """Wrap an action on one reader's data: the permission first, then a valid address,
+        else the lookup page again with the form's errors."""
+
+        def view(request):
+            if refused := self._refusal(request):
+                return refused
+            form = self._request_form(request)
+            if not form.is_valid():
+                return self.data_request_view(request)
+            return act(request, form, form.cleaned_data["email"])
+
+        return view
 
     def _request_form(self, request):
         return LookupForm(request.POST or request.GET or None)
@@ -81,14 +95,8 @@ class DataRequests:
             held=None if held is None else personal_data.describe(held),
         )
 
-    def data_export_view(self, request):
+    def data_export_view(self, request, form, email):
         """Download everything stored about an email address, as JSON."""
-        if refused := self._refusal(request):
-            return refused
-        form = self._request_form(request)
-        if not form.is_valid():
-            return self.data_request_view(request)
-        email = form.cleaned_data["email"]
         personal_data.record("Export", personal_data.held(email), request.user)
         response = HttpResponse(
             json.dumps(personal_data.export(email), indent=2, ensure_ascii=False),
@@ -97,14 +105,8 @@ class DataRequests:
         response["Content-Disposition"] = 'attachment; filename="comments-data.json"'
         return response
 
-    def data_erase_view(self, request):
+    def data_erase_view(self, request, form, email):
         """Confirm, then erase everything stored about an email address."""
-        if refused := self._refusal(request):
-            return refused
-        form = self._request_form(request)
-        if not form.is_valid():
-            return self.data_request_view(request)
-        email = form.cleaned_data["email"]
         held = personal_data.held(email)
         if request.POST.get("confirm") != "yes":
             return self._data_page(

@@ -85,3 +85,8 @@ def test_data_requests_need_their_own_permission(editor_client, grace):
     )
     assert response.status_code == 403
     assert Comment.objects.filter(author_email="grace@example.com").count() == 2
+    export = editor_client.post(
+        reverse("admin:comments_data_export"), {"email": "grace@example.com"}
+    )
+    assert export.status_code == 403
+    assert "Content-Disposition" not in export
