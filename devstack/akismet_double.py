@@ -10,6 +10,7 @@ slow, HTTP 500, garbage, or an invalid key.
 
 import argparse
 import contextlib
+import gzip
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class AkismetDouble:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0):
         self.delay = delay
         self.mode = "normal"  # normal | error | garbage | invalid_key | discard
+        # Answer gzip-compressed to a client that accepts it, as a web server in front may.
+        self.compressed = False
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server = _Server((host, port), self._handler_class())
@@ -75,7 +78,7 @@ class AkismetDouble:
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
-        self.mode, self.delay = "normal", 0.0
+        self.mode, self.delay, self.compressed = "normal", 0.0, False
 
     def answer(self, endpoint: str, data: dict[str, str]) -> tuple[int, str, dict[str, str]]:
         if self.mode == "error":
@@ -125,6 +128,9 @@ class AkismetDouble:
                 payload = text.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
+                if double.compressed and "gzip" in self.headers.get("Accept-Encoding", ""):
+                    payload = gzip.compress(payload)
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in headers.items():
                     self.send_header(name, value)

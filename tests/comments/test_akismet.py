@@ -260,6 +260,18 @@ def test_double_discard_goes_to_spam_flagged_discard(send, post, double):
     assert Comment.objects.get().spam_verdict == Verdict.DISCARD
 
 
+@pytest.mark.parametrize("author", ["akismet-guaranteed-spam", "Grace Reader"])
+def test_a_compressed_answer_from_akismet_is_read_as_sent(send, post, double, author):
+    double.compressed = True
+
+    send(post, author=author)
+
+    spam = author == "akismet-guaranteed-spam"
+    assert Comment.objects.get().spam_verdict == (Verdict.SPAM if spam else Verdict.HAM)
+    asked = {k.lower(): v for k, v in double.requests_to("comment-check")[0].headers.items()}
+    assert "gzip" in asked["accept-encoding"]  # so the answer came compressed
+
+
 @pytest.mark.parametrize(
     ("mode", "delay", "error"),
     [
