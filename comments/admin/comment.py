@@ -294,7 +294,12 @@ class CommentAdmin(DataRequests, EditorsDesk, OneClickPages, ModeratesComments, 
             "title",
             titles.get(status, _("Comments: %s") % dict(Status.choices).get(status, "")),
         )
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        # The page's rows, once Django has chosen them (a redirect after an action has none).
+        listed = (getattr(response, "context_data", None) or {}).get("cl")
+        if listed is not None:
+            display.count_post_waiting(listed.result_list)
+        return response
 
     def get_list_display(self, request):
         """Show each row's actions under its text (they need the request for `next`)."""

@@ -136,8 +136,8 @@ def _edited_by_author():
 
 
 def annotate_rows(queryset):
-    """Add what the list's columns show: the author's approved count, how many wait on the
-    comment's post, the last human say."""
+    """Add what the list's columns show: the author's approved count and the last human say
+    (how many wait on each comment's post: `count_post_waiting`)."""
     approved = (
         Comment.objects.approved()
         .filter(author_email=OuterRef("author_email"))
@@ -146,23 +146,34 @@ def annotate_rows(queryset):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    waiting = (
-        Comment.objects.in_queue()
-        .filter(post=OuterRef("post_id"))
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return queryset.defer(
         "post__body", "post__search_vector", "akismet_payload", "user_agent"
     ).annotate(
         author_approved=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)),
-        post_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
         last_human_action=_human_decision("action"),
         last_human_actor=_human_decision("actor_label"),
         edited_by_author=_edited_by_author(),
     )
+
+
+def count_post_waiting(comments) -> None:
+    """Give each listed comment `post_waiting`, how many comments wait on its post.
+
+    One count per post on the page: as a subquery of the list's own query it read the post's
+    whole queue again for each row, 67 ms of PostgreSQL for a page of 20 rows on a post with
+    3,800 waiting, in a spam wave the list's largest cost.
+    """
+    rows = list(comments)
+    waiting = dict(
+        Comment.objects.in_queue()
+        .filter(post_id__in={comment.post_id for comment in rows})
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values_list("post", "n")
+    )
+    for comment in rows:
+        comment.post_waiting = waiting.get(comment.post_id, 0)
 
 
 @admin.display(description=_("Author"))
