@@ -250,10 +250,14 @@ def assert_answers(load, socket_dir, down_from, down_until, back_at):
     assert 500 not in statuses, "a reader saw a server error"
     assert not [a for a in answers if a[2] == "error"], "a request failed outright"
     assert during, "no request was made during the outage"
-    assert {status for _s, _a, _k, status, _d in during} == {503}
-    for _sent, _answered, kind, _status, detail in during:
+    # No comment can be taken while PostgreSQL is down. A read may still get the article:
+    # readers without cookies of ours share the page rendered in the last second or two
+    # (`blog.public_cache`), which needs no database; every other read is told to come back.
+    assert {status for _s, _a, kind, status, _d in during if kind == "post"} == {503}
+    assert {status for _s, _a, kind, status, _d in during if kind == "get"} <= {200, 503}
+    for _sent, _answered, kind, status, detail in during:
         if kind == "get":
-            assert detail == "30"  # Retry-After
+            assert status == 200 or detail == "30"  # Retry-After
         else:
             assert "Back in a moment" in detail
             assert "Traceback" not in detail
