@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -129,6 +129,29 @@ class PostQuerySet(models.QuerySet):
     def unprotected(self):
         """Posts without a password: what feeds and search may show (issue 27)."""
         return self.filter(password="")
+
+    def published_without_text(self, pk):
+        """Return the published post `pk` without its text (loaded if read), or None.
+
+        Every comment POST reads its post this way. One plain statement: building the same
+        read with the ORM cost 0.5 ms of CPU against 0.13 (issue 26), a twentieth of the
+        comment's whole cost; the text is tens of kilobytes no rule reads.
+        """
+        columns = [
+            field.attname
+            for field in self.model._meta.concrete_fields
+            if field.attname not in ("body", "body_html", "search_vector")
+        ]
+        meta, connection = self.model._meta, connections[self.db]
+        quote = connection.ops.quote_name
+        select = ", ".join(quote(meta.get_field(name).column) for name in columns)
+        sql = f"SELECT {select} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names are ours)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
+        post = None if row is None else self.model.from_db(self.db, columns, row)
+        # The same rule as `published()`, read from the row.
+        return post if post is not None and post.is_published else None
 
     def comments_changed(self, visible_count) -> None:
         """Record that the comments readers can see changed (called by the comments app).

@@ -1,5 +1,5 @@
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,10 +19,9 @@ from core.csrf import cross_origin_protect
 @require_POST
 def post_comment(request, post_id):
     """Take a comment from the form under a post: store it and redirect, or say why not."""
-    # Only what the rules and the redirect read: the body alone is tens of kilobytes.
-    post = get_object_or_404(
-        Post.objects.published().defer("body", "body_html", "search_vector"), pk=post_id
-    )
+    post = Post.objects.published_without_text(post_id)
+    if post is None:
+        raise Http404("No published post has this number.")
     user = request.user if request.user.is_authenticated else None
     if post.password and not request.user.is_staff and not protection.is_unlocked(request, post):
         # Who cannot read a protected post cannot answer it, as in WordPress.

@@ -169,8 +169,16 @@ def test_comment_on_a_draft_is_refused_with_404(send, draft):
     assert Comment.objects.count() == 0
 
 
-def test_comment_on_an_unknown_post_is_refused_with_404(client):
-    response = client.post(reverse("comments:post", args=[999999]), {"author": "x"})
+def test_comment_on_a_scheduled_post_is_refused_with_404(send):
+    scheduled = PostFactory(published_at=timezone.now() + timedelta(hours=1))
+
+    assert send(scheduled).status_code == 404
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("number", [999999, 2**63 - 1])
+def test_comment_on_an_unknown_post_is_refused_with_404(client, number):
+    response = client.post(reverse("comments:post", args=[number]), {"author": "x"})
 
     assert response.status_code == 404
 
