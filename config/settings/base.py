@@ -355,6 +355,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # pgserver narrates every handle it opens and closes.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # pgserver narrates every handle it opens and closes.
+        "pgserver": {"level": "WARNING"},
+        # httpx logs every Akismet request at INFO, naming rest.akismet.com even when
+        # AKISMET_API_URL points elsewhere: a line per comment, and CPU spent formatting it.
+        # Failures are logged by the spam check itself.
+        "httpx": {"level": "WARNING"},
+    },
 }
