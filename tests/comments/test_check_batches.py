@@ -2,9 +2,11 @@
 
 import threading
 
+import akismet
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from comments import tasks
 from comments.models import Comment, CommentEvent, ModeratorNotice, Status, Verdict
@@ -105,3 +107,30 @@ def test_each_comment_of_a_batch_keeps_what_akismet_was_sent_about_it(post, doub
         kept = comment.akismet_payload
         assert kept["comment_author_email"] == comment.author_email
         assert kept["comment_content"] == sent[comment.author_email] == comment.content
+
+
+def test_each_comment_of_a_failed_batch_keeps_its_own_retry_time_and_error(
+    post, akismet_answers, monkeypatch
+):
+    # Akismet fails for both in one batch; each comment's next try follows its own count of
+    # failures, and its error names it, as if it had been checked alone.
+    second, third = awaiting(post, 2)
+    Comment.objects.filter(pk=second).update(check_attempts=1)
+    Comment.objects.filter(pk=third).update(check_attempts=2)
+
+    class NoAnswer(akismet.TestSyncClient):
+        def comment_check(self, user_ip, **kwargs):
+            raise akismet.RequestError(f"no answer about {kwargs['comment_author_email']}")
+
+    monkeypatch.setattr(spam, "client_class", NoAnswer)
+    before = timezone.now()
+    assert checker.drain() == 2
+    after = timezone.now()
+
+    for pk, attempts in ((second, 2), (third, 3)):
+        comment = Comment.objects.get(pk=pk)
+        assert comment.status == Status.AWAITING_CHECK
+        assert comment.check_attempts == attempts
+        assert comment.check_error == f"no answer about {comment.author_email}"
+        wait = conf.CHECK_RETRY.delay(attempts)
+        assert before + wait <= comment.next_check_at <= after + wait
