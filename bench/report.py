@@ -85,8 +85,15 @@ def targets(bench: Bench) -> list[dict]:
 
     def post_cpu():
         row = measured(POST, 8)
-        ratio = row["cpu_ms"] / floor(8, "cpu_ms")
-        return ratio <= 10, f"{row['cpu_ms']:.2f} ms CPU per comment, {ratio:.1f}x the trivial view"
+        if "beside_floor" in row:
+            trivial, how = row["beside_floor"]["cpu_ms"], "measured just before and after"
+        else:
+            trivial, how = floor(8, "cpu_ms"), "the floor's row"
+        ratio = row["cpu_ms"] / trivial
+        return ratio <= 10, (
+            f"{row['cpu_ms']:.2f} ms CPU per comment, {ratio:.1f}x the trivial view's "
+            f"{trivial:.2f} ms ({how}; {row['cpu_ms'] / floor(8, 'cpu_ms'):.1f}x the floor's row)"
+        )
 
     def post_latency():
         alone, crowd = measured(POST, 1), measured(POST, 8)
