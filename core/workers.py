@@ -78,7 +78,7 @@ DATABASE_ERRORS = (DatabaseError, InterfaceError, psycopg.Error)
 # The longest a waker sleeps without a notification: the net for one lost with a connection.
 IDLE_LOOK = 60.0
 # How many workers listen at once (the rest wait to take over): each wake-up costs each
-# listener a query, and two share a wave (each checks up to 32 comments side by side).
+# listener a query, and two share a wave (each checks up to `CHECK_BATCH` comments side by side).
 LISTENING_WORKERS = 2
 # How long a stopping worker lets its woken job finish (within a container's 10-second grace).
 STOP_WAIT = 8.0

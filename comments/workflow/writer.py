@@ -318,7 +318,7 @@ def _each_rows_own(field, by_id: dict):
     """Return an expression giving each row its own value of `field` from `by_id`.
 
     The values travel as one JSON object keyed by id, so the UPDATE costs the same to build
-    for two rows or a batch's 32: a CASE with a branch for each row cost a checker about
+    for two rows or a full batch: a CASE with a branch for each row cost a checker about
     0.2 ms of CPU a comment to build (issue 26).
     """
     if any(hasattr(value, "resolve_expression") for value in by_id.values()):
