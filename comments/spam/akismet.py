@@ -90,11 +90,12 @@ _shared: dict = {"settings": None, "http": None}
 
 def http_client() -> httpx.Client:
     """Return this process's HTTP client for Akismet, built on first use and closed at exit."""
-    wanted = (settings.AKISMET_API_URL, settings.AKISMET_TIMEOUT)
+    # A forked process builds its own: its parent's kept-alive connections are not its to use.
+    wanted = (os.getpid(), settings.AKISMET_API_URL, settings.AKISMET_TIMEOUT)
     with _lock:
         if _shared["settings"] != wanted:
-            # Only tests change these while the process runs.
-            if _shared["http"] is not None:
+            # Only tests change the settings while the process runs.
+            if _shared["http"] is not None and _shared["settings"][0] == os.getpid():
                 _shared["http"].close()
             _shared["http"] = httpx.Client(
                 headers={"User-Agent": akismet.USER_AGENT},

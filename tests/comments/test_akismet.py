@@ -1,6 +1,7 @@
 """Every stored comment gets Akismet's verdict, or waits in the queue until it can."""
 
 import datetime
+import os
 from dataclasses import replace
 from datetime import timedelta
 
@@ -541,6 +542,28 @@ def test_the_http_client_is_closed_when_the_process_ends(send, post, double):
 
     assert http.is_closed
     assert spam.http_client() is not http
+
+
+def test_a_forked_process_asks_akismet_on_connections_of_its_own(send, post, double):
+    # gunicorn forks its workers from a loaded app: a client built before the fork would have
+    # parent and child writing requests on the same kept-alive sockets.
+    send(post)
+    parents = spam.http_client()
+    # Read before the fork: the child must not use the parent's database connection either.
+    payload = spam.payload_for(Comment.objects.get(post=post))
+    answer, sink = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's verdict comes back through the pipe)
+        try:
+            own = spam.http_client() is not parents
+            os.write(sink, b"1" if own and spam.comment_check(payload) == Verdict.HAM else b"0")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+    assert os.read(answer, 1) == b"1"
+    assert spam.http_client() is parents
+    assert not parents.is_closed
 
 
 def test_a_check_that_has_failed_a_thousand_times_still_waits_twenty_minutes(
