@@ -33,8 +33,8 @@ class RecordedRequest:
 
 
 class _Server(ThreadingHTTPServer):
-    # The spam check asks about up to 32 comments at once, as Akismet's servers allow; the
-    # standard library's backlog of 5 would drop the rest of the connections for a second.
+    # Each of the two listening checkers asks about up to 64 comments at once (CHECK_BATCH);
+    # the standard library's backlog of 5 would drop the rest of the connections for a second.
     request_queue_size = 128
 
 
