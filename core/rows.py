@@ -1,15 +1,21 @@
-"""Store a new row with the rows that go with it in one statement: one round trip, not one each.
+"""Rows written in one statement where the ORM would send one per row or per model.
 
-The ORM sends one INSERT per model, and each costs a round trip and its compilation; a row
-and its satellites (a comment, its history event and its dashboard count) can go together as
-one PostgreSQL statement of data-modifying CTEs. The columns and values come from the models'
-own fields (`Field.pre_save` and `get_db_prep_save`, as `Model.save()` uses them), so nothing
-here restates a model.
+- `insert_together`: a new row with the rows that go with it. The ORM sends one INSERT per
+  model, and each costs a round trip and its compilation; a row and its satellites (a
+  comment, its history event and its dashboard count) can go together as one PostgreSQL
+  statement of data-modifying CTEs. The columns and values come from the models' own fields
+  (`Field.pre_save` and `get_db_prep_save`, as `Model.save()` uses them), so nothing here
+  restates a model.
+- `each_rows_own`: in one UPDATE of many rows, each row's own value of a field.
 """
 
+import json
 from functools import cache
 
 from django.db import connection
+from django.db.models import Case, F, JSONField, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 
 def insert_together(row, linked=(), also=()) -> None:
@@ -70,3 +76,23 @@ def _insert_of(model, link, link_value) -> str:
 def _params(obj, link=None) -> list:
     fields = _columns_of(type(obj), link)
     return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+
+
+def each_rows_own(model, field, by_id: dict):
+    """Return an expression that gives each row of `model` its own `field` value from `by_id`.
+
+    The values travel as one JSON object keyed by id, so the UPDATE costs the same to build
+    for two rows or a checker's whole batch: a CASE with a branch for each row cost the spam
+    check about 0.15 ms of CPU a comment to build (issue 26).
+    """
+    if any(hasattr(value, "resolve_expression") for value in by_id.values()):
+        # An expression (one more attempt) is the database's to compute, row by row.
+        whens = [When(pk=pk, then=value) for pk, value in by_id.items()]
+        return Case(*whens, default=F(field.name))
+    # str() writes a date as PostgreSQL reads it back, to the microsecond.
+    own = json.dumps({str(pk): value for pk, value in by_id.items()}, default=str)
+    row_id = f"{connection.ops.quote_name(model._meta.db_table)}.{_quoted(model._meta.pk)}"
+    # Only our own quoted names are spliced in; the values are one parameter.
+    if isinstance(field, JSONField):
+        return RawSQL(f"(%s::jsonb -> {row_id}::text)", [own], output_field=field)  # noqa: S611
+    return Cast(RawSQL(f"(%s::jsonb ->> {row_id}::text)", [own]), output_field=field)  # noqa: S611

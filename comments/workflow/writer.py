@@ -25,11 +25,10 @@ Only the workflow's own modules may use `_write` and `_rows_for`
 (`tests/test_import_contracts.py` holds that).
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,15 +36,12 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from comments import signals
@@ -307,32 +303,12 @@ def _per_row_fields(outcomes) -> dict:
         if all(value == values[0] for value in values):
             fields[name] = values[0]
             continue
-        fields[name] = _each_rows_own(
+        fields[name] = rows.each_rows_own(
+            Comment,
             Comment._meta.get_field(name),
             {outcome.comment_id: value for outcome, value in zip(outcomes, values, strict=True)},
         )
     return fields
-
-
-def _each_rows_own(field, by_id: dict):
-    """Return an expression giving each row its own value of `field` from `by_id`.
-
-    The values travel as one JSON object keyed by id, so the UPDATE costs the same to build
-    for two rows or a full batch: a CASE with a branch for each row cost a checker about
-    0.2 ms of CPU a comment to build (issue 26).
-    """
-    if any(hasattr(value, "resolve_expression") for value in by_id.values()):
-        # An expression (one more attempt) is the database's to compute, row by row.
-        whens = [When(pk=pk, then=value) for pk, value in by_id.items()]
-        return Case(*whens, default=F(field.name))
-    # str() writes a date as PostgreSQL reads it back, to the microsecond.
-    own = json.dumps({str(pk): value for pk, value in by_id.items()}, default=str)
-    quote = connection.ops.quote_name
-    row_id = f"{quote(Comment._meta.db_table)}.{quote(Comment._meta.pk.column)}"
-    # Only our own quoted names are spliced in; the values are one parameter.
-    if isinstance(field, JSONField):
-        return RawSQL(f"(%s::jsonb -> {row_id}::text)", [own], output_field=field)  # noqa: S611
-    return Cast(RawSQL(f"(%s::jsonb ->> {row_id}::text)", [own]), output_field=field)  # noqa: S611
 
 
 # New comments, reports, edits, replies ------------------------------------------------------------
