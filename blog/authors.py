@@ -3,9 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .bylines import author_url, display_name
 from .feeds import PostsAtom
 from .models import Post
 from .taxonomy_feeds import CategoryFeed
@@ -27,15 +27,6 @@ def with_archive(user):
     if not Post.objects.published().filter(author=user).exists():
         raise Http404(_("No posts by this author."))
     return user
-
-
-def author_url(user) -> str:
-    return reverse("blog:author", kwargs={"username": user.get_username()})
-
-
-def display_name(user) -> str:
-    profile = getattr(user, "author_profile", None)
-    return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
 
 
 class AuthorArchiveView(ArchiveView):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from .bylines import display_name
 from .models import Post
 from .site import site_name
 
@@ -94,8 +95,7 @@ class LatestPostsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        profile = getattr(item.author, "author_profile", None)
-        return profile.display_name if profile else item.author.get_username()
+        return display_name(item.author)
 
     def item_categories(self, item):
         # The names "Posted in … Tagged …" shows, stored on the post (Post.refresh_filing).

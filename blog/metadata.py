@@ -1,13 +1,13 @@
 """What a page tells search engines and social sites: description, canonical, cards, JSON-LD."""
 
-import contextlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from . import site
+from .bylines import author_url, display_name
 
 # Search engines show about this many characters of a description.
 DESCRIPTION_CHARS = 160
@@ -40,11 +40,6 @@ def description_of(post) -> str:
     return Truncator(" ".join(post.excerpt.split())).chars(DESCRIPTION_CHARS)
 
 
-def author_name(post) -> str:
-    profile = getattr(post.author, "author_profile", None)
-    return (profile and profile.display_name) or post.author.get_full_name() or str(post.author)
-
-
 def blog_posting(post) -> dict:
     """Return schema.org's BlogPosting for a post: author, dates, image and comment count."""
     data = {
@@ -56,13 +51,12 @@ def blog_posting(post) -> dict:
         "mainEntityOfPage": absolute(post.get_absolute_url()),
         "datePublished": post.published_at.isoformat(timespec="seconds"),
         "dateModified": post.updated_at.isoformat(timespec="seconds"),
-        "author": {"@type": "Person", "name": author_name(post)},
+        "author": {"@type": "Person", "name": display_name(post.author)},
         "publisher": {"@type": "Organization", "name": site.current().site_name},
         "commentCount": post.comment_count,
     }
-    # A login no address can hold (an imported "a/b") has no archive to name.
-    with contextlib.suppress(NoReverseMatch):
-        data["author"]["url"] = absolute(reverse("blog:author", args=[post.author.get_username()]))
+    if archive := author_url(post.author):
+        data["author"]["url"] = absolute(archive)
     if post.featured_image:
         image = post.featured_image
         data["image"] = {

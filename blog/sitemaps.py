@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from core.http_caching import public_conditional_response
 
-from .authors import author_url
+from .bylines import author_url
 from .models import Category, Post
 
 
@@ -46,14 +46,13 @@ class AuthorSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return (
+        authors = (
             get_user_model()
             .objects.filter(posts__in=Post.objects.published().posts())
-            # A login with a "/" (an imported one may have it) has no archive address.
-            .exclude(username__contains="/")
             .annotate(last_post_change=Max("posts__updated_at"))
             .order_by("pk")
         )
+        return [author for author in authors if author_url(author)]
 
     def location(self, user):
         return author_url(user)

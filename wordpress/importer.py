@@ -19,12 +19,11 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
 
-from blog.authors import author_url
+from blog.bylines import author_url
 from blog.markup import sanitize_html
 from blog.models import AuthorProfile, Post
 from core.slugs import slug_from
@@ -251,10 +250,9 @@ class Importer:
 
     def author_links(self, record: wxr.Author, user) -> None:
         """Lead WordPress's addresses of an author (`/?author=2`, `/author/a-b/`) to theirs."""
-        try:
-            archive = author_url(user)
-        except NoReverseMatch:
-            # A login no address can hold (a "/" in it) has no archive, as its byline shows.
+        archive = author_url(user)
+        if archive is None:
+            # A login no address can hold has no archive, as its byline shows.
             return
         old = [(f"/?author={record.wp_id}", archive)] if record.wp_id else []
         # WordPress's author address is the login made a slug (its user_nicename).

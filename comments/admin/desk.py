@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from blog.bylines import display_name
 from comments.admin import moderation
 from comments.admin.pages import comment_id, next_url
 from comments.intake import policy, replies
@@ -28,12 +29,6 @@ from comments.models import Comment
 from comments.moderation import queue
 from comments.rules.statuses import DELETABLE, QUEUE
 from comments.workflow import edits, moves
-
-
-def display_name(user) -> str:
-    """Return the name an editor's posts show, for their replies to carry as well."""
-    profile = getattr(user, "author_profile", None)
-    return (profile.display_name if profile else "") or user.get_full_name() or user.username
 
 
 def row_moves(status) -> list:

@@ -3,13 +3,14 @@
 import io
 import json
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 
 from blog.images import store_image
 from comments.models import Status, tell_posts_comments_changed
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.media import samples
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,32 @@ def test_search_results_and_error_pages_are_not_indexed_and_echo_no_address(clie
     assert missing.find("link", rel="canonical") is None
     assert meta(missing, "og:url") is None
     assert meta(head_of(client, post.get_absolute_url()), "robots") is None
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "name"), [("Grace", "Hopper", "Grace Hopper"), ("", "", "ghopper")]
+)
+def test_an_author_without_a_profile_is_named_alike_by_byline_feeds_and_json_ld(
+    client, first_name, last_name, name
+):
+    author = UserFactory(username="ghopper", first_name=first_name, last_name=last_name)
+    post = PostFactory(author=author)
+
+    page = head_of(client, post.get_absolute_url())
+    [posting] = json_ld(page)
+    [rss_entry] = feedparser.parse(client.get("/feed/").content).entries
+    [atom_entry] = feedparser.parse(client.get("/feed/atom/").content).entries
+    assert page.select_one(".byline .author").get_text() == name
+    assert posting["author"]["name"] == name
+    assert posting["author"]["url"] == f"{settings.SITE_URL}/author/ghopper/"
+    assert rss_entry.author == atom_entry.author == name
+
+
+def test_an_imported_login_with_a_slash_is_named_without_an_archive_address(client):
+    author = UserFactory(username="old/login", first_name="", last_name="")
+    post = PostFactory(author=author)
+
+    page = head_of(client, post.get_absolute_url())
+    [posting] = json_ld(page)
+    assert page.select_one(".byline .author").name == "span"
+    assert posting["author"] == {"@type": "Person", "name": "old/login"}
