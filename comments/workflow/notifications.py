@@ -15,7 +15,6 @@ from comments.models import Comment, ModeratorNotice, Status, WebhookNotice
 from comments.rules import conf
 from comments.rules.moderators import moderators
 from comments.rules.statuses import QUEUE
-from comments.workflow import webhooks
 from core import outbox
 from core.mail import one_line, templated_email
 from core.outbox import CANCELLED, SENT, Outbox
@@ -36,14 +35,20 @@ def notify_moderators_of(ids) -> int:
     )
     if not waiting:
         return 0
-    webhooks.announce_all(waiting)
+    if conf.discussion().moderation_webhook_url:
+        _queue_once(WebhookNotice, waiting)
     if not _recipients().exists():
         return 0
+    return _queue_once(ModeratorNotice, waiting)
+
+
+def _queue_once(notice_model, comment_ids) -> int:
+    """Queue a notice of `notice_model` for each comment that has none yet; count them."""
     known = set(
-        ModeratorNotice.objects.filter(comment_id__in=waiting).values_list("comment_id", flat=True)
+        notice_model.objects.filter(comment_id__in=comment_ids).values_list("comment_id", flat=True)
     )
-    notices = ModeratorNotice.objects.bulk_create(
-        ModeratorNotice(comment_id=pk) for pk in sorted(waiting - known)
+    notices = notice_model.objects.bulk_create(
+        notice_model(comment_id=pk) for pk in sorted(set(comment_ids) - known)
     )
     outbox.queue(*notices)
     return len(notices)

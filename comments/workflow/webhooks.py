@@ -1,9 +1,10 @@
 """The editors' chat: one message per comment held for review, to a Slack-compatible webhook.
 
 Optional (the discussion settings' `moderation_webhook_url`). Each message is a
-`WebhookNotice` on the site's one outbox (`core.outbox`): queued with the editors' email,
-sent by the worker with a timeout, retried on the outbox's schedule, and sent again from the
-admin ("Send again now"). A comment decided before the message goes out needs none.
+`WebhookNotice` on the site's one outbox (`core.outbox`): queued with the editors' email
+(`comments.workflow.notifications`, which tells editors of each comment once), sent here by
+the worker with a timeout, retried on the outbox's schedule, and sent again from the admin
+("Send again now"). A comment decided before the message goes out needs none.
 """
 
 import httpx
@@ -13,7 +14,6 @@ from django.template.loader import render_to_string
 from comments.models import WebhookNotice
 from comments.rules import conf
 from comments.rules.statuses import QUEUE
-from core import outbox
 from core.outbox import CANCELLED, SENT, Outbox
 
 _client = None
@@ -25,19 +25,6 @@ def client() -> httpx.Client:
     if _client is None:
         _client = httpx.Client(timeout=conf.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False)
     return _client
-
-
-def announce_all(ids) -> None:
-    """Queue the chat message about each of these comments held for review, once each."""
-    if not conf.discussion().moderation_webhook_url:
-        return
-    known = set(
-        WebhookNotice.objects.filter(comment_id__in=ids).values_list("comment_id", flat=True)
-    )
-    notices = WebhookNotice.objects.bulk_create(
-        WebhookNotice(comment_id=pk) for pk in sorted(set(ids) - known)
-    )
-    outbox.queue(*notices)
 
 
 def send(notice) -> object:

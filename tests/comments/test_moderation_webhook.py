@@ -10,6 +10,7 @@ import pytest
 from comments.models import DiscussionSettings, Status, WebhookNotice
 from comments.rules import conf
 from comments.workflow import notifications, webhooks
+from core import outbox
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_a_comment_decided_before_the_message_goes_needs_none(
     comment.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks.outbox.send_again(WebhookNotice.objects.all())
+        outbox.send_again(WebhookNotice.objects.all())
 
     assert WebhookNotice.objects.get().state == WebhookNotice.State.CANCELLED
     assert len(chat.received) == 1
