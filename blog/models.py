@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 
 from core.slugs import validate_slug
 
-from . import renditions, search
+from . import bylines, renditions, search
 from .markup import first_paragraph_text, render_markdown, sanitize_html
 
 # What WordPress shows in a list instead of a password-protected post's text.
@@ -314,6 +314,14 @@ class Post(models.Model):
             "blog:post_detail",
             kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
         )
+
+    @property
+    def author_name(self) -> str:
+        return bylines.display_name(self.author)
+
+    @property
+    def author_archive_url(self) -> str | None:
+        return bylines.author_url(self.author)
 
     @staticmethod
     def search_vector_expression():
