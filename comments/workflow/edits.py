@@ -31,15 +31,7 @@ def record_edit(comment, changed_fields, actor) -> None:
         return
     comment.save(update_fields=changed)
     names = ", ".join(str(Comment._meta.get_field(name).verbose_name) for name in changed)
-    CommentEvent.objects.create(
-        comment=comment,
-        action=Action.EDITED,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "reader",
-        from_status=comment.status,
-        to_status=comment.status,
-        reason=f"Changed {names}.",
-    )
+    _record_edit_event(comment.pk, comment.status, actor, f"Changed {names}.")
     # An edit that is now the comment's text supersedes one still waiting for an editor.
     ProposedEdit.objects.filter(comment_id=comment.pk).delete()
     if comment.status == Status.APPROVED:
@@ -93,15 +85,7 @@ def propose_edit(comment, reason: str, actor=None) -> ProposedEdit:
         comment_id=comment.pk,
         defaults={**values, "proposed_at": timezone.now(), "hold_reason": reason[:200]},
     )
-    CommentEvent.objects.create(
-        comment_id=comment.pk,
-        action=Action.EDITED,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "reader",
-        from_status=Status.APPROVED,
-        to_status=Status.APPROVED,
-        reason=f"Edit waits for an editor: {reason}",
-    )
+    _record_edit_event(comment.pk, Status.APPROVED, actor, f"Edit waits for an editor: {reason}")
     return proposal
 
 
@@ -120,12 +104,18 @@ def accept_edit(proposal, actor) -> None:
 def refuse_edit(proposal, actor) -> None:
     """Drop a waiting edit: the approved text stays as it was."""
     if ProposedEdit.objects.filter(pk=proposal.pk).delete()[0]:
-        CommentEvent.objects.create(
-            comment_id=proposal.comment_id,
-            action=Action.EDITED,
-            actor=actor,
-            actor_label=actor.get_username(),
-            from_status=Status.APPROVED,
-            to_status=Status.APPROVED,
-            reason="Edit refused: the approved text stays.",
-        )
+        reason = "Edit refused: the approved text stays."
+        _record_edit_event(proposal.comment_id, Status.APPROVED, actor, reason)
+
+
+def _record_edit_event(comment_id, status, actor, reason: str) -> None:
+    # An edit changes no status: the history shows who edited, and the status it kept.
+    CommentEvent.objects.create(
+        comment_id=comment_id,
+        action=Action.EDITED,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "reader",
+        from_status=status,
+        to_status=status,
+        reason=reason,
+    )
