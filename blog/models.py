@@ -1,16 +1,16 @@
-import functools
 import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import connections, models
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core import rows
 from core.slugs import validate_slug
 
 from . import bylines, renditions, search
@@ -111,21 +111,6 @@ class Image(models.Model):
         return f"![{alt}]({self.url})"
 
 
-@functools.cache
-def _without_text(model, alias: str) -> tuple[tuple[str, ...], str]:
-    """Return the columns of `model` but its text, and the SELECT of one row of them by id."""
-    # A model's fields are fixed once the apps are loaded: built once per process.
-    columns = tuple(
-        field.attname
-        for field in model._meta.concrete_fields
-        if field.attname not in ("body", "body_html", "search_vector")
-    )
-    meta, quote = model._meta, connections[alias].ops.quote_name
-    select = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    sql = f"SELECT {select} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names are ours)
-    return columns, sql
-
-
 class PostQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -153,11 +138,8 @@ class PostQuerySet(models.QuerySet):
         read with the ORM cost 0.5 ms of CPU against 0.13 (issue 26), a twentieth of the
         comment's whole cost; the text is tens of kilobytes no rule reads.
         """
-        columns, sql = _without_text(self.model, self.db)
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [pk])
-            row = cursor.fetchone()
-        post = None if row is None else self.model.from_db(self.db, columns, row)
+        text = ("body", "body_html", "search_vector")
+        post = rows.one_by_pk(self.model, pk, without=text, using=self.db)
         # The same rule as `published()`, read from the row.
         return post if post is not None and post.is_published else None
 

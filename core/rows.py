@@ -1,4 +1,5 @@
-"""Rows written in one statement where the ORM would send one per row or per model.
+"""Rows in one plain statement, where the ORM would send one per row or model, or cost more
+to build the statement than to run it.
 
 - `insert_together`: a new row with the rows that go with it. The ORM sends one INSERT per
   model, and each costs a round trip and its compilation; a row and its satellites (a
@@ -7,12 +8,14 @@
   (`Field.pre_save` and `get_db_prep_save`, as `Model.save()` uses them), so nothing here
   restates a model.
 - `each_rows_own`: in one UPDATE of many rows, each row's own value of a field.
+- `one_by_pk`: one row read by its id, without the columns no caller reads, in a SELECT built
+  once per process.
 """
 
 import json
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, F, JSONField, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -96,3 +99,23 @@ def each_rows_own(model, field, by_id: dict):
     if isinstance(field, JSONField):
         return RawSQL(f"(%s::jsonb -> {row_id}::text)", [own], output_field=field)  # noqa: S611
     return Cast(RawSQL(f"(%s::jsonb ->> {row_id}::text)", [own]), output_field=field)  # noqa: S611
+
+
+def one_by_pk(model, pk, *, without=(), using="default"):
+    """Return the row `pk` of `model` as an instance, its fields `without` deferred, or None."""
+    columns, sql = _select_by_pk(model, tuple(without), using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    # As the ORM builds its instances; a deferred field is loaded if read.
+    return None if row is None else model.from_db(using, columns, row)
+
+
+@cache
+def _select_by_pk(model, without: tuple, using: str) -> tuple[tuple[str, ...], str]:
+    fields = [f for f in model._meta.concrete_fields if f.attname not in without]
+    quote = connections[using].ops.quote_name
+    select = ", ".join(quote(f.column) for f in fields)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    sql = f"SELECT {select} FROM {table} WHERE {pk} = %s"  # noqa: S608 (quoted names of ours)
+    return tuple(f.attname for f in fields), sql
