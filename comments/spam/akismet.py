@@ -83,19 +83,30 @@ def is_configured() -> bool:
 
 
 # One HTTP client per process, built on first use and reused: building one costs about
-# 42 ms of CPU (it loads the TLS trust store), more than the rest of a comment POST.
+# 42 ms of CPU (it loads the TLS trust store), more than the rest of a comment POST. Beside
+# it, the pool of threads that asks about a batch side by side (`ask_all`).
 _lock = threading.Lock()
-_shared: dict = {"settings": None, "http": None}
+_shared: dict = {"settings": None, "http": None, "askers": None}
+
+
+def _start_afresh_after_fork() -> None:
+    # gunicorn forks its workers from a loaded app: a child builds its own client and threads,
+    # since its parent's kept-alive connections are not its to use and threads do not fork.
+    global _lock
+    _lock = threading.Lock()
+    _shared.update(settings=None, http=None, askers=None)
+
+
+os.register_at_fork(after_in_child=_start_afresh_after_fork)
 
 
 def http_client() -> httpx.Client:
     """Return this process's HTTP client for Akismet, built on first use and closed at exit."""
-    # A forked process builds its own: its parent's kept-alive connections are not its to use.
-    wanted = (os.getpid(), settings.AKISMET_API_URL, settings.AKISMET_TIMEOUT)
+    wanted = (settings.AKISMET_API_URL, settings.AKISMET_TIMEOUT)
     with _lock:
         if _shared["settings"] != wanted:
             # Only tests change the settings while the process runs.
-            if _shared["http"] is not None and _shared["settings"][0] == os.getpid():
+            if _shared["http"] is not None:
                 _shared["http"].close()
             _shared["http"] = httpx.Client(
                 headers={"User-Agent": akismet.USER_AGENT},
@@ -194,19 +205,14 @@ def _answer(sent: dict) -> tuple:
         return None, f"{error.__class__.__name__}: {error}", False
 
 
-# One pool of threads per process, as wide as a checker's batch, reused by every batch. A
-# forked process starts its own: the parent's threads do not come along.
-_askers_of: dict = {"pid": None, "pool": None}
-
-
 def _askers() -> ThreadPoolExecutor:
+    # As wide as a checker's batch, and reused by every batch.
     with _lock:
-        if _askers_of["pid"] != os.getpid():
-            _askers_of["pool"] = ThreadPoolExecutor(
+        if _shared["askers"] is None:
+            _shared["askers"] = ThreadPoolExecutor(
                 max_workers=conf.CHECK_BATCH, thread_name_prefix="akismet"
             )
-            _askers_of["pid"] = os.getpid()
-        return _askers_of["pool"]
+        return _shared["askers"]
 
 
 def submit_spam(payload: dict) -> None:
